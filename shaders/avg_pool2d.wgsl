@@ -1,0 +1,64 @@
+// avg_pool2d with PyTorch's semantics: one invocation computes one output element.
+// Layout: input [planes, inH, inW], output [planes, outH, outW], both row-major f32 (a plane is one (n, c) map).
+// Bindings: 0 input, 1 output, 2 params. The window is clipped at in+pad for count_include_pad (never the
+// ceil-mode overhang), then to the input; divisorOverride 0 means "none" (PyTorch rejects 0 itself).
+
+struct Params {
+  total: u32,           // planes * outH * outW
+  inH: i32, inW: i32,
+  outH: i32, outW: i32,
+  kernelH: i32, kernelW: i32,
+  strideH: i32, strideW: i32,
+  padH: i32, padW: i32,
+  countIncludePad: u32,
+  divisorOverride: i32,
+}
+
+override WORKGROUP_SIZE: u32 = 64;
+
+@group(0) @binding(0) var<storage, read> input: array<f32>;
+@group(0) @binding(1) var<storage, read_write> output: array<f32>;
+@group(0) @binding(2) var<uniform> params: Params;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
+        @builtin(local_invocation_index) local: u32) {
+  // Grids over 65,535 workgroups are folded into 2-D by the launcher.
+  let index = (group.x + group.y * groups.x) * WORKGROUP_SIZE + local;
+  if (index >= params.total) { return; }
+
+  let outPlaneSize = u32(params.outH * params.outW);
+  let plane = index / outPlaneSize;
+  let within = i32(index % outPlaneSize);
+  let oh = within / params.outW;
+  let ow = within % params.outW;
+
+  let paddedH0 = oh * params.strideH - params.padH;
+  let paddedW0 = ow * params.strideW - params.padW;
+  let paddedH1 = min(paddedH0 + params.kernelH, params.inH + params.padH);
+  let paddedW1 = min(paddedW0 + params.kernelW, params.inW + params.padW);
+  let h0 = max(paddedH0, 0);
+  let w0 = max(paddedW0, 0);
+  let h1 = min(paddedH1, params.inH);
+  let w1 = min(paddedW1, params.inW);
+
+  var sum = 0.0;
+  let planeOffset = plane * u32(params.inH * params.inW);
+  for (var h = h0; h < h1; h++) {
+    let rowOffset = planeOffset + u32(h * params.inW);
+    for (var w = w0; w < w1; w++) {
+      sum += input[rowOffset + u32(w)];
+    }
+  }
+
+  var divisor: i32;
+  if (params.divisorOverride != 0) {
+    divisor = params.divisorOverride;
+  } else if (params.countIncludePad != 0u) {
+    divisor = (paddedH1 - paddedH0) * (paddedW1 - paddedW0);
+  } else {
+    divisor = (h1 - h0) * (w1 - w0);
+  }
+  // A window wholly in the padding is 0 in PyTorch; it cannot occur while pad <= kernel / 2, but stay exact.
+  output[index] = select(sum / f32(divisor), 0.0, h0 >= h1 || w0 >= w1);
+}

@@ -1,0 +1,33 @@
+// GPU buffer creation and release, counted per device so tests can assert that nothing leaks.
+import { deviceState } from './deviceState.js';
+
+/** WebGPU buffers must be non-empty and 4-byte aligned for copies; empty tensors still get a 4-byte buffer. */
+const alignedSize = (bytes: number) => Math.max(4, Math.ceil(bytes / 4) * 4);
+
+export function createBuffer(device: GPUDevice, bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
+  const buffer = device.createBuffer({ size: alignedSize(bytes), usage, label });
+  deviceState(device).liveBytes += buffer.size;
+  return buffer;
+}
+
+/** A storage buffer holding `data`, uploaded at creation. */
+export function createStorageBuffer(device: GPUDevice, data: Float32Array, label: string): GPUBuffer {
+  const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
+  const buffer = createBuffer(device, data.byteLength, usage, label);
+  // A plain copy: Dawn rejects views of a SharedArrayBuffer (e.g. a wasm heap) in writeBuffer.
+  const source = data.buffer instanceof ArrayBuffer ? data : new Float32Array(data);
+  if (source.byteLength > 0) device.queue.writeBuffer(buffer, 0, source.buffer, source.byteOffset, source.byteLength);
+  return buffer;
+}
+
+/** A uniform buffer holding packed kernel parameters. */
+export function createUniformBuffer(device: GPUDevice, params: ArrayBuffer, label: string): GPUBuffer {
+  const buffer = createBuffer(device, params.byteLength, GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST, label);
+  device.queue.writeBuffer(buffer, 0, params);
+  return buffer;
+}
+
+export function releaseBuffer(device: GPUDevice, buffer: GPUBuffer): void {
+  deviceState(device).liveBytes -= buffer.size;
+  buffer.destroy();
+}

@@ -1,0 +1,9 @@
+// webgpu-layers: the browser-safe core. It takes any GPUDevice (navigator.gpu's, or Dawn's from
+// 'webgpu-layers/node') and never imports Node modules.
+export { Tensor } from './tensor.js';
+export * as nn from './nn/index.js';
+export * as reference from './reference/index.js';
+export { F } from './F.js';
+export { TorchError } from './errors.js';
+export { liveBytes, compiledPipelineCount } from './gpu/deviceState.js';
+export type { AvgPool2dOptions, AdaptiveOutputSize, IntOrPair } from './poolingPlan.js';

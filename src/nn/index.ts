@@ -1,0 +1,2 @@
+export { Module } from './module.js';
+export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';

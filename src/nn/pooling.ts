@@ -1,0 +1,53 @@
+// nn.AvgPool2d and nn.AdaptiveAvgPool2d: PyTorch's constructors, with the arguments checked at construction.
+import { adaptiveAvgPool2d, avgPool2dWithArgs } from '../functional.js';
+import {
+  checkAdaptiveOutputSize,
+  checkAvgPool2dArgs,
+  resolveAvgPool2dArgs,
+  type AdaptiveOutputSize,
+  type AvgPool2dArgs,
+  type AvgPool2dOptions,
+  type IntOrPair,
+} from '../poolingPlan.js';
+import type { Tensor } from '../tensor.js';
+import { Module } from './module.js';
+
+/**
+ * 2-D average pooling with PyTorch's exact semantics (ceil mode's last-window rule, count_include_pad
+ * clipped at in+pad, divisor_override).
+ * Shapes: input (N, C, H, W) or (C, H, W) → output (N, C, oH, oW) or (C, oH, oW).
+ * @example new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })
+ */
+export class AvgPool2d extends Module {
+  readonly args: Readonly<AvgPool2dArgs>;
+
+  constructor(kernelSize: IntOrPair, options: AvgPool2dOptions = {}) {
+    super();
+    this.args = Object.freeze(resolveAvgPool2dArgs(kernelSize, options));
+    checkAvgPool2dArgs(this.args);
+  }
+
+  protected run(input: Tensor): Tensor {
+    return avgPool2dWithArgs(input, this.args);
+  }
+}
+
+/**
+ * Adaptive average pooling: any input size → `outputSize` (an int, or a pair whose `null` keeps that
+ * dimension; larger than the input is allowed). Windows use PyTorch's integer bounds.
+ * Shapes: input (N, C, H, W) or (C, H, W) → output (N, C, oH, oW) or (C, oH, oW).
+ * @example new nn.AdaptiveAvgPool2d([null, 7])
+ */
+export class AdaptiveAvgPool2d extends Module {
+  readonly outputSize: AdaptiveOutputSize;
+
+  constructor(outputSize: AdaptiveOutputSize) {
+    super();
+    checkAdaptiveOutputSize(outputSize);
+    this.outputSize = Array.isArray(outputSize) ? (Object.freeze([...outputSize]) as AdaptiveOutputSize) : outputSize;
+  }
+
+  protected run(input: Tensor): Tensor {
+    return adaptiveAvgPool2d(input, this.outputSize);
+  }
+}

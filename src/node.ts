@@ -1,0 +1,140 @@
+// webgpu-layers/node: a GPUDevice in Node through Dawn (the `webgpu` npm package). A hardware adapter when
+// there is one; otherwise a software one: SwiftShader (Vulkan, shipped by Debian's chromium) or Mesa
+// llvmpipe (OpenGL ES, WebGPU compatibility mode).
+import { existsSync } from 'node:fs';
+import { create, globals } from 'webgpu';
+
+export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader' | 'llvmpipe';
+
+export interface RequestDeviceOptions {
+  /**
+   * Which adapter to use. Default: the `WEBGPU_LAYERS_ADAPTER` environment variable, else 'auto' — a
+   * hardware GPU if Dawn finds one, else the default software adapter (`DEFAULT_SOFTWARE_ADAPTER`).
+   */
+  adapter?: AdapterChoice;
+  /** Do not print the chosen adapter to stderr (also: WEBGPU_LAYERS_QUIET=1). */
+  quiet?: boolean;
+}
+
+/**
+ * The software adapter 'auto' falls back to. Chosen by measurement on this project's machines
+ * (bench/adapters.ts; numbers in README): see the README's "Adapters" section.
+ */
+export const DEFAULT_SOFTWARE_ADAPTER: 'swiftshader' | 'llvmpipe' = 'llvmpipe';
+
+/** Where Debian's chromium package puts SwiftShader's Vulkan driver manifest. */
+const SWIFTSHADER_ICDS = ['/usr/lib/chromium/vk_swiftshader_icd.json', '/usr/lib/chromium-browser/vk_swiftshader_icd.json'];
+
+const INSTALL_HINT =
+  'On Debian/Ubuntu: `apt-get install chromium libvulkan1` (SwiftShader, a Vulkan software driver) and/or ' +
+  '`apt-get install libegl1 libegl-mesa0 libgles2 libgl1-mesa-dri` (Mesa llvmpipe); with a GPU, install its Vulkan driver.';
+
+let globalsInstalled = false;
+
+/**
+ * Each device keeps its Dawn instance alive: if the instance were collected, Dawn would crash in the
+ * device's next async callback. Held weakly, so a script whose devices are gone still exits by itself.
+ */
+const instanceOf = new WeakMap<GPUDevice, GPU>();
+
+/** Dawn's GPUBufferUsage, GPUMapMode, ... as globals, as a browser has them; done once. */
+export function installWebGPUGlobals(): void {
+  if (globalsInstalled) return;
+  Object.assign(globalThis, globals);
+  globalsInstalled = true;
+}
+
+function swiftShaderIcd(): string | undefined {
+  return SWIFTSHADER_ICDS.find((path) => existsSync(path));
+}
+
+/** Describes an adapter in one line, e.g. "google swiftshader (SwiftShader driver 5.0.0), software". */
+export function describeAdapter(info: GPUAdapterInfo, isSoftware: boolean): string {
+  const name = [info.vendor, info.architecture].filter(Boolean).join(' ') || info.device || 'unknown adapter';
+  return `${name} (${info.description || info.device}), ${isSoftware ? 'software' : 'hardware'}`;
+}
+
+function isSoftwareAdapter(info: GPUAdapterInfo): boolean {
+  const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`.toLowerCase();
+  return /swiftshader|llvmpipe|lavapipe|softpipe|warp|software/.test(text);
+}
+
+interface Found {
+  gpu: GPU;
+  adapter: GPUAdapter;
+  choice: Exclude<AdapterChoice, 'auto'>;
+}
+
+interface Candidate {
+  gpu: GPU;
+  adapter: GPUAdapter | null;
+}
+
+async function vulkanAdapter(icdMode: 'exclusive-swiftshader' | 'system'): Promise<Candidate | null> {
+  process.env.XDG_RUNTIME_DIR ??= '/tmp'; // the Vulkan loader complains without it
+  if (icdMode === 'exclusive-swiftshader') {
+    const icd = swiftShaderIcd();
+    if (!icd) return null;
+    process.env.VK_ICD_FILENAMES = icd;
+  }
+  const gpu = create(['backend=vulkan']);
+  return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+}
+
+async function llvmpipeAdapter(): Promise<Candidate> {
+  process.env.EGL_PLATFORM ??= 'surfaceless';
+  const gpu = create(['backend=opengles']);
+  return { gpu, adapter: await gpu.requestAdapter({ featureLevel: 'compatibility' }) };
+}
+
+const found = (candidate: Candidate | null, choice: Found['choice']): Found | null =>
+  candidate?.adapter ? { gpu: candidate.gpu, adapter: candidate.adapter, choice } : null;
+
+async function findAdapter(choice: AdapterChoice): Promise<Found | null> {
+  if (choice === 'swiftshader') return found(await vulkanAdapter('exclusive-swiftshader'), choice);
+  if (choice === 'llvmpipe') return found(await llvmpipeAdapter(), choice);
+  if (!process.env.VK_ICD_FILENAMES) {
+    const system = found(await vulkanAdapter('system'), 'hardware');
+    if (system && !isSoftwareAdapter(system.adapter.info)) return system;
+  }
+  if (choice === 'hardware') return null;
+  const preferred = await findAdapter(DEFAULT_SOFTWARE_ADAPTER);
+  return preferred ?? findAdapter(DEFAULT_SOFTWARE_ADAPTER === 'llvmpipe' ? 'swiftshader' : 'llvmpipe');
+}
+
+function choiceFromEnvironment(): AdapterChoice {
+  const value = process.env.WEBGPU_LAYERS_ADAPTER?.trim().toLowerCase();
+  if (!value) return 'auto';
+  if (value === 'auto' || value === 'hardware' || value === 'swiftshader' || value === 'llvmpipe') return value;
+  throw new Error(`WEBGPU_LAYERS_ADAPTER must be one of auto, hardware, swiftshader, llvmpipe, but got "${value}"`);
+}
+
+/** The adapter's own limits, so big tensors get what the hardware allows rather than WebGPU's defaults. */
+function adapterLimits(adapter: GPUAdapter): Record<string, number> {
+  const names = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const;
+  return Object.fromEntries(names.map((name) => [name, adapter.limits[name]]));
+}
+
+/**
+ * A GPUDevice from Dawn: a hardware adapter if any, else a software one. Prints the adapter it chose to
+ * stderr unless `quiet`. Throws, naming what to install, when no adapter can be found.
+ */
+export async function requestDevice(options: RequestDeviceOptions = {}): Promise<GPUDevice> {
+  installWebGPUGlobals();
+  const choice = options.adapter ?? choiceFromEnvironment();
+  const result = await findAdapter(choice);
+  if (!result) {
+    const what = choice === 'auto' ? 'no WebGPU adapter (hardware or software)' : `no ${choice} WebGPU adapter`;
+    throw new Error(`webgpu-layers: ${what} could be found. ${INSTALL_HINT}`);
+  }
+  const { adapter } = result;
+  const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits: adapterLimits(adapter), requiredFeatures: features, label: result.choice });
+  instanceOf.set(device, result.gpu);
+  const quiet = options.quiet ?? process.env.WEBGPU_LAYERS_QUIET === '1';
+  if (!quiet) {
+    process.stderr.write(`webgpu-layers: using ${describeAdapter(adapter.info, result.choice !== 'hardware')} [${result.choice}]\n`);
+  }
+  return device;
+}

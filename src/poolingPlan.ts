@@ -1,0 +1,221 @@
+// The one place that checks pooling arguments and input shapes. It turns them into a plan (sizes, window
+// geometry, output shape) that both the GPU launchers and the CPU reference execute, so the two can never
+// disagree on what PyTorch accepts. Checks run in PyTorch 1.13's order (aten Pool.h, AveragePool2d.cpp,
+// AdaptiveAveragePooling.cpp, torch/nn/functional.py), so the first error is PyTorch's first error.
+import { TorchError, messages } from './errors.js';
+
+/** An int, or an (H, W) pair, as PyTorch's `_pair` accepts. */
+export type IntOrPair = number | readonly [number, number];
+
+export interface AvgPool2dOptions {
+  /** Defaults to the kernel size (PyTorch's `stride=None`). */
+  stride?: IntOrPair | null;
+  padding?: IntOrPair;
+  ceilMode?: boolean;
+  countIncludePad?: boolean;
+  divisorOverride?: number | null;
+}
+
+/** AdaptiveAvgPool2d's output size: an int, or a pair whose `null` members keep that input dimension. */
+export type AdaptiveOutputSize = number | readonly [number | null, number | null];
+
+/** Normalised AvgPool2d arguments. */
+export interface AvgPool2dArgs {
+  kernelH: number;
+  kernelW: number;
+  strideH: number;
+  strideW: number;
+  padH: number;
+  padW: number;
+  ceilMode: boolean;
+  countIncludePad: boolean;
+  divisorOverride: number | null;
+}
+
+/** What every pooling op needs to run: the input seen as `planes` maps of inH×inW, and the output shape. */
+export interface PlaneGeometry {
+  inputShape: readonly number[];
+  outputShape: number[];
+  planes: number;
+  inH: number;
+  inW: number;
+  outH: number;
+  outW: number;
+}
+
+export interface AvgPool2dPlan extends PlaneGeometry, AvgPool2dArgs {}
+
+export interface AdaptiveAvgPool2dPlan extends PlaneGeometry {
+  /**
+   * PyTorch computes a 1×1 adaptive pool as `mean` over the last two dims, skipping the rank checks:
+   * any rank ≥ 2 is accepted and an empty map gives NaN. The plan records that path.
+   */
+  isGlobalMean: boolean;
+}
+
+function checkInteger(op: string, name: string, value: unknown): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) {
+    throw new TypeError(`${op}(): argument '${name}' must be an int or a pair of ints, but got ${String(value)}`);
+  }
+  return value;
+}
+
+function pair(op: string, name: string, value: IntOrPair): [number, number] {
+  if (Array.isArray(value)) {
+    if (value.length !== 2) {
+      throw new TypeError(`${op}(): argument '${name}' must be an int or a pair of ints, but got ${value.length} values`);
+    }
+    return [checkInteger(op, name, value[0]), checkInteger(op, name, value[1])];
+  }
+  const v = checkInteger(op, name, value);
+  return [v, v];
+}
+
+function checkShape(shape: readonly number[]): void {
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    throw new TypeError(`shape must be an array of non-negative integers, but got [${String(shape)}]`);
+  }
+}
+
+/** Normalises AvgPool2d's arguments; types only. The value checks run in `checkAvgPool2dArgs`. */
+export function resolveAvgPool2dArgs(kernelSize: IntOrPair, options: AvgPool2dOptions = {}): AvgPool2dArgs {
+  const op = 'avg_pool2d';
+  const [kernelH, kernelW] = pair(op, 'kernel_size', kernelSize);
+  const stride = options.stride ?? null;
+  const [strideH, strideW] = stride === null ? [kernelH, kernelW] : pair(op, 'stride', stride);
+  const [padH, padW] = pair(op, 'padding', options.padding ?? 0);
+  const divisorOverride = options.divisorOverride ?? null;
+  if (divisorOverride !== null) checkInteger(op, 'divisor_override', divisorOverride);
+  return {
+    kernelH, kernelW, strideH, strideW, padH, padW,
+    ceilMode: options.ceilMode ?? false,
+    countIncludePad: options.countIncludePad ?? true,
+    divisorOverride,
+  };
+}
+
+/** C++ integer division (truncates toward zero), as PyTorch's `kernelSize / 2`. */
+const cppDiv = (a: number, b: number) => Math.trunc(a / b);
+
+/** Checks done by `pooling_output_shape` for one dimension. */
+function checkPoolingDim(kernel: number, pad: number, stride: number): void {
+  if (stride === 0) throw new TorchError(messages.strideZero());
+  if (pad < 0) throw new TorchError(messages.padNegative(pad));
+  if (pad > cppDiv(kernel, 2)) throw new TorchError(messages.padTooLarge(pad, kernel));
+}
+
+/** The argument checks of avg_pool2d that do not depend on the input; modules run them at construction. */
+export function checkAvgPool2dArgs(args: AvgPool2dArgs, beforeDims: () => void = () => {}): void {
+  if (args.divisorOverride === 0) throw new TorchError(messages.divisorZero());
+  beforeDims(); // PyTorch reads input.size(-3) here, before the per-dimension checks
+  checkPoolingDim(args.kernelH, args.padH, args.strideH);
+  checkPoolingDim(args.kernelW, args.padW, args.strideW);
+  if (args.kernelH <= 0 || args.kernelW <= 0) throw new TorchError(messages.kernelNotPositive(args.kernelH, args.kernelW));
+  if (args.strideH <= 0 || args.strideW <= 0) throw new TorchError(messages.strideNotPositive(args.strideH, args.strideW));
+}
+
+/** PyTorch's `pooling_output_shape` (dilation 1), with ceil mode's rule that the last window starts inside. */
+export function pooledSize(input: number, kernel: number, pad: number, stride: number, ceilMode: boolean): number {
+  const span = input + 2 * pad - kernel + (ceilMode ? stride - 1 : 0);
+  let out = Math.floor(span / stride) + 1;
+  if (ceilMode && (out - 1) * stride >= input + pad) out -= 1;
+  return out;
+}
+
+/** Validates an avg_pool2d call and returns its plan, or throws PyTorch's error. */
+export function planAvgPool2d(shape: readonly number[], args: AvgPool2dArgs): AvgPool2dPlan {
+  checkShape(shape);
+  const rank = shape.length;
+  checkAvgPool2dArgs(args, () => {
+    if (rank < 3) throw new TorchError(messages.dimensionOutOfRange(rank, -3), 'IndexError');
+  });
+  const [inH, inW] = shape.slice(-2) as [number, number];
+  const channels = shape[rank - 3]!;
+  const validDims = channels !== 0 && inH !== 0;
+  if (!((rank === 3 && shape[0] !== 0 && validDims) || (rank === 4 && validDims && inW !== 0))) {
+    throw new TorchError(messages.avgPoolInputRank(shape));
+  }
+  const outH = pooledSize(inH, args.kernelH, args.padH, args.strideH, args.ceilMode);
+  const outW = pooledSize(inW, args.kernelW, args.padW, args.strideW, args.ceilMode);
+  if (outH < 1 || outW < 1) throw new TorchError(messages.outputTooSmall(channels, inH, inW, outH, outW));
+  const leading = shape.slice(0, -2);
+  return {
+    ...args,
+    inputShape: shape,
+    outputShape: [...leading, outH, outW],
+    planes: leading.reduce((a, b) => a * b, 1),
+    inH, inW, outH, outW,
+  };
+}
+
+/** Resolves `null` members against the input and checks types (PyTorch's `_list_with_default`). */
+function resolveAdaptiveSize(shape: readonly number[], outputSize: AdaptiveOutputSize): [number, number] {
+  const op = 'adaptive_avg_pool2d';
+  if (!Array.isArray(outputSize)) {
+    const size = checkInteger(op, 'output_size', outputSize);
+    return [size, size];
+  }
+  if (outputSize.length !== 2) throw new TypeError(`${op}(): argument 'output_size' must be an int or a pair, but got ${outputSize.length} values`);
+  if (shape.length <= 2) throw new TorchError(messages.adaptiveInputTooSmall(3), 'ValueError');
+  return outputSize.map((size, i) =>
+    size === null ? shape[shape.length - 2 + i]! : checkInteger(op, 'output_size', size),
+  ) as [number, number];
+}
+
+/** The argument checks of adaptive_avg_pool2d that do not depend on the input; modules run them at construction. */
+export function checkAdaptiveOutputSize(outputSize: AdaptiveOutputSize): void {
+  const [h, w] = Array.isArray(outputSize) ? outputSize : [outputSize, outputSize];
+  const op = 'adaptive_avg_pool2d';
+  const sizes = [h, w].map((s) => (s === null ? 0 : checkInteger(op, 'output_size', s)));
+  if (sizes[0]! < 0 || sizes[1]! < 0) {
+    throw new TorchError(messages.adaptiveNegative(h ?? 0, w ?? 0));
+  }
+}
+
+/** Validates an adaptive_avg_pool2d call and returns its plan, or throws PyTorch's error. */
+export function planAdaptiveAvgPool2d(shape: readonly number[], outputSize: AdaptiveOutputSize): AdaptiveAvgPool2dPlan {
+  checkShape(shape);
+  const [outH, outW] = resolveAdaptiveSize(shape, outputSize);
+  if (outH < 0 || outW < 0) throw new TorchError(messages.adaptiveNegative(outH, outW));
+  const rank = shape.length;
+  const isGlobalMean = outH === 1 && outW === 1;
+  if (isGlobalMean) {
+    if (rank < 2) throw new TorchError(messages.dimensionOutOfRange(rank, -2), 'IndexError');
+  } else {
+    if (rank !== 3 && rank !== 4) throw new TorchError(messages.adaptiveInputRank(shape));
+    // PyTorch 1.13 checks only the two spatial dims here; an empty channel dim gives an empty output.
+    for (const dim of [rank - 2, rank - 1]) {
+      if (shape[dim] === 0) throw new TorchError(messages.adaptiveEmptyDim(shape, dim));
+    }
+  }
+  const leading = shape.slice(0, -2);
+  const [inH, inW] = shape.slice(-2) as [number, number];
+  return {
+    inputShape: shape,
+    outputShape: [...leading, outH, outW],
+    planes: leading.reduce((a, b) => a * b, 1),
+    inH, inW, outH, outW,
+    isGlobalMean,
+  };
+}
+
+/** PyTorch's integer adaptive window bounds: rows [start, end) of the input feed output row `index`. */
+export function adaptiveWindow(index: number, outSize: number, inSize: number): [number, number] {
+  const start = Math.floor((index * inSize) / outSize);
+  const end = Math.floor(((index + 1) * inSize + outSize - 1) / outSize);
+  return [start, end];
+}
+
+/**
+ * The input rows (or columns) [start, end) that one AvgPool2d window covers, and the count that
+ * count_include_pad divides by: the window clipped at in+pad (never the ceil-mode overhang), then to the input.
+ */
+export function avgPoolWindow(index: number, stride: number, pad: number, kernel: number, inSize: number) {
+  const paddedStart = index * stride - pad;
+  const paddedEnd = Math.min(paddedStart + kernel, inSize + pad);
+  return {
+    start: Math.max(paddedStart, 0),
+    end: Math.min(paddedEnd, inSize),
+    paddedCount: paddedEnd - paddedStart,
+  };
+}

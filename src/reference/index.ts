@@ -1,0 +1,4 @@
+// CPU reference implementations: the same semantics as the GPU kernels, in plain loops, for checking them.
+export { avgPool2d } from './avgPool2d.js';
+export { adaptiveAvgPool2d } from './adaptiveAvgPool2d.js';
+export type { TensorData } from './tensorData.js';
