@@ -70,33 +70,53 @@ interface Candidate {
   adapter: GPUAdapter | null;
 }
 
-async function vulkanAdapter(icdMode: 'exclusive-swiftshader' | 'system'): Promise<Candidate | null> {
-  process.env.XDG_RUNTIME_DIR ??= '/tmp'; // the Vulkan loader complains without it
-  if (icdMode === 'exclusive-swiftshader') {
-    const icd = swiftShaderIcd();
-    if (!icd) return null;
-    process.env.VK_ICD_FILENAMES = icd;
+/**
+ * Runs `fn` with environment variables set, then restores them: the Vulkan loader and EGL read them when
+ * Dawn discovers adapters, and the user's process environment should not keep our choice afterwards.
+ */
+async function withEnvironment<T>(vars: Record<string, string>, fn: () => Promise<T>): Promise<T> {
+  const saved = Object.fromEntries(Object.keys(vars).map((k) => [k, process.env[k]]));
+  Object.assign(process.env, vars);
+  try {
+    return await fn();
+  } finally {
+    for (const [key, value] of Object.entries(saved)) {
+      if (value === undefined) delete process.env[key];
+      else process.env[key] = value;
+    }
   }
-  const gpu = create(['backend=vulkan']);
-  return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+}
+
+/** The loader complains without XDG_RUNTIME_DIR; any writable directory will do. */
+const runtimeDir = () => ({ XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tmp' });
+
+async function vulkanAdapter(icd: string | null): Promise<Candidate> {
+  const vars: Record<string, string> = icd ? { ...runtimeDir(), VK_ICD_FILENAMES: icd } : runtimeDir();
+  return withEnvironment(vars, async () => {
+    const gpu = create(['backend=vulkan']);
+    return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
+  });
 }
 
 async function llvmpipeAdapter(): Promise<Candidate> {
-  process.env.EGL_PLATFORM ??= 'surfaceless';
-  const gpu = create(['backend=opengles']);
-  return { gpu, adapter: await gpu.requestAdapter({ featureLevel: 'compatibility' }) };
+  return withEnvironment({ EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' }, async () => {
+    const gpu = create(['backend=opengles']);
+    return { gpu, adapter: await gpu.requestAdapter({ featureLevel: 'compatibility' }) };
+  });
 }
 
-const found = (candidate: Candidate | null, choice: Found['choice']): Found | null =>
+const found = (candidate: Candidate, choice: Found['choice']): Found | null =>
   candidate?.adapter ? { gpu: candidate.gpu, adapter: candidate.adapter, choice } : null;
 
 async function findAdapter(choice: AdapterChoice): Promise<Found | null> {
-  if (choice === 'swiftshader') return found(await vulkanAdapter('exclusive-swiftshader'), choice);
-  if (choice === 'llvmpipe') return found(await llvmpipeAdapter(), choice);
-  if (!process.env.VK_ICD_FILENAMES) {
-    const system = found(await vulkanAdapter('system'), 'hardware');
-    if (system && !isSoftwareAdapter(system.adapter.info)) return system;
+  if (choice === 'swiftshader') {
+    const icd = swiftShaderIcd();
+    return icd ? found(await vulkanAdapter(icd), choice) : null;
   }
+  if (choice === 'llvmpipe') return found(await llvmpipeAdapter(), choice);
+  // The system's Vulkan drivers (a user's own VK_ICD_FILENAMES included), then Dawn's other backends.
+  const system = found(await vulkanAdapter(null), 'hardware');
+  if (system && !isSoftwareAdapter(system.adapter.info)) return system;
   if (choice === 'hardware') return null;
   const preferred = await findAdapter(DEFAULT_SOFTWARE_ADAPTER);
   return preferred ?? findAdapter(DEFAULT_SOFTWARE_ADAPTER === 'llvmpipe' ? 'swiftshader' : 'llvmpipe');
