@@ -40,6 +40,10 @@ export const messages = {
   adaptiveNegative: (oH: number, oW: number) =>
     `adaptive_avg_pool2d: elements of output_size must be greater than or equal to 0 but received {${oH}, ${oW}}`,
   adaptiveInputTooSmall: (needed: number) => `Input dimension should be at least ${needed}`,
+  invalidView: (shape: readonly number[], size: number) => `shape '${formatSizes(shape)}' is invalid for input of size ${size}`,
+  matmulZeroDim: () => 'both arguments to matmul need to be at least 1D, but they are 0D and 2D',
+  notEnoughValuesToUnpack: (expected: number, got: number) => `not enough values to unpack (expected ${expected}, got ${got})`,
+  tooManyValuesToUnpack: (expected: number) => `too many values to unpack (expected ${expected})`,
   linearShapes: (rows: number, inner: number, weightIn: number, weightOut: number) =>
     `mat1 and mat2 shapes cannot be multiplied (${rows}x${inner} and ${weightIn}x${weightOut})`,
 };

@@ -1,9 +1,14 @@
 // Functional ops on Tensors: check arguments and shapes (through poolingPlan, synchronously, before any GPU
 // work), then choose and record the kernel. The returned Tensor is usable at once; its GPU work is queued.
 import { checkDeviceUsable } from './gpu/deviceState.js';
+import { launchActivation, type ActivationName } from './kernels/activations.js';
 import { adaptiveFitsU32, launchAdaptiveAvgPool2d } from './kernels/adaptiveAvgPool2d.js';
 import { launchAvgPool2d } from './kernels/avgPool2d.js';
+import { launchChannelScale } from './kernels/channelScale.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
+import { launchLinear } from './kernels/linear.js';
+import { MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
+import { planLinear } from './linearPlan.js';
 import {
   avgPoolWindow,
   planAdaptiveAvgPool2d,
@@ -17,12 +22,21 @@ import {
 } from './poolingPlan.js';
 import { Tensor } from './tensor.js';
 
+/** Throws a clear error unless every tensor is live and on the first one's device. */
+function checkInputs(op: string, tensors: readonly Tensor[]): void {
+  const device = tensors[0]!.device;
+  for (const t of tensors) {
+    void t.buffer; // throws if disposed
+    if (t.device !== device) throw new Error(`webgpu-layers: ${op}() got tensors from different GPUDevices; move them to one device`);
+  }
+  checkDeviceUsable(device);
+}
+
 /** Allocates the output and records `write` into it, or returns it at once when it has no elements. */
 function produce(input: Tensor, outputShape: readonly number[], write: (input: GPUBuffer, output: GPUBuffer) => Promise<void>): Tensor {
-  const inputBuffer = input.buffer; // throws if the input was disposed
-  checkDeviceUsable(input.device);
+  checkInputs('op', [input]);
   const output = Tensor.empty(input.device, outputShape);
-  if (output.size > 0) output.setWrittenBy(write(inputBuffer, output.buffer));
+  if (output.size > 0) output.setWrittenBy(write(input.buffer, output.buffer));
   return output;
 }
 
@@ -76,5 +90,69 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize)
     plan.isGlobalMean
       ? launchGlobalAvgPool2d(input.device, plan.planes, planeSize, planeSize, x, y)
       : launchAdaptiveAvgPool2d(input.device, plan, x, y),
+  );
+}
+
+/**
+ * PyTorch's `F.linear` with an optional fused activation: activation(x · weightᵀ + bias).
+ * Shapes: x (*, in), weight (out, in), bias (out) → (*, out).
+ */
+export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, activation: ActivationName = 'identity'): Tensor {
+  const plan = planLinear(x.shape, weight.shape);
+  checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
+  return produce(x, plan.outputShape, (input, output) =>
+    launchLinear(x.device, { ...plan, x: input, weight: weight.buffer, bias: bias?.buffer ?? null, activation }, output),
+  );
+}
+
+/** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
+export function activation(x: Tensor, name: ActivationName): Tensor {
+  return produce(x, x.shape, (input, output) => launchActivation(x.device, name, x.size, input, output));
+}
+
+/** @internal The SE block's last step: x (N, C, H, W) · gate (N, C) broadcast over H×W. */
+export function channelScale(x: Tensor, gate: Tensor): Tensor {
+  checkInputs('channel_scale', [x, gate]);
+  const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
+  return produce(x, x.shape, (input, output) => launchChannelScale(x.device, x.size, planeSize, input, gate.buffer, output));
+}
+
+/** A Linear layer's tensors and the activation after it, as the fused SE gate takes them. */
+export interface DenseTensors {
+  weight: Tensor;
+  bias: Tensor | null;
+  activation: ActivationName;
+}
+
+/**
+ * @internal The SE block's excitation: second.activation(second(first.activation(first(pooled)))), fused into
+ * one dispatch when the hidden layer fits in workgroup memory, else two Linear dispatches.
+ */
+export function squeezeExcitationGate(pooled: Tensor, first: DenseTensors, second: DenseTensors): Tensor {
+  const hiddenPlan = planLinear(pooled.shape, first.weight.shape);
+  const outputPlan = planLinear(hiddenPlan.outputShape, second.weight.shape);
+  if (hiddenPlan.outFeatures > MAX_SE_HIDDEN) {
+    const hidden = linear(pooled, first.weight, first.bias, first.activation);
+    const gate = linear(hidden, second.weight, second.bias, second.activation);
+    hidden.dispose();
+    return gate;
+  }
+  const tensors = [pooled, first.weight, second.weight, ...[first.bias, second.bias].filter((b): b is Tensor => b !== null)];
+  checkInputs('squeeze_excitation_gate', tensors);
+  const buffers = (layer: DenseTensors) => ({ weight: layer.weight.buffer, bias: layer.bias?.buffer ?? null, activation: layer.activation });
+  return produce(pooled, outputPlan.outputShape, (input, output) =>
+    launchSqueezeExcitationGate(
+      pooled.device,
+      {
+        samples: hiddenPlan.rows,
+        channels: hiddenPlan.inFeatures,
+        hidden: hiddenPlan.outFeatures,
+        outChannels: outputPlan.outFeatures,
+        pooled: input,
+        first: buffers(first),
+        second: buffers(second),
+      },
+      output,
+    ),
   );
 }

@@ -5,5 +5,6 @@ export * as nn from './nn/index.js';
 export * as reference from './reference/index.js';
 export { F } from './F.js';
 export { TorchError } from './errors.js';
-export { liveBytes, compiledPipelineCount } from './gpu/deviceState.js';
+export { loadSafetensors, SafetensorsError } from './safetensors.js';
+export { liveBytes, compiledPipelineCount, gpuStats } from './gpu/deviceState.js';
 export type { AvgPool2dOptions, AdaptiveOutputSize, IntOrPair } from './poolingPlan.js';

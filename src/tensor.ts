@@ -1,14 +1,30 @@
 // A float32 tensor on a GPUDevice: a shape and a storage buffer. Results of ops are Tensors whose GPU work
-// is queued; `toArray()` waits for it and reads back.
+// is queued; `toArray()` waits for it and reads back. Views (`reshape`) share the storage, which is
+// released when the last tensor using it is disposed and no read of it is in flight.
 import { createBuffer, createStorageBuffer } from './gpu/buffers.js';
 import { record, releaseAfterSubmit } from './gpu/commandBatch.js';
+import { TorchError, messages } from './errors.js';
 import { checkDeviceUsable } from './gpu/deviceState.js';
 
-function checkShapeOf(shape: readonly number[]): number {
+function checkShape(shape: readonly number[]): number {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
     throw new TypeError(`shape must be an array of non-negative integers, but got [${String(shape)}]`);
   }
   return shape.reduce((a, b) => a * b, 1);
+}
+
+/** A GPU buffer shared by a tensor and its views. */
+class Storage {
+  users = 1;
+  readsInFlight = 0;
+  constructor(
+    readonly device: GPUDevice,
+    readonly buffer: GPUBuffer,
+  ) {}
+
+  releaseIfUnused(): void {
+    if (this.users === 0 && this.readsInFlight === 0) releaseAfterSubmit(this.device, this.buffer);
+  }
 }
 
 export class Tensor {
@@ -16,37 +32,37 @@ export class Tensor {
   readonly shape: readonly number[];
   /** Number of elements. */
   readonly size: number;
-  #buffer: GPUBuffer | null;
+  #storage: Storage | null;
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
-  #readsInFlight = 0;
-  /** A disposed tensor's buffer, kept until the reads in flight have copied it. */
-  #releaseWhenRead: GPUBuffer | null = null;
 
-  private constructor(device: GPUDevice, shape: readonly number[], buffer: GPUBuffer, written: Promise<void>) {
+  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>) {
     this.device = device;
     this.shape = Object.freeze([...shape]);
     this.size = shape.reduce((a, b) => a * b, 1);
-    this.#buffer = buffer;
+    this.#storage = storage;
     this.#written = written;
   }
 
   /** Uploads `data` (row-major float32) as a tensor of `shape`. */
   static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[]): Tensor {
-    const size = checkShapeOf(shape);
+    const size = checkShape(shape);
     if (!(data instanceof Float32Array)) throw new TypeError('Tensor.fromArray: data must be a Float32Array');
     if (data.length !== size) {
       throw new RangeError(`Tensor.fromArray: data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
     }
     checkDeviceUsable(device);
-    return new Tensor(device, shape, createStorageBuffer(device, data, `tensor [${shape.join(',')}]`), Promise.resolve());
+    const buffer = createStorageBuffer(device, data, `tensor [${shape.join(',')}]`);
+    return new Tensor(device, shape, new Storage(device, buffer), Promise.resolve());
   }
 
   /** @internal An output tensor whose contents the caller's kernels will write. */
   static empty(device: GPUDevice, shape: readonly number[]): Tensor {
-    const size = checkShapeOf(shape);
+    checkShape(shape);
+    const size = shape.reduce((a, b) => a * b, 1);
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
-    return new Tensor(device, shape, createBuffer(device, size * 4, usage, `tensor [${shape.join(',')}]`), Promise.resolve());
+    const buffer = createBuffer(device, size * 4, usage, `tensor [${shape.join(',')}]`);
+    return new Tensor(device, shape, new Storage(device, buffer), Promise.resolve());
   }
 
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */
@@ -55,18 +71,35 @@ export class Tensor {
   }
 
   get isDisposed(): boolean {
-    return this.#buffer === null;
+    return this.#storage === null;
   }
 
   /** @internal The storage buffer; throws a clear error if the tensor was disposed. */
   get buffer(): GPUBuffer {
-    if (!this.#buffer) throw new Error(`webgpu-layers: this tensor [${this.shape.join(', ')}] was disposed and cannot be used`);
-    return this.#buffer;
+    return this.#usableStorage().buffer;
+  }
+
+  #usableStorage(): Storage {
+    if (!this.#storage) throw new Error(`webgpu-layers: this tensor [${this.shape.join(', ')}] was disposed and cannot be used`);
+    return this.#storage;
+  }
+
+  /**
+   * A view with another shape of the same data (no copy), like torch's `view`. Dispose it like any tensor;
+   * the data lives until the tensor and all its views are disposed.
+   */
+  reshape(shape: readonly number[]): Tensor {
+    const storage = this.#usableStorage();
+    if (checkShape(shape) !== this.size) {
+      throw new TorchError(messages.invalidView(shape, this.size));
+    }
+    storage.users++;
+    return new Tensor(this.device, shape, storage, this.#written);
   }
 
   /** Waits for the GPU work that produces this tensor and reads it back. */
   async toArray(): Promise<Float32Array> {
-    const source = this.buffer;
+    const storage = this.#usableStorage();
     checkDeviceUsable(this.device);
     if (this.size === 0) {
       await this.#written;
@@ -74,10 +107,10 @@ export class Tensor {
     }
     const bytes = this.size * 4;
     const staging = createBuffer(this.device, bytes, GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST, 'readback');
-    this.#readsInFlight++;
+    storage.readsInFlight++;
     try {
       // The copy joins the batch that writes this tensor, so a read costs no extra submit.
-      const copied = record(this.device, null, (encoder) => encoder.copyBufferToBuffer(source, 0, staging, 0, bytes));
+      const copied = record(this.device, null, (encoder) => encoder.copyBufferToBuffer(storage.buffer, 0, staging, 0, bytes));
       await this.#written;
       await copied;
       await Promise.race([staging.mapAsync(GPUMapMode.READ), this.#lost()]);
@@ -86,11 +119,8 @@ export class Tensor {
       return result;
     } finally {
       releaseAfterSubmit(this.device, staging);
-      this.#readsInFlight--;
-      if (this.#readsInFlight === 0 && this.#releaseWhenRead) {
-        releaseAfterSubmit(this.device, this.#releaseWhenRead);
-        this.#releaseWhenRead = null;
-      }
+      storage.readsInFlight--;
+      storage.releaseIfUnused();
     }
   }
 
@@ -100,11 +130,12 @@ export class Tensor {
     });
   }
 
-  /** Releases the GPU buffer (after any queued work that uses it). Safe to call twice. */
+  /** Releases this tensor's hold on its GPU buffer (freed after any queued work that uses it). Safe to call twice. */
   dispose(): void {
-    if (!this.#buffer) return;
-    if (this.#readsInFlight > 0) this.#releaseWhenRead = this.#buffer;
-    else releaseAfterSubmit(this.device, this.#buffer);
-    this.#buffer = null;
+    const storage = this.#storage;
+    if (!storage) return;
+    this.#storage = null;
+    storage.users--;
+    storage.releaseIfUnused();
   }
 }

@@ -31,3 +31,18 @@ export function releaseBuffer(device: GPUDevice, buffer: GPUBuffer): void {
   deviceState(device).liveBytes -= buffer.size;
   buffer.destroy();
 }
+
+const placeholders = new WeakMap<GPUDevice, GPUBuffer>();
+
+/**
+ * A 4-byte storage buffer bound where a kernel's optional input is absent (a Linear without bias), so every
+ * variant has the same bindings. One per device, kept for the device's life, not counted in liveBytes.
+ */
+export function placeholderBuffer(device: GPUDevice): GPUBuffer {
+  let buffer = placeholders.get(device);
+  if (!buffer) {
+    buffer = device.createBuffer({ size: 4, usage: GPUBufferUsage.STORAGE, label: 'placeholder' });
+    placeholders.set(device, buffer);
+  }
+  return buffer;
+}

@@ -2,7 +2,7 @@
 // into one command encoder and submitted once, when the pipelines it needs are ready. Buffers released
 // meanwhile are destroyed only after that submit, so recorded commands never touch a destroyed buffer.
 import { releaseBuffer } from './buffers.js';
-import { checkDeviceUsable } from './deviceState.js';
+import { checkDeviceUsable, deviceState } from './deviceState.js';
 
 export type EncodeFn = (encoder: GPUCommandEncoder, pipeline: GPUComputePipeline | null) => void;
 
@@ -79,6 +79,7 @@ async function submit(device: GPUDevice, batcher: Batcher): Promise<void> {
     const encoder = device.createCommandEncoder({ label: 'webgpu-layers' });
     work.forEach((w, i) => w.encode(encoder, pipelines[i] ?? null));
     device.queue.submit([encoder.finish()]);
+    deviceState(device).submits++;
     const outOfMemory = await device.popErrorScope();
     const validation = await device.popErrorScope();
     const error = outOfMemory ?? validation;

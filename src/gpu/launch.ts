@@ -2,6 +2,7 @@
 // inputs, output, params (as every shader declares them), and a grid folded to fit the device's limits.
 import { createUniformBuffer } from './buffers.js';
 import { record, releaseAfterSubmit } from './commandBatch.js';
+import { deviceState } from './deviceState.js';
 import { getPipeline, type KernelDescriptor, type OverrideConstants } from './pipelines.js';
 import { packParams, type ParamField } from './uniforms.js';
 
@@ -46,5 +47,6 @@ export function launch(device: GPUDevice, work: KernelLaunch): Promise<void> {
     pass.end();
   });
   releaseAfterSubmit(device, params);
+  deviceState(device).dispatches++;
   return submitted;
 }

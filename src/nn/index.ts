@@ -1,2 +1,11 @@
-export { Module } from './module.js';
+export { Module, Parameter } from './module.js';
+export type { IncompatibleKeys, LoadStateDictOptions, LoadableStateDict, ParameterData, StateDict } from './module.js';
 export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
+export { Linear } from './linear.js';
+export type { LinearOptions } from './linear.js';
+export { Activation, ReLU, ReLU6, Sigmoid, Hardsigmoid, Hardswish } from './activation.js';
+export { Flatten, Sequential } from './container.js';
+export { SELayer, SqueezeAndExcite } from './squeezeExcitation.js';
+export type { SqueezeAndExciteOptions } from './squeezeExcitation.js';
+export { ResNetHead } from './resnetHead.js';
+export type { ResNetHeadOptions } from './resnetHead.js';

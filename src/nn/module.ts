@@ -1,20 +1,167 @@
-// The base of every layer, mirroring torch.nn.Module: created without a device, `forward` returns a Tensor
-// at once with its GPU work queued, `dispose()` releases what the module holds on the GPU.
-import type { Tensor } from '../tensor.js';
+// The base of every layer, mirroring torch.nn.Module: created without a device; parameters live on the CPU
+// (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
+// child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
+import { Tensor } from '../tensor.js';
+
+/** One entry of a state dict: row-major float32 data and its shape (a torch tensor's `.numpy()`, `.shape`). */
+export interface ParameterData {
+  data: Float32Array;
+  shape: readonly number[];
+}
+
+export type StateDict = Record<string, ParameterData>;
+
+/** What `loadStateDict` accepts: float32 or float64 arrays, or plain number arrays (e.g. from JSON). */
+export type LoadableStateDict = Record<string, { data: Float32Array | Float64Array | readonly number[]; shape: readonly number[] }>;
+
+export interface LoadStateDictOptions {
+  /** As PyTorch's `strict`: missing and unexpected keys are errors (default true). Size mismatches always are. */
+  strict?: boolean;
+}
+
+/** PyTorch's `_IncompatibleKeys`. */
+export interface IncompatibleKeys {
+  missingKeys: string[];
+  unexpectedKeys: string[];
+}
+
+const formatShape = (shape: readonly number[]) => `torch.Size([${shape.join(', ')}])`;
+
+/** A learnable tensor: CPU data plus its copy on the device it was first used on. */
+export class Parameter {
+  readonly shape: readonly number[];
+  #data: Float32Array;
+  #onDevice: Tensor | null = null;
+
+  constructor(shape: readonly number[], data: Float32Array) {
+    this.shape = Object.freeze([...shape]);
+    this.#data = data;
+  }
+
+  get data(): Float32Array {
+    return this.#data;
+  }
+
+  /** Replaces the values; the device copy is refreshed on next use (queued work keeps the old values). */
+  set data(values: Float32Array) {
+    this.#data = values;
+    if (this.#onDevice) {
+      const device = this.#onDevice.device;
+      this.#onDevice.dispose();
+      this.#onDevice = Tensor.fromArray(device, values, this.shape);
+    }
+  }
+
+  /** The parameter on `device`, uploaded on first use; a module's parameters stay on that one device. */
+  on(device: GPUDevice, owner: string): Tensor {
+    if (!this.#onDevice) this.#onDevice = Tensor.fromArray(device, this.#data, this.shape);
+    else if (this.#onDevice.device !== device) {
+      throw new Error(`webgpu-layers: this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
+    }
+    return this.#onDevice;
+  }
+
+  dispose(): void {
+    this.#onDevice?.dispose();
+    this.#onDevice = null;
+  }
+}
 
 export abstract class Module {
+  readonly #children = new Map<string, Module>();
+  readonly #parameters = new Map<string, Parameter>();
   #disposed = false;
+
+  /** The class name PyTorch would print in state-dict errors (kept explicit so minifiers cannot change it). */
+  protected abstract readonly typeName: string;
+
+  protected registerModule<M extends Module>(name: string, module: M): M {
+    this.#children.set(name, module);
+    return module;
+  }
+
+  protected registerParameter(name: string, parameter: Parameter): Parameter {
+    this.#parameters.set(name, parameter);
+    return parameter;
+  }
+
+  /** Every parameter under its state-dict key, in registration order (PyTorch's order). */
+  namedParameters(prefix = ''): [string, Parameter][] {
+    const own = [...this.#parameters].map(([name, p]) => [prefix + name, p] as [string, Parameter]);
+    const nested = [...this.#children].flatMap(([name, child]) => child.namedParameters(`${prefix}${name}.`));
+    return [...own, ...nested];
+  }
 
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
   forward(input: Tensor): Tensor {
-    if (this.#disposed) throw new Error(`webgpu-layers: this ${this.constructor.name} was disposed and cannot be used`);
+    this.checkUsable();
     return this.run(input);
   }
 
   protected abstract run(input: Tensor): Tensor;
 
+  protected checkUsable(): void {
+    if (this.#disposed) throw new Error(`webgpu-layers: this ${this.typeName} was disposed and cannot be used`);
+  }
+
+  /** Copies of the parameters under PyTorch's keys. */
+  stateDict(): StateDict {
+    return Object.fromEntries(this.namedParameters().map(([key, p]) => [key, { data: p.data.slice(), shape: [...p.shape] }]));
+  }
+
+  /**
+   * Loads parameters by PyTorch's keys. Every problem is collected and thrown once, in PyTorch's words;
+   * unlike PyTorch, nothing is loaded when anything is wrong, so the module stays as it was.
+   */
+  loadStateDict(stateDict: LoadableStateDict, options: LoadStateDictOptions = {}): IncompatibleKeys {
+    this.checkUsable();
+    if (typeof stateDict !== 'object' || stateDict === null) throw new TypeError('loadStateDict: expected an object of { data, shape } entries');
+    const strict = options.strict ?? true;
+    const parameters = new Map(this.namedParameters());
+    const missingKeys = [...parameters.keys()].filter((key) => !(key in stateDict));
+    const unexpectedKeys = Object.keys(stateDict).filter((key) => !parameters.has(key));
+    const problems: string[] = [];
+    const updates: [Parameter, Float32Array][] = [];
+    for (const [key, parameter] of parameters) {
+      if (!(key in stateDict)) continue;
+      const entry = stateDict[key]!;
+      const problem = checkEntry(key, entry, parameter);
+      if (problem) problems.push(problem);
+      else updates.push([parameter, Float32Array.from(entry.data)]);
+    }
+    if (strict && unexpectedKeys.length) problems.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (strict && missingKeys.length) problems.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
+    if (problems.length) {
+      const error = new Error(`Error(s) in loading state_dict for ${this.typeName}:\n\t${problems.join('\n\t')}`);
+      error.name = 'RuntimeError';
+      throw error;
+    }
+    for (const [parameter, data] of updates) parameter.data = data;
+    return { missingKeys, unexpectedKeys };
+  }
+
   /** Releases the module's GPU buffers; a disposed module refuses `forward`. */
   dispose(): void {
     this.#disposed = true;
+    for (const parameter of this.#parameters.values()) parameter.dispose();
+    for (const child of this.#children.values()) child.dispose();
   }
+}
+
+/** PyTorch's size-mismatch line, or a clear line for a malformed entry; null when the entry fits. */
+function checkEntry(key: string, entry: LoadableStateDict[string], parameter: Parameter): string | null {
+  if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.shape)) {
+    return `value for ${key} must be { data: Float32Array, shape: number[] }.`;
+  }
+  const data: unknown = entry.data;
+  const isNumeric = data instanceof Float32Array || data instanceof Float64Array || (Array.isArray(data) && data.every((v) => typeof v === 'number'));
+  if (!isNumeric) return `value for ${key} must hold numbers (a Float32Array, Float64Array or number[]).`;
+  const size = entry.shape.reduce((a, b) => a * b, 1);
+  if (entry.shape.some((d) => !Number.isSafeInteger(d) || d < 0) || entry.data.length !== size) {
+    return `value for ${key} has ${entry.data.length} values but shape [${entry.shape.join(', ')}].`;
+  }
+  if (entry.shape.length !== parameter.shape.length || entry.shape.some((d, i) => d !== parameter.shape[i])) {
+    return `size mismatch for ${key}: copying a param with shape ${formatShape(entry.shape)} from checkpoint, the shape in current model is ${formatShape(parameter.shape)}.`;
+  }
+  return null;
 }

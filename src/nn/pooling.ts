@@ -3,6 +3,8 @@ import { adaptiveAvgPool2d, avgPool2dWithArgs } from '../functional.js';
 import {
   checkAdaptiveOutputSize,
   checkAvgPool2dArgs,
+  planAdaptiveAvgPool2d,
+  planAvgPool2d,
   resolveAvgPool2dArgs,
   type AdaptiveOutputSize,
   type AvgPool2dArgs,
@@ -19,12 +21,18 @@ import { Module } from './module.js';
  * @example new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })
  */
 export class AvgPool2d extends Module {
+  protected readonly typeName = 'AvgPool2d';
   readonly args: Readonly<AvgPool2dArgs>;
 
   constructor(kernelSize: IntOrPair, options: AvgPool2dOptions = {}) {
     super();
     this.args = Object.freeze(resolveAvgPool2dArgs(kernelSize, options));
     checkAvgPool2dArgs(this.args);
+  }
+
+  /** The output shape for an input shape, or PyTorch's error; no GPU work. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return planAvgPool2d(inputShape, this.args).outputShape;
   }
 
   protected run(input: Tensor): Tensor {
@@ -39,12 +47,18 @@ export class AvgPool2d extends Module {
  * @example new nn.AdaptiveAvgPool2d([null, 7])
  */
 export class AdaptiveAvgPool2d extends Module {
+  protected readonly typeName = 'AdaptiveAvgPool2d';
   readonly outputSize: AdaptiveOutputSize;
 
   constructor(outputSize: AdaptiveOutputSize) {
     super();
     checkAdaptiveOutputSize(outputSize);
     this.outputSize = Array.isArray(outputSize) ? (Object.freeze([...outputSize]) as AdaptiveOutputSize) : outputSize;
+  }
+
+  /** The output shape for an input shape, or PyTorch's error; no GPU work. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return planAdaptiveAvgPool2d(inputShape, this.outputSize).outputShape;
   }
 
   protected run(input: Tensor): Tensor {

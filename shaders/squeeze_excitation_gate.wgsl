@@ -1,0 +1,57 @@
+// The SE block's excitation MLP fused into one dispatch: one workgroup per sample computes
+// gate = OUTPUT_ACTIVATION(W2 · HIDDEN_ACTIVATION(W1 · pooled + b1) + b2), the hidden layer kept in
+// workgroup memory. Layout: pooled [samples, channels], w1 [hidden, channels], b1 [hidden],
+// w2 [outChannels, hidden], b2 [outChannels], gate [samples, outChannels]; PyTorch's Linear layouts.
+// Bindings: 0 pooled, 1 w1, 2 b1, 3 w2, 4 b2, 5 gate, 6 params. A layer without bias gets a placeholder binding.
+
+struct Params {
+  samples: u32,
+  channels: u32,
+  hidden: u32,          // at most MAX_HIDDEN
+  outChannels: u32,
+}
+
+override WORKGROUP_SIZE: u32 = 64;
+override MAX_HIDDEN: u32 = 1024;
+override HIDDEN_ACTIVATION: u32 = 1;
+override OUTPUT_ACTIVATION: u32 = 3;
+override HAS_HIDDEN_BIAS: bool = false;
+override HAS_OUTPUT_BIAS: bool = false;
+
+@group(0) @binding(0) var<storage, read> pooled: array<f32>;
+@group(0) @binding(1) var<storage, read> w1: array<f32>;
+@group(0) @binding(2) var<storage, read> b1: array<f32>;
+@group(0) @binding(3) var<storage, read> w2: array<f32>;
+@group(0) @binding(4) var<storage, read> b2: array<f32>;
+@group(0) @binding(5) var<storage, read_write> gate: array<f32>;
+@group(0) @binding(6) var<uniform> params: Params;
+
+var<workgroup> hiddenValues: array<f32, MAX_HIDDEN>;
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
+        @builtin(local_invocation_index) local: u32) {
+  // Depends only on the workgroup, so the barrier below stays in uniform control flow.
+  let sample = group.x + group.y * groups.x;
+  if (sample >= params.samples) { return; }
+
+  let input = sample * params.channels;
+  for (var j = local; j < params.hidden; j += WORKGROUP_SIZE) {
+    var sum = 0.0;
+    for (var c = 0u; c < params.channels; c++) {
+      sum += w1[j * params.channels + c] * pooled[input + c];
+    }
+    if (HAS_HIDDEN_BIAS) { sum += b1[j]; }
+    hiddenValues[j] = activate(sum, HIDDEN_ACTIVATION);
+  }
+  workgroupBarrier();
+
+  for (var o = local; o < params.outChannels; o += WORKGROUP_SIZE) {
+    var sum = 0.0;
+    for (var j = 0u; j < params.hidden; j++) {
+      sum += w2[o * params.hidden + j] * hiddenValues[j];
+    }
+    if (HAS_OUTPUT_BIAS) { sum += b2[o]; }
+    gate[sample * params.outChannels + o] = activate(sum, OUTPUT_ACTIVATION);
+  }
+}

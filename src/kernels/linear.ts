@@ -1,0 +1,30 @@
+import code from '../../shaders/linear.wgsl?raw';
+import { placeholderBuffer } from '../gpu/buffers.js';
+import { launch } from '../gpu/launch.js';
+import { ACTIVATIONS, withActivationFunctions, type ActivationName } from './activations.js';
+
+const WORKGROUP_SIZE = 64;
+const kernel = { name: 'linear', code: withActivationFunctions(code) };
+
+export interface LinearLaunch {
+  rows: number;
+  inFeatures: number;
+  outFeatures: number;
+  x: GPUBuffer;
+  weight: GPUBuffer;
+  bias: GPUBuffer | null;
+  activation: ActivationName;
+}
+
+/** Records y = activation(x · Wᵀ + b): one invocation per output element. */
+export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
+  const total = work.rows * work.outFeatures;
+  return launch(device, {
+    kernel,
+    constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[work.activation], HAS_BIAS: work.bias ? 1 : 0 },
+    inputs: [work.x, work.weight, work.bias ?? placeholderBuffer(device)],
+    output: y,
+    params: [['u32', total], ['u32', work.inFeatures], ['u32', work.outFeatures]],
+    workgroups: Math.ceil(total / WORKGROUP_SIZE),
+  });
+}

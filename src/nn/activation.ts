@@ -1,0 +1,54 @@
+// nn.ReLU, nn.ReLU6, nn.Sigmoid, nn.Hardsigmoid, nn.Hardswish: elementwise, any shape. nn.Sequential fuses
+// them into the Linear before them. `inplace` is accepted for PyTorch parity; outputs are always new tensors.
+import { activation } from '../functional.js';
+import type { ActivationName } from '../kernels/activations.js';
+import type { Tensor } from '../tensor.js';
+import { Module } from './module.js';
+
+export interface ActivationOptions {
+  /** Accepted for PyTorch parity; WebGPU outputs are always new tensors. */
+  inplace?: boolean;
+}
+
+/** Shapes: input (*) → output (*), same shape. */
+export abstract class Activation extends Module {
+  abstract readonly activation: ActivationName;
+
+  constructor(_options: ActivationOptions = {}) {
+    super();
+  }
+
+  protected run(input: Tensor): Tensor {
+    return activation(input, this.activation);
+  }
+}
+
+/** max(0, x). */
+export class ReLU extends Activation {
+  protected readonly typeName = 'ReLU';
+  readonly activation = 'relu';
+}
+
+/** min(max(0, x), 6). */
+export class ReLU6 extends Activation {
+  protected readonly typeName = 'ReLU6';
+  readonly activation = 'relu6';
+}
+
+/** 1 / (1 + e^−x). */
+export class Sigmoid extends Activation {
+  protected readonly typeName = 'Sigmoid';
+  readonly activation = 'sigmoid';
+}
+
+/** relu6(x + 3) / 6. */
+export class Hardsigmoid extends Activation {
+  protected readonly typeName = 'Hardsigmoid';
+  readonly activation = 'hardsigmoid';
+}
+
+/** x · relu6(x + 3) / 6. */
+export class Hardswish extends Activation {
+  protected readonly typeName = 'Hardswish';
+  readonly activation = 'hardswish';
+}

@@ -1,0 +1,123 @@
+// The seed's two squeeze-and-excitation blocks. Both run as three dispatches in one command encoder:
+// pool → fused excitation MLP → channel scale; the only full-size tensor written is the output.
+import { TorchError, messages } from '../errors.js';
+import { channelScale, squeezeExcitationGate } from '../functional.js';
+import type { ActivationName } from '../kernels/activations.js';
+import type { Tensor } from '../tensor.js';
+import { Hardsigmoid, Hardswish, ReLU, ReLU6, Sigmoid } from './activation.js';
+import { Sequential } from './container.js';
+import { Linear } from './linear.js';
+import { Module } from './module.js';
+import { AdaptiveAvgPool2d, AvgPool2d } from './pooling.js';
+
+/** PyTorch's `b, c, h, w = x.size()`: a 4-D input or Python's unpacking error. */
+function unpack4(shape: readonly number[]): [number, number, number, number] {
+  if (shape.length < 4) throw new TorchError(messages.notEnoughValuesToUnpack(4, shape.length), 'ValueError');
+  if (shape.length > 4) throw new TorchError(messages.tooManyValuesToUnpack(4), 'ValueError');
+  return shape as unknown as [number, number, number, number];
+}
+
+function checkCount(name: string, value: number): void {
+  if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, but got ${String(value)}`);
+}
+
+/** Runs pool → excitation → scale once every shape is known to be valid. */
+function exciteAndScale(x: Tensor, pool: Module, pooledFeatures: number, first: Linear, second: Linear, activations: [ActivationName, ActivationName]): Tensor {
+  const samples = x.shape[0]!;
+  const pooled = pool.forward(x);
+  const flat = pooled.reshape([samples, pooledFeatures]);
+  pooled.dispose();
+  const gate = squeezeExcitationGate(flat, first.dense(x.device, activations[0]), second.dense(x.device, activations[1]));
+  flat.dispose();
+  const y = channelScale(x, gate);
+  gate.dispose();
+  return y;
+}
+
+/**
+ * The SE block (Hu et al.): y = x · σ(W2 · relu(W1 · avgpool(x))), per channel.
+ * Keys `fc.0.weight` (channel/reduction, channel) and `fc.2.weight` (channel, channel/reduction); no biases.
+ * Shapes: input (N, C, H, W) → output (N, C, H, W).
+ */
+export class SELayer extends Module {
+  protected readonly typeName = 'SELayer';
+  readonly avgPool: AdaptiveAvgPool2d;
+  readonly fc: Sequential;
+
+  constructor(
+    readonly channel: number,
+    readonly reduction = 16,
+  ) {
+    super();
+    checkCount('channel', channel);
+    checkCount('reduction', reduction);
+    const hidden = Math.floor(channel / reduction);
+    this.avgPool = this.registerModule('avg_pool', new AdaptiveAvgPool2d(1));
+    this.fc = this.registerModule(
+      'fc',
+      new Sequential(new Linear(channel, hidden, { bias: false }), new ReLU(), new Linear(hidden, channel, { bias: false }), new Sigmoid()),
+    );
+  }
+
+  protected run(x: Tensor): Tensor {
+    const [b, c] = unpack4(x.shape);
+    const first = this.fc.at(0) as Linear;
+    const second = this.fc.at(2) as Linear;
+    second.outputShape(first.outputShape([b, c])); // fc(avg_pool(x).view(b, c)): PyTorch's shape error, before GPU work
+    return exciteAndScale(x, this.avgPool, c, first, second, ['relu', 'sigmoid']);
+  }
+}
+
+export interface SqueezeAndExciteOptions {
+  /**
+   * 'fixed' (default): the seed's AvgPool2d(seKernelSize, stride=1), which only works on a seKernelSize-square
+   * map; 'adaptive': AdaptiveAvgPool2d(1), which works on any map (the seed's advice).
+   */
+  pool?: 'fixed' | 'adaptive';
+  /** 'hardswish' (default, the seed's) or 'hardsigmoid' (MobileNetV3's own gate). */
+  gate?: 'hardswish' | 'hardsigmoid';
+}
+
+/**
+ * The MobileNetV3-style SE block of the seed: pool → Linear → ReLU6 → Linear → HardSwish → scale.
+ * Keys `SEblock.0.weight/bias` (inChannels/divide, inChannels) and `SEblock.2.weight/bias` (outChannels, inChannels/divide).
+ * Shapes: input (N, C, H, W) with H = W = seKernelSize (any size with pool: 'adaptive') → output (N, C, H, W).
+ */
+export class SqueezeAndExcite extends Module {
+  protected readonly typeName = 'SqueezeAndExcite';
+  readonly pool: AvgPool2d | AdaptiveAvgPool2d;
+  readonly SEblock: Sequential;
+  readonly #gate: 'hardswish' | 'hardsigmoid';
+
+  constructor(
+    readonly inChannels: number,
+    readonly outChannels: number,
+    readonly seKernelSize: number,
+    readonly divide = 4,
+    options: SqueezeAndExciteOptions = {},
+  ) {
+    super();
+    checkCount('inChannels', inChannels);
+    checkCount('outChannels', outChannels);
+    checkCount('divide', divide);
+    const mid = Math.floor(inChannels / divide);
+    this.#gate = options.gate ?? 'hardswish';
+    this.pool = this.registerModule('pool', options.pool === 'adaptive' ? new AdaptiveAvgPool2d(1) : new AvgPool2d(seKernelSize, { stride: 1 }));
+    this.SEblock = this.registerModule(
+      'SEblock',
+      new Sequential(new Linear(inChannels, mid), new ReLU6(), new Linear(mid, outChannels), this.#gate === 'hardswish' ? new Hardswish() : new Hardsigmoid()),
+    );
+  }
+
+  protected run(x: Tensor): Tensor {
+    // PyTorch: b, c, h, w = x.size(); out = self.SEblock(self.pool(x).view(b, -1)).view(b, c, 1, 1); return out * x
+    const [b, c] = unpack4(x.shape);
+    const pooledShape = this.pool.outputShape(x.shape);
+    const features = pooledShape.slice(1).reduce((p, d) => p * d, 1);
+    const first = this.SEblock.at(0) as Linear;
+    const second = this.SEblock.at(2) as Linear;
+    const gateShape = second.outputShape(first.outputShape([b, features]));
+    if (gateShape[1] !== c) throw new TorchError(messages.invalidView([b, c, 1, 1], b * gateShape[1]!));
+    return exciteAndScale(x, this.pool, features, first, second, ['relu6', this.#gate]);
+  }
+}

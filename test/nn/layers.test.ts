@@ -1,0 +1,225 @@
+// The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
+// weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { F, Tensor, gpuStats, liveBytes, loadSafetensors, nn, reference } from '../../src/index.js';
+import type { StateDict } from '../../src/nn/index.js';
+import { expectClose } from '../helpers/compare.js';
+import { testAdapters, testDevice } from '../helpers/device.js';
+import { fixtureInput } from '../helpers/fixtures.js';
+import { buildModule, decode, fixtureFile, layerFixtures } from '../helpers/layerFixtures.js';
+import { randomData, seededRandom } from '../helpers/random.js';
+
+type Act = 'relu' | 'relu6' | 'sigmoid' | 'hardsigmoid' | 'hardswish';
+
+/** The SE block composed from reference ops: pool → linear → act → linear → act → x · gate. */
+function referenceSE(x: Float32Array, shape: number[], pooled: { data: Float32Array }, sd: StateDict, prefix: string, acts: [Act, Act]) {
+  const [b] = shape as [number];
+  const features = pooled.data.length / b;
+  const bias = (key: string) => sd[`${prefix}.${key}.bias`] ?? null;
+  let h = reference.linear(pooled.data, [b, features], sd[`${prefix}.0.weight`]!, bias('0'));
+  h = reference.activation(h.data, h.shape, acts[0]);
+  let g = reference.linear(h.data, h.shape, sd[`${prefix}.2.weight`]!, bias('2'));
+  g = reference.activation(g.data, g.shape, acts[1]);
+  return reference.channelScale(x, shape, g.data);
+}
+
+describe.each(testAdapters())('layers on %s', (adapter) => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await testDevice(adapter);
+  });
+  afterAll(() => device?.destroy());
+
+  const outputs = layerFixtures.cases.filter((c) => !c.error);
+  test.each(outputs.map((c) => [c.name, c] as const))('%s matches PyTorch', async (_, fixture) => {
+    const module = buildModule(fixture);
+    const x = Tensor.fromArray(device, fixtureInput(fixture.input), fixture.input);
+    const y = module.forward(x);
+    expect(y.shape).toEqual(fixture.shape);
+    expectClose(await y.toArray(), decode(fixture.data!), fixture.name);
+    for (const t of [x, y, module]) t.dispose();
+  });
+
+  const errors = layerFixtures.cases.filter((c) => c.error);
+  test.each(errors.map((c) => [c.name, c] as const))("%s: PyTorch's error, before any GPU work; the module stays usable", async (_, fixture) => {
+    const module = buildModule(fixture);
+    const x = Tensor.fromArray(device, fixtureInput(fixture.input), fixture.input);
+    const before = gpuStats(device);
+    let thrown: Error | undefined;
+    try {
+      module.forward(x);
+    } catch (error) {
+      thrown = error as Error;
+    }
+    expect(thrown?.message).toBe(fixture.error!.message);
+    expect(thrown?.name).toBe(fixture.error!.type);
+    expect(gpuStats(device)).toEqual(before); // no buffer, no dispatch, no submit
+    x.dispose();
+    if ((fixture.module === 'ResNetHead' || fixture.module === 'SqueezeAndExcite') && !fixture.args) {
+      const good = Tensor.fromArray(device, fixtureInput([1, fixture.input[1]!, 7, 7]), [1, fixture.input[1]!, 7, 7]);
+      const y = module.forward(good);
+      expect((await y.toArray()).every(Number.isFinite)).toBe(true);
+      for (const t of [good, y]) t.dispose();
+    }
+    module.dispose();
+  });
+
+  test('the seed\'s lesson: the ResNet head on 224- and 448-pixel images (7×7 and 14×14 maps)', async () => {
+    const weights = loadSafetensors(fixtureFile('resnet_head.safetensors'));
+    const adaptive = new nn.ResNetHead(64, 10);
+    const fixed = new nn.ResNetHead(64, 10, { pool: 'fixed' });
+    adaptive.loadStateDict(weights);
+    fixed.loadStateDict(weights);
+    const small = Tensor.fromArray(device, fixtureInput([1, 64, 7, 7]), [1, 64, 7, 7]);
+    const large = Tensor.fromArray(device, fixtureInput([1, 64, 14, 14]), [1, 64, 14, 14]);
+    const same = [adaptive.forward(small), fixed.forward(small)];
+    expectClose(await same[0]!.toArray(), await same[1]!.toArray(), 'adaptive and fixed agree on 7×7');
+    expect(adaptive.forward(large).shape).toEqual([1, 10]);
+    expect(() => fixed.forward(large)).toThrow('mat1 and mat2 shapes cannot be multiplied (1x4096 and 64x10)');
+    for (const t of [small, large, ...same, adaptive, fixed]) t.dispose();
+  });
+
+  test('SE blocks match the reference composition on random inputs and weights', async () => {
+    const random = seededRandom(7);
+    for (const [channels, reduction, h, w] of [[64, 16, 5, 6], [48, 4, 1, 1], [3, 1, 9, 2], [32, 8, 13, 11]] as const) {
+      const se = new nn.SELayer(channels, reduction);
+      const shape = [2, channels, h, w];
+      const data = randomData(random, 2 * channels * h * w);
+      const x = Tensor.fromArray(device, data, shape);
+      const expected = referenceSE(data, shape, reference.adaptiveAvgPool2d(data, shape, 1), se.stateDict(), 'fc', ['relu', 'sigmoid']);
+      expectClose(await se.forward(x).toArray(), expected.data, `SELayer(${channels}, ${reduction}) on [${shape}]`);
+      x.dispose();
+      se.dispose();
+    }
+    for (const options of [{}, { gate: 'hardsigmoid' as const }, { pool: 'adaptive' as const }]) {
+      const block = new nn.SqueezeAndExcite(24, 24, 5, 4, options);
+      const shape = [3, 24, 5, 5];
+      const data = randomData(random, 3 * 24 * 25);
+      const pooled = options.pool ? reference.adaptiveAvgPool2d(data, shape, 1) : reference.avgPool2d(data, shape, 5, { stride: 1 });
+      const expected = referenceSE(data, shape, pooled, block.stateDict(), 'SEblock', ['relu6', options.gate ?? 'hardswish']);
+      const x = Tensor.fromArray(device, data, shape);
+      expectClose(await block.forward(x).toArray(), expected.data, `SqueezeAndExcite ${JSON.stringify(options)}`);
+      x.dispose();
+      block.dispose();
+    }
+  });
+
+  test('an SE forward is three dispatches in one submit, with no full-size intermediate', async () => {
+    const se = new nn.SELayer(64, 16);
+    const x = Tensor.fromArray(device, new Float32Array(4 * 64 * 28 * 28).fill(1), [4, 64, 28, 28]);
+    (await se.forward(x).toArray()); // uploads the weights, compiles the pipelines
+    await device.queue.onSubmittedWorkDone();
+    const before = gpuStats(device);
+    const y = se.forward(x);
+    const grown = liveBytes(device) - before.liveBytes;
+    await y.toArray();
+    const after = gpuStats(device);
+    expect(after.dispatches - before.dispatches).toBe(3);
+    expect(after.submits - before.submits).toBe(1); // the readback's copy joins the same submit
+    // Output + staging for the readback + the small pooled/gate vectors and uniforms: no second copy of x.
+    expect(grown).toBeLessThan(x.size * 4 * 1.1);
+    for (const t of [x, y, se]) t.dispose();
+  });
+
+  test('activations match PyTorch around their kinks and on NaN / ±Inf', async () => {
+    for (const fixture of layerFixtures.activations) {
+      const input = decode(fixture.input);
+      const x = Tensor.fromArray(device, input, [input.length]);
+      const gpu = F[fixture.name as Act](x);
+      const expected = decode(fixture.data);
+      expectClose(await gpu.toArray(), expected, `${fixture.name} on the GPU`);
+      expectClose(reference.activation(input, [input.length], fixture.name as Act).data, expected, `${fixture.name} reference`);
+      for (const t of [x, gpu]) t.dispose();
+    }
+  });
+
+  test('Sequential fuses Linear + activation and keys children "0", "1", ...', async () => {
+    const mlp = new nn.Sequential(new nn.Linear(6, 5), new nn.Hardswish(), new nn.Linear(5, 3, { bias: false }), new nn.Flatten(0));
+    expect(Object.keys(mlp.stateDict())).toEqual(['0.weight', '0.bias', '2.weight']);
+    const data = randomData(seededRandom(3), 4 * 6);
+    const x = Tensor.fromArray(device, data, [4, 6]);
+    const before = gpuStats(device).dispatches;
+    const y = mlp.forward(x);
+    expect(gpuStats(device).dispatches - before).toBe(2);
+    const sd = mlp.stateDict();
+    let expected = reference.linear(data, [4, 6], sd['0.weight']!, sd['0.bias']!);
+    expected = reference.activation(expected.data, expected.shape, 'hardswish');
+    expected = reference.linear(expected.data, expected.shape, sd['2.weight']!);
+    expect(y.shape).toEqual([12]);
+    expectClose(await y.toArray(), expected.data, 'Linear → Hardswish → Linear → Flatten(0)');
+    for (const t of [x, y, mlp]) t.dispose();
+  });
+
+  test('modules release every buffer on dispose', async () => {
+    const before = liveBytes(device);
+    const head = new nn.ResNetHead(32, 7);
+    const x = Tensor.fromArray(device, new Float32Array(2 * 32 * 14 * 14), [2, 32, 14, 14]);
+    for (let i = 0; i < 20; i++) head.forward(x).dispose();
+    const last = head.forward(x);
+    await last.toArray();
+    last.dispose();
+    head.dispose();
+    x.dispose();
+    await device.queue.onSubmittedWorkDone();
+    expect(liveBytes(device)).toBe(before);
+  });
+
+  test('parameters stay on the device of the first input', async () => {
+    const other = await testDevice(adapter);
+    const linear = new nn.Linear(4, 2);
+    const x = Tensor.fromArray(device, new Float32Array(4), [1, 4]);
+    const y = linear.forward(x);
+    const elsewhere = Tensor.fromArray(other, new Float32Array(4), [1, 4]);
+    expect(() => linear.forward(elsewhere)).toThrow("this Linear's parameters live on the GPUDevice of its first input; the input is on another device");
+    expect(() => F.linear(x, Tensor.fromArray(other, new Float32Array(8), [2, 4]))).toThrow('linear() got tensors from different GPUDevices');
+    await y.toArray();
+    for (const t of [x, y, elsewhere, linear]) t.dispose();
+    other.destroy();
+  });
+});
+
+describe('state dicts', () => {
+  test.each(layerFixtures.stateDictErrors.map((c) => [c.name, c] as const))("%s: PyTorch's message, and nothing is loaded", (_, fixture) => {
+    const se = new nn.SELayer(64, 16);
+    const original = se.stateDict();
+    const broken = Object.fromEntries(
+      Object.entries(fixture.stateDict).map(([key, shape]) => [key, { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape }]),
+    );
+    if (fixture.name === 'size mismatch only') broken['fc.0.weight'] = original['fc.0.weight']!;
+    expect(() => se.loadStateDict(broken)).toThrow(fixture.error.message);
+    expect(se.stateDict()).toEqual(original);
+  });
+
+  test('strict: false reports missing and unexpected keys instead of throwing', () => {
+    const se = new nn.SELayer(64, 16);
+    const weights = loadSafetensors(fixtureFile('se_layer.safetensors'));
+    const result = se.loadStateDict({ 'fc.0.weight': weights['fc.0.weight']!, extra: { data: new Float32Array(1), shape: [1] } }, { strict: false });
+    expect(result).toEqual({ missingKeys: ['fc.2.weight'], unexpectedKeys: ['extra'] });
+    expect(se.stateDict()['fc.0.weight']!.data).toEqual(weights['fc.0.weight']!.data);
+  });
+
+  test('malformed values are clear errors', () => {
+    const linear = new nn.Linear(2, 1);
+    expect(() => linear.loadStateDict({ weight: { data: ['a'] as unknown as number[], shape: [1, 2] }, bias: { data: [0], shape: [1] } })).toThrow(
+      'value for weight must hold numbers',
+    );
+    expect(() => linear.loadStateDict({ weight: { data: [1, 2, 3], shape: [1, 2] }, bias: { data: [0], shape: [1] } })).toThrow(
+      'value for weight has 3 values but shape [1, 2].',
+    );
+  });
+
+  test('Linear is initialised as PyTorch does: U(−1/√in, 1/√in)', () => {
+    const { weight, bias } = new nn.Linear(400, 300).stateDict() as Record<string, { data: Float32Array }>;
+    for (const values of [weight!.data, bias!.data]) {
+      const max = values.reduce((m, v) => Math.max(m, Math.abs(v)), 0);
+      expect(max).toBeLessThanOrEqual(1 / 20);
+      expect(max).toBeGreaterThan(0.9 / 20);
+    }
+  });
+
+  test('keys follow PyTorch attribute names', () => {
+    expect(Object.keys(new nn.SELayer(64).stateDict())).toEqual(['fc.0.weight', 'fc.2.weight']);
+    expect(Object.keys(new nn.SqueezeAndExcite(16, 16, 7).stateDict())).toEqual(['SEblock.0.weight', 'SEblock.0.bias', 'SEblock.2.weight', 'SEblock.2.bias']);
+    expect(Object.keys(new nn.ResNetHead(512, 1000).stateDict())).toEqual(['fc.weight', 'fc.bias']);
+  });
+});

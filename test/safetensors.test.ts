@@ -1,0 +1,61 @@
+// loadSafetensors: files written by the PyTorch fixture generator, and every kind of malformed file.
+import { describe, expect, test } from 'vitest';
+import { loadSafetensors } from '../src/index.js';
+import { decode, fixtureFile, layerFixtures } from './helpers/layerFixtures.js';
+
+/** A safetensors file from a header object and raw data, as the format lays them out. */
+function build(header: unknown, data = new Uint8Array(0), headerLength?: bigint): Uint8Array {
+  const json = new TextEncoder().encode(typeof header === 'string' ? header : JSON.stringify(header));
+  const file = new Uint8Array(8 + json.length + data.length);
+  new DataView(file.buffer).setBigUint64(0, headerLength ?? BigInt(json.length), true);
+  file.set(json, 8);
+  file.set(data, 8 + json.length);
+  return file;
+}
+
+const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
+
+describe('loadSafetensors', () => {
+  test('reads the F32 weights PyTorch exported', () => {
+    const dict = loadSafetensors(fixtureFile('se_layer.safetensors'));
+    expect(Object.keys(dict)).toEqual(['fc.0.weight', 'fc.2.weight']);
+    expect(dict['fc.0.weight']!.shape).toEqual([4, 64]);
+    expect(dict['fc.2.weight']!.data.length).toBe(256);
+  });
+
+  test.each(layerFixtures.conversions.map((c) => [c.file, c] as const))('converts %s exactly as torch does', (_, conversion) => {
+    const dict = loadSafetensors(fixtureFile(conversion.file).buffer as ArrayBuffer);
+    for (const [key, expected] of Object.entries(conversion.float32)) {
+      expect(dict[key]!.shape).toEqual(expected.shape);
+      expect(dict[key]!.data).toEqual(decode(expected.data));
+    }
+  });
+
+  test('reads tensors at unaligned offsets and ignores __metadata__', () => {
+    const file = build({ __metadata__: { format: 'pt' }, a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } }, f32([1.5, -2]));
+    const shifted = new Uint8Array(file.length + 1);
+    shifted.set(file, 1);
+    expect(loadSafetensors(shifted.subarray(1))).toEqual({ a: { data: new Float32Array([1.5, -2]), shape: [2] } });
+  });
+
+  const valid = { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] } };
+  test.each([
+    ['a truncated file', new Uint8Array(5), 'the file is 5 bytes, too short for the 8-byte header length'],
+    ['a header length past the end', build(valid, f32([1, 2]), 4096n), 'the header length 4096 points past the end of the 70-byte file'],
+    ['a huge header length', build(valid, f32([1, 2]), 2n ** 62n), `the header length ${2n ** 62n} exceeds the 100000000-byte limit`],
+    ['a header that is not JSON', build('{"a": ', f32([1, 2])), 'the header is not valid UTF-8 JSON'],
+    ['a header that is not an object', build([1, 2]), 'the header must be a JSON object'],
+    ['an unknown dtype', build({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" has dtype "I64"; supported: F32, F16, BF16, F64'],
+    ['a bad shape', build({ a: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" has shape [-2]'],
+    ['offsets out of range', build({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, f32([1, 2])), 'tensor "a" has data_offsets [0, 16] outside the 8 data bytes'],
+    ['reversed offsets', build({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, f32([1, 2])), 'tensor "a" has data_offsets [8, 0] outside the 8 data bytes'],
+    ['a shape that does not match its bytes', build({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" of shape [3] and dtype F32 needs 12 bytes, but data_offsets [0, 8] hold 8'],
+    [
+      'overlapping tensors',
+      build({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32([1, 2, 3])),
+      'tensors "a" [0, 8] and "b" [4, 12] overlap',
+    ],
+  ])('rejects %s with a clear error', (_, file, message) => {
+    expect(() => loadSafetensors(file)).toThrow(`safetensors: ${message}`);
+  });
+});
