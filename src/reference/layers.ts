@@ -3,6 +3,12 @@ import type { ActivationName } from '../kernels/activations.js';
 import { planLinear } from '../linearPlan.js';
 import { checkDataLength, type TensorData } from './tensorData.js';
 
+/** A weight or bias: what a state dict holds. */
+export interface ParameterLike {
+  data: Float32Array;
+  shape: readonly number[];
+}
+
 /** PyTorch's definitions; comparisons (not Math.max) so NaN propagates as in PyTorch. */
 export const activationFunctions: Record<ActivationName, (x: number) => number> = {
   identity: (x) => x,
@@ -19,7 +25,7 @@ export function activation(data: Float32Array, shape: readonly number[], name: A
 }
 
 /** y = x · Wᵀ + b, with x [..., in] and weight [out, in] as in torch's F.linear. */
-export function linear(data: Float32Array, shape: readonly number[], weight: TensorData, bias: TensorData | null = null): TensorData {
+export function linear(data: Float32Array, shape: readonly number[], weight: ParameterLike, bias: ParameterLike | null = null): TensorData {
   const plan = planLinear(shape, weight.shape);
   checkDataLength(data, shape);
   const out = new Float32Array(plan.rows * plan.outFeatures);

@@ -2,7 +2,7 @@
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, Tensor, gpuStats, liveBytes, loadSafetensors, nn, reference } from '../../src/index.js';
-import type { StateDict } from '../../src/nn/index.js';
+import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureInput } from '../helpers/fixtures.js';
@@ -182,7 +182,7 @@ describe('state dicts', () => {
   test.each(layerFixtures.stateDictErrors.map((c) => [c.name, c] as const))("%s: PyTorch's message, and nothing is loaded", (_, fixture) => {
     const se = new nn.SELayer(64, 16);
     const original = se.stateDict();
-    const broken = Object.fromEntries(
+    const broken: LoadableStateDict = Object.fromEntries(
       Object.entries(fixture.stateDict).map(([key, shape]) => [key, { data: new Float32Array(shape.reduce((a, b) => a * b, 1)), shape }]),
     );
     if (fixture.name === 'size mismatch only') broken['fc.0.weight'] = original['fc.0.weight']!;
