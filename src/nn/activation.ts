@@ -2,6 +2,8 @@
 // them into the Linear before them. `inplace` is accepted for PyTorch parity; outputs are always new tensors.
 import { activation } from '../functional.js';
 import type { ActivationName } from '../kernels/activations.js';
+import * as reference from '../reference/index.js';
+import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -20,6 +22,10 @@ export abstract class Activation extends Module {
 
   protected run(input: Tensor): Tensor {
     return activation(input, this.activation);
+  }
+
+  protected runCpu({ data, shape }: TensorData): TensorData {
+    return reference.activation(data, shape, this.activation);
   }
 }
 

@@ -1,5 +1,6 @@
 // nn.Sequential and nn.Flatten.
 import { TorchError, messages } from '../errors.js';
+import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { Activation } from './activation.js';
 import { Linear } from './linear.js';
@@ -49,6 +50,10 @@ export class Sequential extends Module {
     }
     return current === input ? input.reshape(input.shape) : current;
   }
+
+  protected runCpu(input: TensorData): TensorData {
+    return this.#layers.reduce((x, layer) => layer.forwardCpu(x), input);
+  }
 }
 
 /** PyTorch's dim wrapping: dims in [−rank, rank), a 0-d tensor counted as rank 1. */
@@ -88,5 +93,9 @@ export class Flatten extends Module {
 
   protected run(input: Tensor): Tensor {
     return input.reshape(this.outputShape(input.shape));
+  }
+
+  protected runCpu({ data, shape }: TensorData): TensorData {
+    return { data, shape: this.outputShape(shape) };
   }
 }

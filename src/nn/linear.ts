@@ -3,6 +3,8 @@ import { TorchError } from '../errors.js';
 import { linear, type DenseTensors } from '../functional.js';
 import type { ActivationName } from '../kernels/activations.js';
 import { planLinear } from '../linearPlan.js';
+import * as reference from '../reference/index.js';
+import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { Module, Parameter } from './module.js';
 
@@ -60,5 +62,9 @@ export class Linear extends Module {
 
   protected run(input: Tensor): Tensor {
     return this.forwardWithActivation(input, 'identity');
+  }
+
+  protected runCpu({ data, shape }: TensorData): TensorData {
+    return reference.linear(data, shape, this.weight, this.bias);
   }
 }

@@ -1,6 +1,7 @@
 // The base of every layer, mirroring torch.nn.Module: created without a device; parameters live on the CPU
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
+import type { TensorData } from '../reference/tensorData.js';
 import { Tensor } from '../tensor.js';
 
 /** One entry of a state dict: row-major float32 data and its shape (a torch tensor's `.numpy()`, `.shape`). */
@@ -99,6 +100,17 @@ export abstract class Module {
   }
 
   protected abstract run(input: Tensor): Tensor;
+
+  /**
+   * The same layer on the CPU reference ops, for checking the GPU and for running where there is no WebGPU.
+   * Same shapes, same errors.
+   */
+  forwardCpu(input: TensorData): TensorData {
+    this.checkUsable();
+    return this.runCpu(input);
+  }
+
+  protected abstract runCpu(input: TensorData): TensorData;
 
   protected checkUsable(): void {
     if (this.#disposed) throw new Error(`webgpu-layers: this ${this.typeName} was disposed and cannot be used`);

@@ -11,6 +11,8 @@ import {
   type AvgPool2dOptions,
   type IntOrPair,
 } from '../poolingPlan.js';
+import * as reference from '../reference/index.js';
+import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -38,6 +40,11 @@ export class AvgPool2d extends Module {
   protected run(input: Tensor): Tensor {
     return avgPool2dWithArgs(input, this.args);
   }
+
+  protected runCpu({ data, shape }: TensorData): TensorData {
+    const { kernelH, kernelW, strideH, strideW, padH, padW, ceilMode, countIncludePad, divisorOverride } = this.args;
+    return reference.avgPool2d(data, shape, [kernelH, kernelW], { stride: [strideH, strideW], padding: [padH, padW], ceilMode, countIncludePad, divisorOverride });
+  }
 }
 
 /**
@@ -63,5 +70,9 @@ export class AdaptiveAvgPool2d extends Module {
 
   protected run(input: Tensor): Tensor {
     return adaptiveAvgPool2d(input, this.outputSize);
+  }
+
+  protected runCpu({ data, shape }: TensorData): TensorData {
+    return reference.adaptiveAvgPool2d(data, shape, this.outputSize);
   }
 }

@@ -1,5 +1,6 @@
 // The ResNet classification head: avgpool → flatten → fc, and the seed's lesson about a fixed pool.
 import { TorchError } from '../errors.js';
+import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { flattenShape } from './container.js';
 import { Linear } from './linear.js';
@@ -41,6 +42,11 @@ export class ResNetHead extends Module {
     const logits = this.fc.forward(flat);
     flat.dispose();
     return logits;
+  }
+
+  protected runCpu(x: TensorData): TensorData {
+    const pooled = this.avgpool.forwardCpu(x);
+    return this.fc.forwardCpu({ data: pooled.data, shape: flattenShape(pooled.shape, 1) });
   }
 }
 

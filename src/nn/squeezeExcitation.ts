@@ -3,6 +3,8 @@
 import { TorchError, messages } from '../errors.js';
 import { channelScale, squeezeExcitationGate } from '../functional.js';
 import type { ActivationName } from '../kernels/activations.js';
+import * as reference from '../reference/index.js';
+import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { Hardsigmoid, Hardswish, ReLU, ReLU6, Sigmoid } from './activation.js';
 import { Sequential } from './container.js';
@@ -19,6 +21,15 @@ function unpack4(shape: readonly number[]): [number, number, number, number] {
 
 function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, but got ${String(value)}`);
+}
+
+/** The same on the CPU: pool, flatten, the MLP (a Sequential), `.view(b, c, 1, 1)`, then x · gate. */
+function exciteAndScaleCpu(x: TensorData, pool: Module, mlp: Sequential): TensorData {
+  const [b, c] = unpack4(x.shape);
+  const pooled = pool.forwardCpu(x);
+  const gate = mlp.forwardCpu({ data: pooled.data, shape: [b, pooled.data.length / b] });
+  if (gate.data.length !== b * c) throw new TorchError(messages.invalidView([b, c, 1, 1], gate.data.length));
+  return reference.channelScale(x.data, x.shape, gate.data);
 }
 
 /** Runs pool → excitation → scale once every shape is known to be valid. */
@@ -65,6 +76,10 @@ export class SELayer extends Module {
     const second = this.fc.at(2) as Linear;
     second.outputShape(first.outputShape([b, c])); // fc(avg_pool(x).view(b, c)): PyTorch's shape error, before GPU work
     return exciteAndScale(x, this.avgPool, c, first, second, ['relu', 'sigmoid']);
+  }
+
+  protected runCpu(x: TensorData): TensorData {
+    return exciteAndScaleCpu(x, this.avgPool, this.fc);
   }
 }
 
@@ -119,5 +134,9 @@ export class SqueezeAndExcite extends Module {
     const gateShape = second.outputShape(first.outputShape([b, features]));
     if (gateShape[1] !== c) throw new TorchError(messages.invalidView([b, c, 1, 1], b * gateShape[1]!));
     return exciteAndScale(x, this.pool, features, first, second, ['relu6', this.#gate]);
+  }
+
+  protected runCpu(x: TensorData): TensorData {
+    return exciteAndScaleCpu(x, this.pool, this.SEblock);
   }
 }

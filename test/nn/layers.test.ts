@@ -223,3 +223,17 @@ describe('state dicts', () => {
     expect(Object.keys(new nn.ResNetHead(512, 1000).stateDict())).toEqual(['fc.weight', 'fc.bias']);
   });
 });
+
+describe('forwardCpu: the same layers on the CPU reference ops', () => {
+  test.each(layerFixtures.cases.map((c) => [c.name, c] as const))('%s', (_, fixture) => {
+    const module = buildModule(fixture);
+    const input = { data: fixtureInput(fixture.input), shape: fixture.input };
+    if (fixture.error) {
+      expect(() => module.forwardCpu(input)).toThrow(fixture.error.message);
+      return;
+    }
+    const y = module.forwardCpu(input);
+    expect(y.shape).toEqual(fixture.shape);
+    expectClose(y.data, decode(fixture.data!), fixture.name);
+  });
+});
