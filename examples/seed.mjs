@@ -11,7 +11,7 @@ function randomInput(shape, seed) {
   return Float32Array.from({ length: size }, () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
 }
 
-const maxAbsDiff = (a, b) => a.reduce((max, v, i) => Math.max(max, Math.abs(v - b[i])), 0);
+
 
 const examples = [
   { label: 'AdaptiveAvgPool2d((5, 7))', module: new nn.AdaptiveAvgPool2d([5, 7]), inputShape: [1, 64, 8, 9], ref: (d, s) => reference.adaptiveAvgPool2d(d, s, [5, 7]) },
@@ -56,7 +56,7 @@ for (const [i, example] of examples.entries()) {
   }
   const gpu = await y.toArray();
   const expected = example.ref ? example.ref(data, example.inputShape) : example.module.forwardCpu({ data, shape: example.inputShape });
-  const diff = maxAbsDiff(gpu, expected.data);
+  const diff = reference.maxAbsDiff(gpu, expected.data);
   worst = Math.max(worst, diff);
   const shape = `torch.Size([${y.shape.join(', ')}])`;
   console.log(`${example.label.padEnd(50)} ${input} → ${shape.padEnd(28)} max |GPU − reference| = ${diff.toExponential(2)}`);

@@ -7,4 +7,5 @@ export { F } from './F.js';
 export { TorchError } from './errors.js';
 export { loadSafetensors, SafetensorsError } from './safetensors.js';
 export { liveBytes, compiledPipelineCount, gpuStats } from './gpu/deviceState.js';
+export { synchronize, whenSubmitted } from './gpu/commandBatch.js';
 export type { AvgPool2dOptions, AdaptiveOutputSize, IntOrPair } from './poolingPlan.js';

@@ -11,13 +11,22 @@ interface RecordedWork {
   encode: EncodeFn;
 }
 
+/** The batch now being recorded: when it is submitted, and when WebGPU has validated it. */
+interface BatchPromises {
+  /** Resolves once submitted; rejects if it could not be (a pipeline failed to compile). */
+  submitted: Promise<void>;
+  /** Resolves once WebGPU reported no error for it; rejects with the error otherwise. */
+  checked: Promise<void>;
+}
+
 interface Batcher {
   pending: RecordedWork[];
   pendingReleases: GPUBuffer[];
-  /** Resolves when the batch now being recorded has been submitted (rejects if it could not be). */
-  current: Promise<void> | null;
+  current: BatchPromises | null;
   /** The previous batch: batches submit in order. */
   tail: Promise<void>;
+  /** The newest batch's check, for `synchronize`. */
+  lastChecked: Promise<void>;
   /** Releases owed by the batch whose submit is in progress (it may still be waiting for pipelines). */
   submittingReleases: GPUBuffer[] | null;
 }
@@ -27,15 +36,15 @@ const batchers = new WeakMap<GPUDevice, Batcher>();
 function batcherOf(device: GPUDevice): Batcher {
   let batcher = batchers.get(device);
   if (!batcher) {
-    batcher = { pending: [], pendingReleases: [], current: null, tail: Promise.resolve(), submittingReleases: null };
+    batcher = { pending: [], pendingReleases: [], current: null, tail: Promise.resolve(), lastChecked: Promise.resolve(), submittingReleases: null };
     batchers.set(device, batcher);
   }
   return batcher;
 }
 
 /**
- * Records work for the next submit on `device`. Returns a promise that resolves once it is submitted,
- * or rejects with the pipeline-compile or WebGPU validation error that stopped it.
+ * Records work for the next submit on `device`. Returns a promise that resolves once it is submitted and
+ * WebGPU found nothing wrong with it, or rejects with the pipeline-compile or WebGPU error that stopped it.
  */
 export function record(device: GPUDevice, pipeline: Promise<GPUComputePipeline> | null, encode: EncodeFn): Promise<void> {
   checkDeviceUsable(device);
@@ -43,12 +52,17 @@ export function record(device: GPUDevice, pipeline: Promise<GPUComputePipeline> 
   batcher.pending.push({ pipeline, encode });
   if (!batcher.current) {
     // `then` runs after the current synchronous code, so everything it records joins this batch.
-    const submitted = batcher.tail.then(() => submit(device, batcher));
-    submitted.catch(() => {}); // reported to whoever awaits the work; never an unhandled rejection
-    batcher.current = submitted;
+    const outcome = batcher.tail.then(() => submit(device, batcher));
+    const submitted = outcome.then(() => {});
+    const checked = outcome.then(({ validation }) => validation);
+    // Reported to whoever awaits the work; never an unhandled rejection.
+    submitted.catch(() => {});
+    checked.catch(() => {});
+    batcher.current = { submitted, checked };
+    batcher.lastChecked = checked;
     batcher.tail = submitted.catch(() => {});
   }
-  return batcher.current;
+  return batcher.current.checked;
 }
 
 /** Destroys `buffer` once every command recorded so far that may use it has been submitted. */
@@ -59,12 +73,17 @@ export function releaseAfterSubmit(device: GPUDevice, buffer: GPUBuffer): void {
   else releaseBuffer(device, buffer);
 }
 
-/** Resolves when everything recorded on `device` so far has been submitted. */
-export function flushed(device: GPUDevice): Promise<void> {
-  return batcherOf(device).current ?? Promise.resolve();
+/** Resolves when every op recorded on `device` so far has been submitted to its queue (not yet run). */
+export function whenSubmitted(device: GPUDevice): Promise<void> {
+  return batcherOf(device).current?.submitted ?? Promise.resolve();
 }
 
-async function submit(device: GPUDevice, batcher: Batcher): Promise<void> {
+/**
+ * Encodes and submits the batch. The error scopes are read afterwards, off the submit's path: waiting for
+ * them can take as long as the GPU work itself on some adapters. (Returned in an object so the promise
+ * is not flattened into the submit's.)
+ */
+async function submit(device: GPUDevice, batcher: Batcher): Promise<{ validation: Promise<void> }> {
   const work = batcher.pending;
   const releases = batcher.pendingReleases;
   batcher.pending = [];
@@ -80,12 +99,24 @@ async function submit(device: GPUDevice, batcher: Batcher): Promise<void> {
     work.forEach((w, i) => w.encode(encoder, pipelines[i] ?? null));
     device.queue.submit([encoder.finish()]);
     deviceState(device).submits++;
-    const outOfMemory = await device.popErrorScope();
-    const validation = await device.popErrorScope();
-    const error = outOfMemory ?? validation;
-    if (error) throw new Error(`webgpu-layers: the GPU rejected the work: ${error.message}`);
+    const scopes = [device.popErrorScope(), device.popErrorScope()];
+    const validation = Promise.all(scopes).then(([outOfMemory, invalid]) => {
+      const error = outOfMemory ?? invalid;
+      if (error) throw new Error(`webgpu-layers: the GPU rejected the work: ${error.message}`);
+    });
+    return { validation };
   } finally {
     batcher.submittingReleases = null;
     for (const buffer of releases) releaseBuffer(device, buffer);
   }
+}
+
+/**
+ * Resolves when every op queued on `device` so far has run on the GPU (like torch.cuda.synchronize());
+ * rejects with the error that stopped queued work, if any.
+ */
+export async function synchronize(device: GPUDevice): Promise<void> {
+  const batcher = batcherOf(device);
+  await batcher.lastChecked;
+  await device.queue.onSubmittedWorkDone();
 }

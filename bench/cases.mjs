@@ -1,0 +1,141 @@
+// The benchmark's cases, each named by its shape, with how every implementation expresses it (or why it can't).
+// `prepare(device, tfjs)` builds what a case needs once (modules, weights); nothing in it is timed.
+import { F, nn } from 'webgpu-layers';
+
+const NO_ADAPTIVE_ONNX = 'cannot: ONNX has no adaptive pooling, and these windows differ in size';
+const NO_ADAPTIVE_TFJS = 'cannot: TF.js has no adaptive pooling, and these windows differ in size';
+
+/** y = GlobalAveragePool(x): PyTorch's AdaptiveAvgPool2d(1). */
+const globalPool = (shape) => ({
+  name: `global average pool [${shape}]`,
+  shape,
+  prepare: () => ({
+    ours: (x) => F.adaptiveAvgPool2d(x, 1),
+    reference: (input) => new nn.AdaptiveAvgPool2d(1).forwardCpu(input),
+    tfjs: { semantics: 'mean over H, W', run: (tf, x) => tf.mean(x, [1, 2], true) },
+    onnx: { semantics: 'GlobalAveragePool', nodes: [{ op: 'GlobalAveragePool', inputs: ['x'], outputs: ['y'] }] },
+  }),
+});
+
+/** An AvgPool2d both peers can express, with PyTorch's count_include_pad=True. */
+const avgPool = (shape, kernel, stride, padding) => ({
+  name: `AvgPool2d(${kernel}, ${stride}, ${padding}) [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.AvgPool2d(kernel, { stride, padding });
+    const pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]];
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: {
+        // tf.avgPool never counts padding; zero-padding first and pooling 'valid' gives PyTorch's default.
+        semantics: padding ? 'tf.pad + avgPool valid (count_include_pad)' : 'avgPool valid',
+        run: (tf, x) => tf.avgPool(padding ? tf.pad(x, pads) : x, kernel, stride, 'valid'),
+      },
+      onnx: {
+        semantics: 'AveragePool count_include_pad=1',
+        nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding], count_include_pad: 1 } }],
+      },
+    };
+  },
+});
+
+/** AdaptiveAvgPool2d: the peers can only express it when every window has the same size. */
+const adaptive = (shape, outputSize) => ({
+  name: `AdaptiveAvgPool2d((${outputSize})) [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.AdaptiveAvgPool2d(outputSize);
+    const [h, w] = shape.slice(-2);
+    const divisible = h % outputSize[0] === 0 && w % outputSize[1] === 0;
+    const kernel = [h / outputSize[0], w / outputSize[1]];
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: divisible
+        ? { semantics: `as avgPool(${kernel}, ${kernel}) (divisible sizes)`, run: (tf, x) => tf.avgPool(x, kernel, kernel, 'valid') }
+        : { unsupported: NO_ADAPTIVE_TFJS },
+      onnx: divisible
+        ? { semantics: `as AveragePool(${kernel}, ${kernel}) (divisible sizes)`, nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: kernel, strides: kernel } }] }
+        : { unsupported: NO_ADAPTIVE_ONNX },
+    };
+  },
+});
+
+/** SELayer(channel): pool → Linear → ReLU → Linear → Sigmoid → scale. ONNX writes the Linears as 1×1 Convs, as exports do. */
+const seLayer = (shape) => ({
+  name: `SELayer(${shape[1]}) [${shape}]`,
+  shape,
+  prepare: (device, tfjs) => {
+    const [n, c] = shape;
+    const module = new nn.SELayer(c);
+    const sd = module.stateDict();
+    const w1 = sd['fc.0.weight'];
+    const w2 = sd['fc.2.weight'];
+    const tw = tfjs && { w1: tfjs.tf.tensor(w1.data, w1.shape), w2: tfjs.tf.tensor(w2.data, w2.shape) };
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: {
+        semantics: 'mean, matMul, relu, matMul, sigmoid, mul',
+        run: (tf, x) => {
+          const pooled = tf.mean(x, [1, 2]);
+          const gate = tf.sigmoid(tf.matMul(tf.relu(tf.matMul(pooled, tw.w1, false, true)), tw.w2, false, true));
+          return tf.mul(x, tf.reshape(gate, [n, 1, 1, c]));
+        },
+      },
+      onnx: {
+        semantics: 'GlobalAveragePool, Conv 1x1, Relu, Conv 1x1, Sigmoid, Mul',
+        initializers: { w1: { data: w1.data, shape: [...w1.shape, 1, 1] }, w2: { data: w2.data, shape: [...w2.shape, 1, 1] } },
+        nodes: [
+          { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'] },
+          { op: 'Conv', inputs: ['p', 'w1'], outputs: ['h'] },
+          { op: 'Relu', inputs: ['h'], outputs: ['r'] },
+          { op: 'Conv', inputs: ['r', 'w2'], outputs: ['g'] },
+          { op: 'Sigmoid', inputs: ['g'], outputs: ['s'] },
+          { op: 'Mul', inputs: ['x', 's'], outputs: ['y'] },
+        ],
+      },
+      dispose: () => tw && Object.values(tw).forEach((t) => t.dispose()),
+    };
+  },
+});
+
+/** ResNetHead(512, 1000): adaptive pool to 1×1 → flatten → fc. */
+const resnetHead = (shape, classes) => ({
+  name: `ResNetHead(${shape[1]}, ${classes}) [${shape}]`,
+  shape,
+  prepare: (device, tfjs) => {
+    const module = new nn.ResNetHead(shape[1], classes);
+    const { 'fc.weight': weight, 'fc.bias': bias } = module.stateDict();
+    const tw = tfjs && { w: tfjs.tf.tensor(weight.data, weight.shape), b: tfjs.tf.tensor(bias.data) };
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: { semantics: 'mean, matMul, add', run: (tf, x) => tf.add(tf.matMul(tf.mean(x, [1, 2]), tw.w, false, true), tw.b) },
+      onnx: {
+        semantics: 'GlobalAveragePool, Flatten, Gemm',
+        initializers: { w: weight, b: bias },
+        nodes: [
+          { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'] },
+          { op: 'Flatten', inputs: ['p'], outputs: ['f'], attributes: { axis: 1 } },
+          { op: 'Gemm', inputs: ['f', 'w', 'b'], outputs: ['y'], attributes: { transB: 1 } },
+        ],
+      },
+      dispose: () => tw && Object.values(tw).forEach((t) => t.dispose()),
+    };
+  },
+});
+
+export const CASES = [
+  globalPool([8, 512, 7, 7]),
+  globalPool([8, 256, 56, 56]),
+  avgPool([8, 64, 112, 112], 3, 2, 1),
+  avgPool([8, 512, 7, 7], 7, 1, 0),
+  adaptive([8, 512, 14, 14], [7, 7]),
+  adaptive([8, 512, 15, 15], [7, 7]),
+  adaptive([8, 64, 8, 9], [5, 7]),
+  seLayer([8, 256, 56, 56]),
+  resnetHead([8, 512, 7, 7], 1000),
+  resnetHead([8, 512, 14, 14], 1000),
+];

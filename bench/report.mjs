@@ -1,0 +1,71 @@
+// Turns benchmark results into a Markdown table (stdout, README) and an SVG chart.
+
+export const IMPLS = ['ours', 'copy', 'tfjs-webgpu', 'ort-web-webgpu', 'ort-node-cpu', 'reference-cpu'];
+const COLORS = { ours: '#d62728', copy: '#7f7f7f', 'tfjs-webgpu': '#ff7f0e', 'ort-web-webgpu': '#1f77b4', 'ort-node-cpu': '#2ca02c', 'reference-cpu': '#9467bd' };
+
+const ms = (v) => (v == null ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
+const ratio = (v) => (v == null ? '—' : `${v.toFixed(2)}×`);
+
+/** One row per case: median (min–max) ms for each implementation, then the two ratios. */
+export function markdownTable(report) {
+  const header = `| case | ${IMPLS.join(' | ')} | best WebGPU peer / ours | ours / copy |`;
+  const rule = `|${'---|'.repeat(IMPLS.length + 3)}`;
+  const rows = report.cases.map((c) => {
+    const cells = IMPLS.map((impl) => {
+      const r = report.results.find((x) => x.case === c.case && x.impl === impl);
+      if (!r) return '—';
+      if (r.medianMs == null) return r.note ?? 'n/a';
+      return `${ms(r.medianMs)} (${ms(r.minMs)}–${ms(r.maxMs)})`;
+    });
+    return `| ${c.case} | ${cells.join(' | ')} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} |`;
+  });
+  return [header, rule, ...rows].join('\n');
+}
+
+/** Notes for the rows that did not run or mean something other than PyTorch's op. */
+export function notes(report) {
+  return report.results
+    .filter((r) => r.medianMs == null || (r.semantics && r.semantics !== 'PyTorch'))
+    .map((r) => `- ${r.case}, ${r.impl}: ${r.medianMs == null ? r.note : r.semantics}`)
+    .join('\n');
+}
+
+const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+
+/** Horizontal bars per case on a log scale of median ms, one colour per implementation. */
+export function svgChart(report) {
+  const rowHeight = 11;
+  const caseGap = 14;
+  const left = 300;
+  const width = 900;
+  const plotWidth = width - left - 70;
+  const values = report.results.filter((r) => r.medianMs > 0).map((r) => r.medianMs);
+  const lo = Math.floor(Math.log10(Math.min(...values)));
+  const hi = Math.ceil(Math.log10(Math.max(...values)));
+  const x = (v) => left + ((Math.log10(v) - lo) / (hi - lo || 1)) * plotWidth;
+  const parts = [];
+  let y = 40;
+  for (const c of report.cases) {
+    const rows = IMPLS.map((impl) => report.results.find((r) => r.case === c.case && r.impl === impl)).filter((r) => r && r.medianMs > 0);
+    parts.push(`<text x="${left - 8}" y="${y + (rows.length * rowHeight) / 2 + 4}" text-anchor="end" font-size="11">${escape(c.case)}</text>`);
+    for (const r of rows) {
+      parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(r.medianMs) - left)}" height="${rowHeight - 2}" fill="${COLORS[r.impl]}"/>`);
+      parts.push(`<text x="${x(r.medianMs) + 3}" y="${y + rowHeight - 3}" font-size="9">${ms(r.medianMs)}</text>`);
+      y += rowHeight;
+    }
+    y += caseGap;
+  }
+  const ticks = [];
+  for (let p = lo; p <= hi; p++) {
+    ticks.push(`<line x1="${x(10 ** p)}" y1="30" x2="${x(10 ** p)}" y2="${y}" stroke="#ddd"/>`);
+    ticks.push(`<text x="${x(10 ** p)}" y="${y + 12}" text-anchor="middle" font-size="10">${10 ** p} ms</text>`);
+  }
+  const legend = IMPLS.map((impl, i) => `<rect x="${left + i * 95}" y="8" width="10" height="10" fill="${COLORS[impl]}"/><text x="${left + i * 95 + 14}" y="17" font-size="10">${impl}</text>`);
+  const title = `${escape(report.adapter.description || report.adapter.architecture)} — ${report.date} — median ms (log scale)`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 40}" font-family="sans-serif">
+<rect width="100%" height="100%" fill="white"/>
+<text x="8" y="${y + 30}" font-size="10">${title}</text>
+${[...ticks, ...legend, ...parts].join('\n')}
+</svg>
+`;
+}

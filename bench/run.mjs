@@ -1,0 +1,199 @@
+// npm run bench [-- --adapter hardware|swiftshader|llvmpipe] [--quick] [--json FILE] [--only TEXT]
+// Ours, the adapter's copy bandwidth, TF.js WebGPU, ONNX Runtime Web (WebGPU), onnxruntime-node (CPU) and our
+// CPU reference, side by side on one device. Every peer's output is checked against the reference before it
+// is timed. Time: wall clock from the call to the GPU finishing (onSubmittedWorkDone), after warm-up; the same
+// method for every implementation, so they compare. Writes bench/results/<adapter>-<date>.json and .svg.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Tensor, reference, synchronize, whenSubmitted } from 'webgpu-layers';
+import { requestDevice } from 'webgpu-layers/node';
+import { CASES } from './cases.mjs';
+import { onnxModel } from './onnx.mjs';
+import { loadOrtNode } from './peers/ortNode.mjs';
+import { loadOrtWeb } from './peers/ortWeb.mjs';
+import { loadTfjs } from './peers/tfjs.mjs';
+import { markdownTable, notes, svgChart } from './report.mjs';
+
+const args = process.argv.slice(2);
+const option = (name) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
+};
+const quick = args.includes('--quick');
+const adapterChoice = option('--adapter');
+const only = option('--only');
+const jsonPath = option('--json');
+const RUNS = Number(option('--runs') ?? (quick ? 5 : 15));
+const WARMUP = quick ? 1 : 3;
+/** A slow implementation stops after this much time (at least 3 runs), so the whole run stays bounded. */
+const BUDGET_MS = quick ? 2_500 : 15_000;
+
+const log = (text) => process.stderr.write(`${text}\n`);
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+
+async function measure(fn) {
+  for (let i = 0; i < WARMUP; i++) await fn();
+  const times = [];
+  const start = performance.now();
+  while (times.length < RUNS && (times.length < 3 || performance.now() - start < BUDGET_MS)) {
+    const t0 = performance.now();
+    await fn();
+    times.push(performance.now() - t0);
+  }
+  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
+}
+
+function seededData(size, seed) {
+  let state = seed >>> 0;
+  return Float32Array.from({ length: size }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  });
+}
+
+/** Loads a peer; if it cannot run here, every row of it says why. */
+async function tryLoad(name, load) {
+  try {
+    return await load();
+  } catch (error) {
+    log(`  ${name} is unavailable: ${error.message.split('\n')[0]}`);
+    return { unavailable: `${name} could not start: ${error.message.split('\n')[0]}` };
+  }
+}
+
+const device = await requestDevice({ adapter: adapterChoice });
+const info = device.adapterInfo;
+const adapter = { vendor: info.vendor, architecture: info.architecture, description: info.description || info.device };
+const adapterName = (adapterChoice ?? (/(swiftshader|llvmpipe)/i.exec(`${info.architecture} ${info.device} ${info.description}`)?.[1] ?? 'hardware')).toLowerCase();
+log(`webgpu-layers bench: ${quick ? 'quick, ' : ''}${RUNS} runs after ${WARMUP} warm-up, on ${adapter.description}`);
+
+const tfjs = await tryLoad('tfjs-webgpu', () => loadTfjs(device));
+const ortWeb = await tryLoad('ort-web-webgpu', () => loadOrtWeb(device));
+const ortNode = await tryLoad('ort-node-cpu', () => loadOrtNode());
+
+const results = [];
+const cases = [];
+const selected = CASES.filter((c) => !only || c.name.includes(only));
+const benchStart = performance.now();
+
+for (const [index, testCase] of selected.entries()) {
+  const label = `[${index + 1}/${selected.length}] ${testCase.name}`;
+  const size = testCase.shape.reduce((a, b) => a * b, 1);
+  const data = seededData(size, index + 1);
+  const input = { data, shape: testCase.shape };
+  const x = Tensor.fromArray(device, data, testCase.shape);
+  const prepared = testCase.prepare(device, tfjs.unavailable ? null : tfjs);
+  const caseResults = [];
+  const add = (impl, timing, fields) => {
+    const row = { case: testCase.name, impl, medianMs: null, minMs: null, maxMs: null, ...timing, ...fields };
+    caseResults.push(row);
+    log(`${label}: ${impl.padEnd(15)} ${row.medianMs == null ? row.note : `${row.medianMs.toFixed(3)} ms median of ${row.runs}`}`);
+  };
+  /** Checks a peer's output against the reference; returns a note when it does not match. */
+  const check = (output) => {
+    const bad = reference.worstMismatch(output, expected.data);
+    return bad && `output does not match the reference (index ${bad.index}: ${bad.actual} vs ${bad.expected})`;
+  };
+
+  const expected = prepared.reference(input);
+  add('reference-cpu', await measure(async () => prepared.reference(input)), { semantics: 'PyTorch' });
+
+  // Ours, and what one forward costs the CPU (encoding + submit) before the GPU runs it.
+  const first = prepared.ours(x);
+  const mismatch = check(await first.toArray());
+  first.dispose();
+  if (mismatch) throw new Error(`${testCase.name}: ours ${mismatch}`);
+  const ours = await measure(async () => {
+    const y = prepared.ours(x);
+    await synchronize(device);
+    y.dispose();
+  });
+  const cpuTimes = [];
+  await measure(async () => {
+    const t0 = performance.now();
+    const y = prepared.ours(x);
+    await whenSubmitted(device); // validation, encoding and the submit: the CPU's part of a forward
+    cpuTimes.push(performance.now() - t0);
+    await synchronize(device);
+    y.dispose();
+  });
+  add('ours', ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes) });
+
+  // The bandwidth floor: the device copying the input's bytes.
+  const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST });
+  add('copy', await measure(async () => {
+    const encoder = device.createCommandEncoder();
+    encoder.copyBufferToBuffer(x.buffer, 0, copyTarget, 0, size * 4);
+    device.queue.submit([encoder.finish()]);
+    await device.queue.onSubmittedWorkDone();
+  }), { semantics: 'copyBufferToBuffer of the input' });
+  copyTarget.destroy();
+
+  // TF.js WebGPU.
+  if (tfjs.unavailable) add('tfjs-webgpu', {}, { note: tfjs.unavailable });
+  else if (prepared.tfjs.unsupported) add('tfjs-webgpu', {}, { note: prepared.tfjs.unsupported });
+  else {
+    const xt = await tfjs.input(data, testCase.shape);
+    const y = await tfjs.run(() => prepared.tfjs.run(tfjs.tf, xt));
+    const note = check(await tfjs.read(y));
+    y.dispose();
+    if (note) add('tfjs-webgpu', {}, { note, semantics: prepared.tfjs.semantics });
+    else add('tfjs-webgpu', await measure(async () => (await tfjs.run(() => tfjs.tf.tidy(() => prepared.tfjs.run(tfjs.tf, xt)))).dispose()), { semantics: prepared.tfjs.semantics });
+    xt.dispose();
+  }
+
+  // ONNX Runtime: the same ONNX graph on WebGPU (ours device) and on the CPU (onnxruntime-node).
+  const outputShape = expected.shape;
+  const model = prepared.onnx.nodes && onnxModel({ nodes: prepared.onnx.nodes, initializers: prepared.onnx.initializers, input: ['x', testCase.shape], output: ['y', outputShape] });
+  for (const [impl, peer, feed] of [['ort-web-webgpu', ortWeb, () => ortWeb.input(x)], ['ort-node-cpu', ortNode, () => ortNode.input(data, testCase.shape)]]) {
+    if (peer.unavailable) add(impl, {}, { note: peer.unavailable });
+    else if (prepared.onnx.unsupported) add(impl, {}, { note: prepared.onnx.unsupported });
+    else {
+      try {
+        const session = await peer.session(model);
+        const feeds = { x: feed() };
+        const y = await peer.run(session, feeds);
+        const note = check(await peer.read(y));
+        y.dispose?.();
+        if (note) add(impl, {}, { note, semantics: prepared.onnx.semantics });
+        else add(impl, await measure(async () => (await peer.run(session, feeds)).dispose?.()), { semantics: prepared.onnx.semantics });
+        await session.release();
+      } catch (error) {
+        add(impl, {}, { note: `failed: ${error.message.split('\n')[0]}`, semantics: prepared.onnx.semantics });
+      }
+    }
+  }
+
+  const timed = (impl) => caseResults.find((r) => r.impl === impl)?.medianMs ?? null;
+  const peers = ['tfjs-webgpu', 'ort-web-webgpu'].map(timed).filter((v) => v != null);
+  cases.push({
+    case: testCase.name,
+    ratios: {
+      bestWebgpuPeerOverOurs: peers.length ? Math.min(...peers) / timed('ours') : null,
+      oursOverCopy: timed('ours') / timed('copy'),
+    },
+  });
+  results.push(...caseResults);
+  prepared.dispose?.();
+  x.dispose();
+}
+
+const date = new Date().toISOString().slice(0, 10);
+const report = { adapter, date, quick, runs: RUNS, timing: 'wall clock to onSubmittedWorkDone, after warm-up', cases, results };
+const here = dirname(fileURLToPath(import.meta.url));
+const base = join(here, 'results', `${adapterName}-${date}${quick ? '-quick' : ''}`);
+mkdirSync(dirname(base), { recursive: true });
+writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
+writeFileSync(`${base}.svg`, svgChart(report));
+if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
+
+console.log(`\n${adapter.description} (${adapter.vendor} ${adapter.architecture}), ${date}: median (min–max) ms over ${RUNS} runs\n`);
+console.log(markdownTable(report));
+console.log(`\n${notes(report)}`);
+console.log(`\nwrote ${base}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
+device.destroy();
+process.exit(0);
