@@ -1,5 +1,9 @@
-// Global average pooling (output 1×1): one workgroup reduces one plane. Each invocation sums a strided
-// slice of the map, then a tree reduction in workgroup memory; invocation 0 divides once and writes.
+// Global average pooling (output 1×1) of each (n, c) plane, in one of two strategies (STRATEGY, chosen per
+// device by autotune, src/gpu/autotune.ts):
+//   0 "workgroup": one workgroup per plane; each invocation sums a strided slice, then a tree reduction in
+//     workgroup memory. Real GPUs want this: coalesced reads, many invocations per plane.
+//   1 "invocation": one invocation per plane summing it in order, four at a time. Software adapters want this:
+//     their workgroup barriers are very slow.
 // Layout: input [planes, planeSize] row-major f32, output [planes]. Bindings: 0 input, 1 output, 2 params.
 // WORKGROUP_SIZE must be a power of two.
 
@@ -10,6 +14,7 @@ struct Params {
 }
 
 override WORKGROUP_SIZE: u32 = 64;
+override STRATEGY: u32 = 0;
 
 @group(0) @binding(0) var<storage, read> input: array<f32>;
 @group(0) @binding(1) var<storage, read_write> output: array<f32>;
@@ -20,8 +25,13 @@ var<workgroup> partialSums: array<f32, WORKGROUP_SIZE>;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
         @builtin(local_invocation_index) local: u32) {
+  let groupIndex = group.x + group.y * groups.x;
+  if (STRATEGY == 1u) {
+    reducePlane(groupIndex * WORKGROUP_SIZE + local);
+    return;
+  }
   // Depends only on the workgroup, so the barriers below stay in uniform control flow.
-  let plane = group.x + group.y * groups.x;
+  let plane = groupIndex;
   if (plane >= params.planes) { return; }
 
   let offset = plane * params.planeSize;
@@ -41,4 +51,19 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   if (local == 0u) {
     output[plane] = partialSums[0] / params.divisor;
   }
+}
+
+fn reducePlane(plane: u32) {
+  if (plane >= params.planes) { return; }
+  let offset = plane * params.planeSize;
+  var sums = vec4f(0.0);
+  var i = 0u;
+  for (; i + 4u <= params.planeSize; i += 4u) {
+    sums += vec4f(input[offset + i], input[offset + i + 1u], input[offset + i + 2u], input[offset + i + 3u]);
+  }
+  var sum = (sums.x + sums.y) + (sums.z + sums.w);
+  for (; i < params.planeSize; i++) {
+    sum += input[offset + i];
+  }
+  output[plane] = sum / params.divisor;
 }

@@ -1,6 +1,8 @@
 // y = activation(x · Wᵀ + b), PyTorch's Linear with an optional fused activation: one invocation per output.
-// Layout: x [rows, inFeatures], weight [outFeatures, inFeatures] (PyTorch's layout), bias [outFeatures],
-// y [rows, outFeatures], all row-major f32. Bindings: 0 x, 1 weight, 2 bias, 3 y, 4 params.
+// Layout: x [rows, inFeatures], weight [outFeatures, inFeatures] (PyTorch's layout) or, with
+// WEIGHT_TRANSPOSED, [inFeatures, outFeatures] (how nn.Linear uploads it: neighbouring invocations then read
+// neighbouring weights), bias [outFeatures], y [rows, outFeatures], all row-major f32.
+// Bindings: 0 x, 1 weight, 2 bias, 3 y, 4 params.
 // Without a bias, HAS_BIAS is false and binding 2 holds a placeholder.
 
 struct Params {
@@ -12,6 +14,7 @@ struct Params {
 override WORKGROUP_SIZE: u32 = 64;
 override ACTIVATION: u32 = 0;
 override HAS_BIAS: bool = true;
+override WEIGHT_TRANSPOSED: bool = false;
 
 @group(0) @binding(0) var<storage, read> x: array<f32>;
 @group(0) @binding(1) var<storage, read> weight: array<f32>;
@@ -29,9 +32,15 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
 
   var sum = 0.0;
   let xOffset = row * params.inFeatures;
-  let wOffset = feature * params.inFeatures;
-  for (var k = 0u; k < params.inFeatures; k++) {
-    sum += x[xOffset + k] * weight[wOffset + k];
+  if (WEIGHT_TRANSPOSED) {
+    for (var k = 0u; k < params.inFeatures; k++) {
+      sum += x[xOffset + k] * weight[k * params.outFeatures + feature];
+    }
+  } else {
+    let wOffset = feature * params.inFeatures;
+    for (var k = 0u; k < params.inFeatures; k++) {
+      sum += x[xOffset + k] * weight[wOffset + k];
+    }
   }
   if (HAS_BIAS) {
     sum += bias[feature];

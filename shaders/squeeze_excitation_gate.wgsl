@@ -1,7 +1,8 @@
 // The SE block's excitation MLP fused into one dispatch: one workgroup per sample computes
 // gate = OUTPUT_ACTIVATION(W2 · HIDDEN_ACTIVATION(W1 · pooled + b1) + b2), the hidden layer kept in
-// workgroup memory. Layout: pooled [samples, channels], w1 [hidden, channels], b1 [hidden],
-// w2 [outChannels, hidden], b2 [outChannels], gate [samples, outChannels]; PyTorch's Linear layouts.
+// workgroup memory. Layout: pooled [samples, channels], w1 [channels, hidden], b1 [hidden],
+// w2 [hidden, outChannels], b2 [outChannels], gate [samples, outChannels]: the Linear weights transposed,
+// as nn.Linear uploads them, so neighbouring invocations read neighbouring weights.
 // Bindings: 0 pooled, 1 w1, 2 b1, 3 w2, 4 b2, 5 gate, 6 params. A layer without bias gets a placeholder binding.
 
 struct Params {
@@ -39,7 +40,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   for (var j = local; j < params.hidden; j += WORKGROUP_SIZE) {
     var sum = 0.0;
     for (var c = 0u; c < params.channels; c++) {
-      sum += w1[j * params.channels + c] * pooled[input + c];
+      sum += w1[c * params.hidden + j] * pooled[input + c];
     }
     if (HAS_HIDDEN_BIAS) { sum += b1[j]; }
     hiddenValues[j] = activate(sum, HIDDEN_ACTIVATION);
@@ -49,7 +50,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   for (var o = local; o < params.outChannels; o += WORKGROUP_SIZE) {
     var sum = 0.0;
     for (var j = 0u; j < params.hidden; j++) {
-      sum += w2[o * params.hidden + j] * hiddenValues[j];
+      sum += w2[j * params.outChannels + o] * hiddenValues[j];
     }
     if (HAS_OUTPUT_BIAS) { sum += b2[o]; }
     gate[sample * params.outChannels + o] = activate(sum, OUTPUT_ACTIVATION);

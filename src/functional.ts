@@ -98,11 +98,25 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize)
  * Shapes: x (*, in), weight (out, in), bias (out) → (*, out).
  */
 export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, activation: ActivationName = 'identity'): Tensor {
-  const plan = planLinear(x.shape, weight.shape);
+  return linearInLayout(x, { weight, bias, activation }, false);
+}
+
+/** PyTorch's [out, in] weight shape of a dense layer stored [in, out] on the device (transposed) or not. */
+const pytorchWeightShape = (weight: Tensor, transposed: boolean) => (transposed ? [weight.shape[1]!, weight.shape[0]!] : weight.shape);
+
+/** Linear with the weight in PyTorch's layout, or transposed ([in, out]) as nn.Linear keeps it on the device. */
+function linearInLayout(x: Tensor, layer: DenseTensors, transposed: boolean): Tensor {
+  const { weight, bias, activation } = layer;
+  const plan = planLinear(x.shape, pytorchWeightShape(weight, transposed));
   checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
   return produce(x, plan.outputShape, (input, output) =>
-    launchLinear(x.device, { ...plan, x: input, weight: weight.buffer, bias: bias?.buffer ?? null, activation }, output),
+    launchLinear(x.device, { ...plan, x: input, weight: weight.buffer, bias: bias?.buffer ?? null, activation, weightTransposed: transposed }, output),
   );
+}
+
+/** @internal nn.Linear's forward: its device weight is stored [in, out]. */
+export function denseLayer(x: Tensor, layer: DenseTensors): Tensor {
+  return linearInLayout(x, layer, true);
 }
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
@@ -114,11 +128,12 @@ export function activation(x: Tensor, name: ActivationName): Tensor {
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   checkInputs('channel_scale', [x, gate]);
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
-  return produce(x, x.shape, (input, output) => launchChannelScale(x.device, x.size, planeSize, input, gate.buffer, output));
+  return produce(x, x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.buffer, output));
 }
 
 /** A Linear layer's tensors and the activation after it, as the fused SE gate takes them. */
 export interface DenseTensors {
+  /** [in, out]: PyTorch's weight transposed, as nn.Linear uploads it. */
   weight: Tensor;
   bias: Tensor | null;
   activation: ActivationName;
@@ -129,11 +144,11 @@ export interface DenseTensors {
  * one dispatch when the hidden layer fits in workgroup memory, else two Linear dispatches.
  */
 export function squeezeExcitationGate(pooled: Tensor, first: DenseTensors, second: DenseTensors): Tensor {
-  const hiddenPlan = planLinear(pooled.shape, first.weight.shape);
-  const outputPlan = planLinear(hiddenPlan.outputShape, second.weight.shape);
+  const hiddenPlan = planLinear(pooled.shape, pytorchWeightShape(first.weight, true));
+  const outputPlan = planLinear(hiddenPlan.outputShape, pytorchWeightShape(second.weight, true));
   if (hiddenPlan.outFeatures > MAX_SE_HIDDEN) {
-    const hidden = linear(pooled, first.weight, first.bias, first.activation);
-    const gate = linear(hidden, second.weight, second.bias, second.activation);
+    const hidden = denseLayer(pooled, first);
+    const gate = denseLayer(hidden, second);
     hidden.dispose();
     return gate;
   }

@@ -3,6 +3,7 @@
 // llvmpipe (OpenGL ES, WebGPU compatibility mode).
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
+import { autotune } from './autotune.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader' | 'llvmpipe';
 
@@ -14,6 +15,11 @@ export interface RequestDeviceOptions {
   adapter?: AdapterChoice;
   /** Do not print the chosen adapter to stderr (also: WEBGPU_LAYERS_QUIET=1). */
   quiet?: boolean;
+  /**
+   * Time each kernel strategy on this device and keep the fastest (default true; a second or two on a
+   * software adapter). Also: WEBGPU_LAYERS_AUTOTUNE=0.
+   */
+  autotune?: boolean;
 }
 
 /**
@@ -155,6 +161,13 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   const quiet = options.quiet ?? process.env.WEBGPU_LAYERS_QUIET === '1';
   if (!quiet) {
     process.stderr.write(`webgpu-layers: using ${describeAdapter(adapter.info, result.choice !== 'hardware')} [${result.choice}]\n`);
+  }
+  if (options.autotune ?? process.env.WEBGPU_LAYERS_AUTOTUNE !== '0') {
+    const tuned = await autotune(device);
+    if (!quiet) {
+      const lines = tuned.map((t) => `${t.kernel}: ${t.chosen} (${Object.entries(t.timesMs).map(([v, ms]) => `${v} ${ms.toFixed(1)} ms`).join(', ')})`);
+      process.stderr.write(`webgpu-layers: autotuned ${lines.join('; ')}\n`);
+    }
   }
   return device;
 }

@@ -12,8 +12,12 @@ export interface KernelLaunch {
   inputs: GPUBuffer[];
   output: GPUBuffer;
   params: ParamField[];
-  /** Workgroups wanted; shaders rebuild the linear index as workgroup_id.x + workgroup_id.y * num_workgroups.x. */
-  workgroups: number;
+  /**
+   * Workgroups wanted. A number: a 1-D grid, folded into 2-D past the device's limit (shaders rebuild the
+   * index as workgroup_id.x + workgroup_id.y * num_workgroups.x). A pair [x, rows]: rows are folded into
+   * y and z (shaders rebuild the row as workgroup_id.y + workgroup_id.z * num_workgroups.y).
+   */
+  workgroups: number | [number, number];
 }
 
 /**
@@ -29,8 +33,15 @@ export function foldGrid(workgroups: number, maxPerDimension: number): [number, 
   return [maxPerDimension, rows];
 }
 
+function gridOf(workgroups: KernelLaunch['workgroups'], maxPerDimension: number): [number, number, number] {
+  if (typeof workgroups === 'number') return [...foldGrid(workgroups, maxPerDimension), 1];
+  const [x, rows] = workgroups;
+  if (x > maxPerDimension) throw new RangeError(`webgpu-layers: ${x} workgroups exceed this device's ${maxPerDimension} per dimension`);
+  return [x, ...foldGrid(rows, maxPerDimension)];
+}
+
 export function launch(device: GPUDevice, work: KernelLaunch): Promise<void> {
-  const [x, y] = foldGrid(work.workgroups, device.limits.maxComputeWorkgroupsPerDimension);
+  const [x, y, z] = gridOf(work.workgroups, device.limits.maxComputeWorkgroupsPerDimension);
   const pipeline = getPipeline(device, work.kernel, work.constants);
   const params = createUniformBuffer(device, packParams(work.params), `${work.kernel.name} params`);
   const buffers = [...work.inputs, work.output, params];
@@ -43,7 +54,7 @@ export function launch(device: GPUDevice, work: KernelLaunch): Promise<void> {
     const pass = encoder.beginComputePass({ label: work.kernel.name });
     pass.setPipeline(computePipeline!);
     pass.setBindGroup(0, bindGroup);
-    pass.dispatchWorkgroups(x, y);
+    pass.dispatchWorkgroups(x, y, z);
     pass.end();
   });
   releaseAfterSubmit(device, params);

@@ -14,6 +14,8 @@ export interface LinearLaunch {
   weight: GPUBuffer;
   bias: GPUBuffer | null;
   activation: ActivationName;
+  /** The weight is stored [inFeatures, outFeatures] (nn.Linear's device layout) rather than PyTorch's. */
+  weightTransposed: boolean;
 }
 
 /** Records y = activation(x · Wᵀ + b): one invocation per output element. */
@@ -21,7 +23,7 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
   const total = work.rows * work.outFeatures;
   return launch(device, {
     kernel,
-    constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[work.activation], HAS_BIAS: work.bias ? 1 : 0 },
+    constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[work.activation], HAS_BIAS: work.bias ? 1 : 0, WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0 },
     inputs: [work.x, work.weight, work.bias ?? placeholderBuffer(device)],
     output: y,
     params: [['u32', total], ['u32', work.inFeatures], ['u32', work.outFeatures]],

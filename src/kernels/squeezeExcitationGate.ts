@@ -9,6 +9,7 @@ export const MAX_SE_HIDDEN = 1024;
 const kernel = { name: 'squeeze_excitation_gate', code: withActivationFunctions(code) };
 
 export interface DenseLayer {
+  /** [in, out]: transposed from PyTorch's layout, as nn.Linear uploads it. */
   weight: GPUBuffer;
   bias: GPUBuffer | null;
   activation: ActivationName;

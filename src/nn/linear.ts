@@ -1,6 +1,6 @@
 // nn.Linear: y = x · Wᵀ + b, PyTorch's parameter layout and initialisation.
 import { TorchError } from '../errors.js';
-import { linear, type DenseTensors } from '../functional.js';
+import { denseLayer, type DenseTensors } from '../functional.js';
 import type { ActivationName } from '../kernels/activations.js';
 import { planLinear } from '../linearPlan.js';
 import * as reference from '../reference/index.js';
@@ -37,7 +37,8 @@ export class Linear extends Module {
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
-    this.weight = this.registerParameter('weight', new Parameter([outFeatures, inFeatures], uniform(outFeatures * inFeatures, bound)));
+    // Transposed on the device, so neighbouring invocations of the kernels read neighbouring weights.
+    this.weight = this.registerParameter('weight', new Parameter([outFeatures, inFeatures], uniform(outFeatures * inFeatures, bound), 'transposed'));
     this.bias = options.bias === false ? null : this.registerParameter('bias', new Parameter([outFeatures], uniform(outFeatures, bound)));
   }
 
@@ -46,7 +47,7 @@ export class Linear extends Module {
     return planLinear(inputShape, this.weight.shape).outputShape;
   }
 
-  /** @internal The parameters on `device` with the activation to fuse after them. */
+  /** @internal The parameters on `device` (the weight transposed, [in, out]) with the activation to fuse after them. */
   dense(device: GPUDevice, activation: ActivationName): DenseTensors {
     this.checkUsable();
     return { weight: this.weight.on(device, this.typeName), bias: this.bias?.on(device, this.typeName) ?? null, activation };
@@ -56,8 +57,7 @@ export class Linear extends Module {
   forwardWithActivation(input: Tensor, activation: ActivationName): Tensor {
     this.checkUsable();
     this.outputShape(input.shape); // PyTorch's shape error before touching the device
-    const { weight, bias } = this.dense(input.device, activation);
-    return linear(input, weight, bias, activation);
+    return denseLayer(input, this.dense(input.device, activation));
   }
 
   protected run(input: Tensor): Tensor {

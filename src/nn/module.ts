@@ -28,15 +28,31 @@ export interface IncompatibleKeys {
 
 const formatShape = (shape: readonly number[]) => `torch.Size([${shape.join(', ')}])`;
 
-/** A learnable tensor: CPU data plus its copy on the device it was first used on. */
+/** How a parameter is laid out on the device: as on the CPU, or (a matrix) transposed. */
+export type DeviceLayout = 'same' | 'transposed';
+
+function transpose2d(data: Float32Array, [rows, cols]: readonly number[]): Float32Array {
+  const out = new Float32Array(data.length);
+  for (let r = 0; r < rows!; r++) for (let c = 0; c < cols!; c++) out[c * rows! + r] = data[r * cols! + c]!;
+  return out;
+}
+
+/** A learnable tensor: CPU data (PyTorch's layout, what state dicts hold) plus its copy on the device it was first used on. */
 export class Parameter {
   readonly shape: readonly number[];
+  readonly deviceLayout: DeviceLayout;
   #data: Float32Array;
   #onDevice: Tensor | null = null;
 
-  constructor(shape: readonly number[], data: Float32Array) {
+  constructor(shape: readonly number[], data: Float32Array, deviceLayout: DeviceLayout = 'same') {
     this.shape = Object.freeze([...shape]);
     this.#data = data;
+    this.deviceLayout = deviceLayout;
+  }
+
+  #upload(device: GPUDevice): Tensor {
+    if (this.deviceLayout === 'same') return Tensor.fromArray(device, this.#data, this.shape);
+    return Tensor.fromArray(device, transpose2d(this.#data, this.shape), [...this.shape].reverse());
   }
 
   get data(): Float32Array {
@@ -49,13 +65,13 @@ export class Parameter {
     if (this.#onDevice) {
       const device = this.#onDevice.device;
       this.#onDevice.dispose();
-      this.#onDevice = Tensor.fromArray(device, values, this.shape);
+      this.#onDevice = this.#upload(device);
     }
   }
 
-  /** The parameter on `device`, uploaded on first use; a module's parameters stay on that one device. */
+  /** The parameter on `device` in its device layout, uploaded on first use; it stays on that one device. */
   on(device: GPUDevice, owner: string): Tensor {
-    if (!this.#onDevice) this.#onDevice = Tensor.fromArray(device, this.#data, this.shape);
+    if (!this.#onDevice) this.#onDevice = this.#upload(device);
     else if (this.#onDevice.device !== device) {
       throw new Error(`webgpu-layers: this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
     }

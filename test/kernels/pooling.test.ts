@@ -1,7 +1,7 @@
 // The WGSL pooling kernels on real WebGPU (Dawn, software adapters here), against real PyTorch fixtures and
 // against the CPU reference on hundreds of seeded random configurations.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, compiledPipelineCount, liveBytes, reference } from '../../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, autotune, compiledPipelineCount, kernelVariant, liveBytes, reference, setKernelVariant } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import {
@@ -83,6 +83,42 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         x.dispose();
         y.dispose();
       }
+    }
+  });
+
+  test.each(Object.keys(KERNEL_VARIANTS.global_avg_pool2d))('the global pool strategy "%s" matches the reference', async (variant) => {
+    const tuned = kernelVariant(device, 'global_avg_pool2d');
+    setKernelVariant(device, 'global_avg_pool2d', variant as 'workgroup');
+    try {
+      const random = seededRandom(BASE_SEED + 1);
+      // Plane sizes below, at and above the workgroup size and the vec4 step; whole-map AvgPool2d divisors too.
+      for (const shape of [[3, 1, 1], [2, 5, 1, 3], [1, 7, 8, 8], [2, 3, 13, 11], [70000, 2, 2]]) {
+        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+        const x = Tensor.fromArray(device, data, shape);
+        const [h, w] = shape.slice(-2) as [number, number];
+        const runs = [
+          [F.adaptiveAvgPool2d(x, 1), reference.adaptiveAvgPool2d(data, shape, 1)],
+          [F.avgPool2d(x, [h, w], { divisorOverride: 3 }), reference.avgPool2d(data, shape, [h, w], { divisorOverride: 3 })],
+        ] as const;
+        for (const [gpu, cpu] of runs) {
+          expectClose(await gpu.toArray(), cpu.data, `${variant} on [${shape}]`);
+          gpu.dispose();
+        }
+        x.dispose();
+      }
+    } finally {
+      setKernelVariant(device, 'global_avg_pool2d', tuned);
+    }
+  });
+
+  test('autotune times every strategy of every tunable kernel and keeps the fastest', async () => {
+    const results = await autotune(device, { runs: 3 });
+    expect(results.map((r) => r.kernel)).toEqual(Object.keys(KERNEL_VARIANTS));
+    for (const result of results) {
+      expect(Object.keys(result.timesMs).sort()).toEqual(Object.keys(KERNEL_VARIANTS[result.kernel]).sort());
+      const fastest = Object.entries(result.timesMs).sort((a, b) => a[1] - b[1])[0]![0];
+      expect(result.chosen).toBe(fastest);
+      expect(kernelVariant(device, result.kernel)).toBe(fastest);
     }
   });
 

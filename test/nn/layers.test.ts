@@ -1,7 +1,7 @@
 // The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, gpuStats, liveBytes, loadSafetensors, nn, reference } from '../../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, gpuStats, kernelVariant, liveBytes, loadSafetensors, nn, reference, setKernelVariant } from '../../src/index.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
@@ -102,6 +102,37 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
       x.dispose();
       block.dispose();
     }
+  });
+
+  test.each(Object.keys(KERNEL_VARIANTS.channel_scale))('the channel scale strategy "%s" matches the reference', async (variant) => {
+    const tuned = kernelVariant(device, 'channel_scale');
+    setKernelVariant(device, 'channel_scale', variant as 'element');
+    try {
+      const random = seededRandom(11);
+      // The last has 70,000 planes: its grid folds past 65,535 rows.
+      for (const shape of [[2, 8, 1, 1], [3, 16, 13, 11], [1, 4, 4, 4], [35000, 2, 1, 2]]) {
+        const se = new nn.SELayer(shape[1]!, shape[1]! > 2 ? 4 : 1);
+        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+        const x = Tensor.fromArray(device, data, shape);
+        const y = se.forward(x);
+        expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `${variant} on [${shape}]`);
+        for (const t of [x, y, se]) t.dispose();
+      }
+    } finally {
+      setKernelVariant(device, 'channel_scale', tuned);
+    }
+  });
+
+  test('F.linear takes PyTorch-layout weights, with and without bias and activation', async () => {
+    const random = seededRandom(5);
+    const [x, w, b] = [randomData(random, 3 * 4 * 6), randomData(random, 5 * 6), randomData(random, 5)];
+    const tensors = [Tensor.fromArray(device, x, [3, 4, 6]), Tensor.fromArray(device, w, [5, 6]), Tensor.fromArray(device, b, [5])] as const;
+    const withBias = reference.linear(x, [3, 4, 6], { data: w, shape: [5, 6] }, { data: b, shape: [5] });
+    const gpu = [F.linear(tensors[0], tensors[1], tensors[2], 'relu6'), F.linear(tensors[0], tensors[1])];
+    expectClose(await gpu[0]!.toArray(), reference.activation(withBias.data, withBias.shape, 'relu6').data, 'linear + bias + relu6');
+    expectClose(await gpu[1]!.toArray(), reference.linear(x, [3, 4, 6], { data: w, shape: [5, 6] }).data, 'linear without bias');
+    expect(gpu[1]!.shape).toEqual([3, 4, 5]);
+    for (const t of [...tensors, ...gpu]) t.dispose();
   });
 
   test('an SE forward is three dispatches in one submit, with no full-size intermediate', async () => {

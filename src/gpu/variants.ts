@@ -1,0 +1,34 @@
+// Kernel variants: a kernel with several strategies (override constants) records which one each device
+// runs. Autotune (autotune.ts) measures and sets them; until then the first strategy listed is used.
+
+/** Strategies per kernel, the default first (the one that suits GPUs); each sets override constants. */
+export const KERNEL_VARIANTS = {
+  global_avg_pool2d: { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } },
+  channel_scale: { element: { ELEMENTS_PER_INVOCATION: 1 }, run16: { ELEMENTS_PER_INVOCATION: 16 } },
+} as const;
+
+export type TunableKernel = keyof typeof KERNEL_VARIANTS;
+export type VariantOf<K extends TunableKernel> = keyof (typeof KERNEL_VARIANTS)[K] & string;
+
+const chosen = new WeakMap<GPUDevice, Map<TunableKernel, string>>();
+
+/** The strategy `device` runs for `kernel`. */
+export function kernelVariant<K extends TunableKernel>(device: GPUDevice, kernel: K): VariantOf<K> {
+  const name = chosen.get(device)?.get(kernel) ?? Object.keys(KERNEL_VARIANTS[kernel])[0]!;
+  return name as VariantOf<K>;
+}
+
+/** The override constants of the strategy `device` runs for `kernel`. */
+export function variantConstants(device: GPUDevice, kernel: TunableKernel): Record<string, number> {
+  return (KERNEL_VARIANTS[kernel] as Record<string, Record<string, number>>)[kernelVariant(device, kernel)]!;
+}
+
+/** Makes `device` run `variant` for `kernel` (autotune's choice, or a user's). */
+export function setKernelVariant<K extends TunableKernel>(device: GPUDevice, kernel: K, variant: VariantOf<K>): void {
+  if (!(variant in KERNEL_VARIANTS[kernel])) {
+    throw new RangeError(`${kernel} has no variant "${variant}"; it has ${Object.keys(KERNEL_VARIANTS[kernel]).join(', ')}`);
+  }
+  let map = chosen.get(device);
+  if (!map) chosen.set(device, (map = new Map()));
+  map.set(kernel, variant);
+}
