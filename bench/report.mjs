@@ -8,8 +8,8 @@ const ratio = (v) => (v == null ? '—' : `${v.toFixed(2)}×`);
 
 /** One row per case: median (min–max) ms for each implementation, then the two ratios. */
 export function markdownTable(report) {
-  const header = `| case | ${IMPLS.join(' | ')} | best WebGPU peer / ours | ours / copy |`;
-  const rule = `|${'---|'.repeat(IMPLS.length + 3)}`;
+  const header = `| case | ${IMPLS.join(' | ')} | copy kernel | best WebGPU peer / ours | ours / copy | ours / copy kernel |`;
+  const rule = `|${'---|'.repeat(IMPLS.length + 5)}`;
   const rows = report.cases.map((c) => {
     const cells = IMPLS.map((impl) => {
       const r = report.results.find((x) => x.case === c.case && x.impl === impl);
@@ -17,7 +17,7 @@ export function markdownTable(report) {
       if (r.medianMs == null) return r.note ?? 'n/a';
       return `${ms(r.medianMs)} (${ms(r.minMs)}–${ms(r.maxMs)})`;
     });
-    return `| ${c.case} | ${cells.join(' | ')} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} |`;
+    return `| ${c.case} | ${cells.join(' | ')} | ${ms(c.copyKernelMs)} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} | ${ratio(c.ratios.oursOverCopyKernel)} |`;
   });
   return [header, rule, ...rows].join('\n');
 }

@@ -3,7 +3,7 @@
 // CPU reference, side by side on one device. Every peer's output is checked against the reference before it
 // is timed. Time: wall clock from the call to the GPU finishing (onSubmittedWorkDone), after warm-up; the same
 // method for every implementation, so they compare. Writes bench/results/<adapter>-<date>.json and .svg.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor, reference, synchronize, whenSubmitted } from 'webgpu-layers';
@@ -66,6 +66,31 @@ async function tryLoad(name, load) {
 }
 
 const device = await requestDevice({ adapter: adapterChoice });
+
+const copyPipeline = device.createComputePipeline({
+  layout: 'auto',
+  compute: { module: device.createShaderModule({ code: readFileSync(new URL('./copy_kernel.wgsl', import.meta.url), 'utf8') }), entryPoint: 'main' },
+});
+const copyParams = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM | GPUBufferUsage.COPY_DST });
+
+/** Runs bench/copy_kernel.wgsl over `size` floats and waits for it. */
+async function copyKernel(source, target, size) {
+  device.queue.writeBuffer(copyParams, 0, new Uint32Array([size, 0, 0, 0]));
+  const bindGroup = device.createBindGroup({
+    layout: copyPipeline.getBindGroupLayout(0),
+    entries: [source, target, copyParams].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
+  const groups = Math.ceil(size / 64);
+  const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+  const encoder = device.createCommandEncoder();
+  const pass = encoder.beginComputePass();
+  pass.setPipeline(copyPipeline);
+  pass.setBindGroup(0, bindGroup);
+  pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+  pass.end();
+  device.queue.submit([encoder.finish()]);
+  await device.queue.onSubmittedWorkDone();
+}
 const info = device.adapterInfo;
 const adapter = { vendor: info.vendor, architecture: info.architecture, description: info.description || info.device };
 const adapterName = (adapterChoice ?? (/(swiftshader|llvmpipe)/i.exec(`${info.architecture} ${info.device} ${info.description}`)?.[1] ?? 'hardware')).toLowerCase();
@@ -124,13 +149,15 @@ for (const [index, testCase] of selected.entries()) {
   add('ours', ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes) });
 
   // The bandwidth floor: the device copying the input's bytes.
-  const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST });
+  const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.STORAGE });
   add('copy', await measure(async () => {
     const encoder = device.createCommandEncoder();
     encoder.copyBufferToBuffer(x.buffer, 0, copyTarget, 0, size * 4);
     device.queue.submit([encoder.finish()]);
     await device.queue.onSubmittedWorkDone();
   }), { semantics: 'copyBufferToBuffer of the input' });
+  // The compute floor: a WGSL kernel that only copies the input (not a row of the table; a field of the case).
+  const copyKernelMs = (await measure(() => copyKernel(x.buffer, copyTarget, size))).medianMs;
   copyTarget.destroy();
 
   // TF.js WebGPU.
@@ -172,9 +199,11 @@ for (const [index, testCase] of selected.entries()) {
   const peers = ['tfjs-webgpu', 'ort-web-webgpu'].map(timed).filter((v) => v != null);
   cases.push({
     case: testCase.name,
+    copyKernelMs,
     ratios: {
       bestWebgpuPeerOverOurs: peers.length ? Math.min(...peers) / timed('ours') : null,
       oursOverCopy: timed('ours') / timed('copy'),
+      oursOverCopyKernel: timed('ours') / copyKernelMs,
     },
   });
   results.push(...caseResults);

@@ -3,7 +3,7 @@
 // shapes (workgroup barriers are very slow on SwiftShader and llvmpipe), so this is measured, never guessed.
 import { synchronize } from './gpu/commandBatch.js';
 import { KERNEL_VARIANTS, kernelVariant, setKernelVariant, type TunableKernel } from './gpu/variants.js';
-import { adaptiveAvgPool2d, channelScale } from './functional.js';
+import { adaptiveAvgPool2d, channelScale, linear } from './functional.js';
 import { Tensor } from './tensor.js';
 
 export interface AutotuneResult {
@@ -13,33 +13,52 @@ export interface AutotuneResult {
   timesMs: Record<string, number>;
 }
 
-/** The shapes each kernel is tuned on: many small maps (a ResNet head) and fewer large ones (an early SE block). */
-const WORKLOADS: Record<TunableKernel, { shape: number[]; run: (x: Tensor) => Tensor }[]> = {
+/** A tuning workload: what it runs, on tensors made once per workload. */
+interface Workload {
+  run: () => Tensor;
+  dispose: () => void;
+}
+
+const filled = (device: GPUDevice, shape: number[]) =>
+  Tensor.fromArray(device, Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => (i % 251) / 251), shape);
+
+/** One tensor (x) and an op on it. */
+function onInput(device: GPUDevice, shape: number[], op: (x: Tensor) => Tensor): Workload {
+  const x = filled(device, shape);
+  return { run: () => op(x), dispose: () => x.dispose() };
+}
+
+/** Two tensors (x and a second operand) and an op on both. */
+function onTwo(device: GPUDevice, shape: number[], otherShape: number[], op: (x: Tensor, other: Tensor) => Tensor): Workload {
+  const [x, other] = [filled(device, shape), filled(device, otherShape)];
+  return { run: () => op(x, other), dispose: () => [x, other].forEach((t) => t.dispose()) };
+}
+
+/**
+ * The shapes each kernel is tuned on: many small maps (a ResNet head) and fewer large ones (an early SE
+ * block); for Linear, a classifier (8 rows) and a wider batch.
+ */
+const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
   global_avg_pool2d: [
-    { shape: [8, 512, 7, 7], run: (x) => adaptiveAvgPool2d(x, 1) },
-    { shape: [4, 128, 56, 56], run: (x) => adaptiveAvgPool2d(x, 1) },
+    (device) => onInput(device, [8, 512, 7, 7], (x) => adaptiveAvgPool2d(x, 1)),
+    (device) => onInput(device, [4, 128, 56, 56], (x) => adaptiveAvgPool2d(x, 1)),
   ],
   channel_scale: [
-    { shape: [8, 512, 7, 7], run: (x) => scaleByItsPlanes(x) },
-    { shape: [4, 128, 56, 56], run: (x) => scaleByItsPlanes(x) },
+    (device) => onTwo(device, [8, 512, 7, 7], [8, 512], channelScale),
+    (device) => onTwo(device, [4, 128, 56, 56], [4, 128], channelScale),
+  ],
+  linear: [
+    (device) => onTwo(device, [8, 512], [1000, 512], (x, weight) => linear(x, weight)),
+    (device) => onTwo(device, [64, 256], [256, 256], (x, weight) => linear(x, weight)),
   ],
 };
 
-/** The SE block's last step on `x`, with a gate of ones (the values do not change the timing). */
-function scaleByItsPlanes(x: Tensor): Tensor {
-  const planes = x.shape[0]! * x.shape[1]!;
-  const gate = Tensor.fromArray(x.device, new Float32Array(planes).fill(1), [x.shape[0]!, x.shape[1]!]);
-  const y = channelScale(x, gate);
-  gate.dispose();
-  return y;
-}
-
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
-async function timeWorkload(device: GPUDevice, x: Tensor, run: (x: Tensor) => Tensor, runs: number): Promise<number> {
+async function timeWorkload(device: GPUDevice, run: () => Tensor, runs: number): Promise<number> {
   const once = async () => {
     const t0 = performance.now();
-    const y = run(x);
+    const y = run();
     await synchronize(device);
     y.dispose();
     return performance.now() - t0;
@@ -60,18 +79,15 @@ export async function autotune(device: GPUDevice, { runs = 5 }: { runs?: number 
   const results: AutotuneResult[] = [];
   for (const kernel of Object.keys(KERNEL_VARIANTS) as TunableKernel[]) {
     const timesMs: Record<string, number> = {};
-    const inputs = WORKLOADS[kernel].map(({ shape }) => {
-      const size = shape.reduce((a, b) => a * b, 1);
-      return Tensor.fromArray(device, Float32Array.from({ length: size }, (_, i) => (i % 251) / 251), shape);
-    });
+    const workloads = WORKLOADS[kernel].map((make) => make(device));
     try {
       for (const variant of Object.keys(KERNEL_VARIANTS[kernel])) {
         setKernelVariant(device, kernel, variant as never);
         timesMs[variant] = 0;
-        for (const [i, workload] of WORKLOADS[kernel].entries()) timesMs[variant] += await timeWorkload(device, inputs[i]!, workload.run, runs);
+        for (const workload of workloads) timesMs[variant] += await timeWorkload(device, workload.run, runs);
       }
     } finally {
-      inputs.forEach((t) => t.dispose());
+      workloads.forEach((w) => w.dispose());
     }
     const chosen = Object.entries(timesMs).sort((a, b) => a[1] - b[1])[0]![0];
     setKernelVariant(device, kernel, chosen as never);

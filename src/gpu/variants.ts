@@ -5,6 +5,7 @@
 export const KERNEL_VARIANTS = {
   global_avg_pool2d: { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } },
   channel_scale: { element: { ELEMENTS_PER_INVOCATION: 1 }, run16: { ELEMENTS_PER_INVOCATION: 16 } },
+  linear: { row: { ROWS_PER_INVOCATION: 1 }, rows8: { ROWS_PER_INVOCATION: 8 } },
 } as const;
 
 export type TunableKernel = keyof typeof KERNEL_VARIANTS;

@@ -1,6 +1,7 @@
 import code from '../../shaders/linear.wgsl?raw';
 import { placeholderBuffer } from '../gpu/buffers.js';
 import { launch } from '../gpu/launch.js';
+import { variantConstants } from '../gpu/variants.js';
 import { ACTIVATIONS, withActivationFunctions, type ActivationName } from './activations.js';
 
 const WORKGROUP_SIZE = 64;
@@ -18,15 +19,21 @@ export interface LinearLaunch {
   weightTransposed: boolean;
 }
 
-/** Records y = activation(x · Wᵀ + b): one invocation per output element. */
+/** Records y = activation(x · Wᵀ + b): one invocation per output feature and block of rows. */
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
-  const total = work.rows * work.outFeatures;
+  const variant = variantConstants(device, 'linear');
   return launch(device, {
     kernel,
-    constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[work.activation], HAS_BIAS: work.bias ? 1 : 0, WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0 },
+    constants: {
+      WORKGROUP_SIZE,
+      ACTIVATION: ACTIVATIONS[work.activation],
+      HAS_BIAS: work.bias ? 1 : 0,
+      WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0,
+      ...variant,
+    },
     inputs: [work.x, work.weight, work.bias ?? placeholderBuffer(device)],
     output: y,
-    params: [['u32', total], ['u32', work.inFeatures], ['u32', work.outFeatures]],
-    workgroups: Math.ceil(total / WORKGROUP_SIZE),
+    params: [['u32', work.rows], ['u32', work.inFeatures], ['u32', work.outFeatures]],
+    workgroups: [Math.ceil(work.outFeatures / WORKGROUP_SIZE), Math.ceil(work.rows / variant.ROWS_PER_INVOCATION!)],
   });
 }

@@ -123,6 +123,25 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     }
   });
 
+  test.each(Object.keys(KERNEL_VARIANTS.linear))('the Linear strategy "%s" matches the reference', async (variant) => {
+    const tuned = kernelVariant(device, 'linear');
+    setKernelVariant(device, 'linear', variant as 'row');
+    try {
+      const random = seededRandom(13);
+      // Rows below, at and past a block of 8; the last folds its grid past 65,535 rows of blocks.
+      for (const [rows, inF, outF] of [[1, 5, 3], [8, 512, 70], [13, 7, 129], [600_000, 2, 3]] as const) {
+        const linear = new nn.Linear(inF, outF);
+        const data = randomData(random, rows * inF);
+        const x = Tensor.fromArray(device, data, [rows, inF]);
+        const y = linear.forward(x);
+        expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inF] }).data, `${variant}: Linear(${inF}, ${outF}) on ${rows} rows`);
+        for (const t of [x, y, linear]) t.dispose();
+      }
+    } finally {
+      setKernelVariant(device, 'linear', tuned);
+    }
+  });
+
   test('F.linear takes PyTorch-layout weights, with and without bias and activation', async () => {
     const random = seededRandom(5);
     const [x, w, b] = [randomData(random, 3 * 4 * 6), randomData(random, 5 * 6), randomData(random, 5)];
