@@ -14,7 +14,7 @@ export function markdownTable(report) {
     const cells = IMPLS.map((impl) => {
       const r = report.results.find((x) => x.case === c.case && x.impl === impl);
       if (!r) return '—';
-      if (r.medianMs == null) return r.note ?? 'n/a';
+      if (r.medianMs == null) return 'n/a'; // the reason is in notes()
       return `${ms(r.medianMs)} (${ms(r.minMs)}–${ms(r.maxMs)})`;
     });
     return `| ${c.case} | ${cells.join(' | ')} | ${ms(c.copyKernelMs)} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} | ${ratio(c.ratios.oursOverCopyKernel)} |`;
@@ -22,12 +22,16 @@ export function markdownTable(report) {
   return [header, rule, ...rows].join('\n');
 }
 
-/** Notes for the rows that did not run or mean something other than PyTorch's op. */
+/** Why rows say n/a, and how each peer expressed each case (grouped, so the list stays short). */
 export function notes(report) {
-  return report.results
-    .filter((r) => r.medianMs == null || (r.semantics && r.semantics !== 'PyTorch'))
-    .map((r) => `- ${r.case}, ${r.impl}: ${r.medianMs == null ? r.note : r.semantics}`)
-    .join('\n');
+  const lines = new Map();
+  for (const r of report.results) {
+    if (r.impl === 'ours' || r.impl === 'reference-cpu' || r.impl === 'copy') continue;
+    const text = r.medianMs == null ? `n/a: ${r.note}` : r.semantics;
+    const key = `${r.impl}: ${text}`;
+    lines.set(key, [...(lines.get(key) ?? []), r.case]);
+  }
+  return [...lines].map(([key, cases]) => `- ${key} (${cases.join('; ')})`).join('\n');
 }
 
 const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
@@ -60,7 +64,7 @@ export function svgChart(report) {
     ticks.push(`<line x1="${x(10 ** p)}" y1="30" x2="${x(10 ** p)}" y2="${y}" stroke="#ddd"/>`);
     ticks.push(`<text x="${x(10 ** p)}" y="${y + 12}" text-anchor="middle" font-size="10">${10 ** p} ms</text>`);
   }
-  const legend = IMPLS.map((impl, i) => `<rect x="${left + i * 95}" y="8" width="10" height="10" fill="${COLORS[impl]}"/><text x="${left + i * 95 + 14}" y="17" font-size="10">${impl}</text>`);
+  const legend = IMPLS.map((impl, i) => `<rect x="${10 + i * 120}" y="8" width="10" height="10" fill="${COLORS[impl]}"/><text x="${10 + i * 120 + 14}" y="17" font-size="10">${impl}</text>`);
   const title = `${escape(report.adapter.description || report.adapter.architecture)} — ${report.date} — median ms (log scale)`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 40}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>

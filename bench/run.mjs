@@ -92,7 +92,7 @@ async function copyKernel(source, target, size) {
   await device.queue.onSubmittedWorkDone();
 }
 const info = device.adapterInfo;
-const adapter = { vendor: info.vendor, architecture: info.architecture, description: info.description || info.device };
+const adapter = { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description || info.device };
 const adapterName = (adapterChoice ?? (/(swiftshader|llvmpipe)/i.exec(`${info.architecture} ${info.device} ${info.description}`)?.[1] ?? 'hardware')).toLowerCase();
 log(`webgpu-layers bench: ${quick ? 'quick, ' : ''}${RUNS} runs after ${WARMUP} warm-up, on ${adapter.description}`);
 
@@ -220,7 +220,7 @@ writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
 writeFileSync(`${base}.svg`, svgChart(report));
 if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
 
-console.log(`\n${adapter.description} (${adapter.vendor} ${adapter.architecture}), ${date}: median (min–max) ms over ${RUNS} runs\n`);
+console.log(`\n${[adapter.description, adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(', ')}, ${date}: median (min–max) ms over ${RUNS} runs\n`);
 console.log(markdownTable(report));
 console.log(`\n${notes(report)}`);
 console.log(`\nwrote ${base}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);

@@ -23,23 +23,27 @@ function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, but got ${String(value)}`);
 }
 
-/** The same on the CPU: pool, flatten, the MLP (a Sequential), `.view(b, c, 1, 1)`, then x · gate. */
-function exciteAndScaleCpu(x: TensorData, pool: Module, mlp: Sequential): TensorData {
+/** The gate on the CPU: pool, flatten, the MLP (a Sequential), checked against `.view(b, c, 1, 1)`. */
+function exciteCpu(x: TensorData, pool: Module, mlp: Sequential): TensorData {
   const [b, c] = unpack4(x.shape);
   const pooled = pool.forwardCpu(x);
   const gate = mlp.forwardCpu({ data: pooled.data, shape: [b, pooled.data.length / b] });
   if (gate.data.length !== b * c) throw new TorchError(messages.invalidView([b, c, 1, 1], gate.data.length));
-  return reference.channelScale(x.data, x.shape, gate.data);
+  return gate;
 }
 
-/** Runs pool → excitation → scale once every shape is known to be valid. */
-function exciteAndScale(x: Tensor, pool: Module, pooledFeatures: number, first: Linear, second: Linear, activations: [ActivationName, ActivationName]): Tensor {
-  const samples = x.shape[0]!;
+/** Pool → excitation MLP: the per-channel gate (N, C), once every shape is known to be valid. */
+function excite(x: Tensor, pool: Module, pooledFeatures: number, first: Linear, second: Linear, activations: [ActivationName, ActivationName]): Tensor {
   const pooled = pool.forward(x);
-  const flat = pooled.reshape([samples, pooledFeatures]);
+  const flat = pooled.reshape([x.shape[0]!, pooledFeatures]);
   pooled.dispose();
   const gate = squeezeExcitationGate(flat, first.dense(x.device, activations[0]), second.dense(x.device, activations[1]));
   flat.dispose();
+  return gate;
+}
+
+/** x · gate: the gate is released once the scale that reads it is recorded. */
+function scaleBy(x: Tensor, gate: Tensor): Tensor {
   const y = channelScale(x, gate);
   gate.dispose();
   return y;
@@ -70,16 +74,28 @@ export class SELayer extends Module {
     );
   }
 
-  protected run(x: Tensor): Tensor {
+  /** The attention weights: sigmoid(fc(avg_pool(x))), one per channel. Shapes: (N, C, H, W) → (N, C). */
+  excitation(x: Tensor): Tensor {
+    this.checkUsable();
     const [b, c] = unpack4(x.shape);
     const first = this.fc.at(0) as Linear;
     const second = this.fc.at(2) as Linear;
     second.outputShape(first.outputShape([b, c])); // fc(avg_pool(x).view(b, c)): PyTorch's shape error, before GPU work
-    return exciteAndScale(x, this.avgPool, c, first, second, ['relu', 'sigmoid']);
+    return excite(x, this.avgPool, c, first, second, ['relu', 'sigmoid']);
+  }
+
+  protected run(x: Tensor): Tensor {
+    return scaleBy(x, this.excitation(x));
+  }
+
+  /** `excitation` on the CPU reference ops. */
+  excitationCpu(x: TensorData): TensorData {
+    this.checkUsable();
+    return exciteCpu(x, this.avgPool, this.fc);
   }
 
   protected runCpu(x: TensorData): TensorData {
-    return exciteAndScaleCpu(x, this.avgPool, this.fc);
+    return reference.channelScale(x.data, x.shape, this.excitationCpu(x).data);
   }
 }
 
@@ -124,7 +140,9 @@ export class SqueezeAndExcite extends Module {
     );
   }
 
-  protected run(x: Tensor): Tensor {
+  /** The attention weights: SEblock(pool(x)), one per channel. Shapes: (N, C, H, W) → (N, C). */
+  excitation(x: Tensor): Tensor {
+    this.checkUsable();
     // PyTorch: b, c, h, w = x.size(); out = self.SEblock(self.pool(x).view(b, -1)).view(b, c, 1, 1); return out * x
     const [b, c] = unpack4(x.shape);
     const pooledShape = this.pool.outputShape(x.shape);
@@ -133,10 +151,20 @@ export class SqueezeAndExcite extends Module {
     const second = this.SEblock.at(2) as Linear;
     const gateShape = second.outputShape(first.outputShape([b, features]));
     if (gateShape[1] !== c) throw new TorchError(messages.invalidView([b, c, 1, 1], b * gateShape[1]!));
-    return exciteAndScale(x, this.pool, features, first, second, ['relu6', this.#gate]);
+    return excite(x, this.pool, features, first, second, ['relu6', this.#gate]);
+  }
+
+  protected run(x: Tensor): Tensor {
+    return scaleBy(x, this.excitation(x));
+  }
+
+  /** `excitation` on the CPU reference ops. */
+  excitationCpu(x: TensorData): TensorData {
+    this.checkUsable();
+    return exciteCpu(x, this.pool, this.SEblock);
   }
 
   protected runCpu(x: TensorData): TensorData {
-    return exciteAndScaleCpu(x, this.pool, this.SEblock);
+    return reference.channelScale(x.data, x.shape, this.excitationCpu(x).data);
   }
 }

@@ -1,0 +1,70 @@
+// The pooling explorer: a picture as a (1, 3, H, W) tensor through AvgPool2d or AdaptiveAvgPool2d with the
+// parameters the user picks; input and output side by side, with shapes, time and max |GPU − CPU reference|.
+import { nn } from '../src/index.js';
+import type { Runner, TensorData } from './backend.js';
+import { drawPicture, drawRgb, imageToTensor } from './picture.js';
+
+const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
+const value = (id: string) => $<HTMLInputElement>(id).value.trim();
+/** An integer field, or null when left empty (PyTorch's None). */
+const optionalInt = (id: string) => (value(id) === '' ? null : Number(value(id)));
+const int = (id: string) => Number(value(id));
+const pair = (h: string, w: string) => [int(h), int(w)] as [number, number];
+
+/** The module the controls describe; throws PyTorch's error for bad arguments. */
+export function moduleFromControls(): nn.Module {
+  const op = (document.querySelector('input[name="op"]:checked') as HTMLInputElement).value;
+  if (op === 'adaptive') return new nn.AdaptiveAvgPool2d([optionalInt('outH'), optionalInt('outW')]);
+  const strideH = optionalInt('strideH');
+  const strideW = optionalInt('strideW');
+  return new nn.AvgPool2d(pair('kernelH', 'kernelW'), {
+    stride: strideH === null && strideW === null ? null : [strideH ?? int('kernelH'), strideW ?? int('kernelW')],
+    padding: pair('padH', 'padW'),
+    ceilMode: $<HTMLInputElement>('ceil').checked,
+    countIncludePad: $<HTMLInputElement>('cip').checked,
+    divisorOverride: optionalInt('divisor'),
+  });
+}
+
+export function mountExplorer(runner: Runner): { update: () => Promise<void>; input: () => TensorData } {
+  let uploaded: HTMLImageElement | null = null;
+  let current: TensorData | null = null;
+  const result = $('result');
+
+  async function update() {
+    const size = Math.max(1, Math.min(512, int('size') || 64));
+    const picture = uploaded ?? drawPicture(value('picture'), size);
+    current = imageToTensor(picture, size);
+    drawRgb($<HTMLCanvasElement>('input'), current);
+    $('inputShape').textContent = `input [${current.shape.join(', ')}]`;
+    const output = $<HTMLCanvasElement>('output');
+    try {
+      const module = moduleFromControls();
+      const { output: y, ms, maxDiff } = await runner.run(module, current);
+      module.dispose();
+      drawRgb(output, y);
+      $('outputShape').textContent = `output [${y.shape.join(', ')}]`;
+      result.className = 'result';
+      result.textContent = `${runner.device ? 'GPU' : 'CPU'} time ${ms.toFixed(2)} ms` + (maxDiff === null ? '' : `   max |GPU − CPU reference| = ${maxDiff.toExponential(2)}`);
+    } catch (error) {
+      output.width = output.height = 1;
+      $('outputShape').textContent = 'output —';
+      result.className = 'result error';
+      result.textContent = `${(error as Error).name}: ${(error as Error).message}`;
+    }
+  }
+
+  for (const element of document.querySelectorAll('#explorer input, #explorer select')) {
+    if ((element as HTMLInputElement).type !== 'file') element.addEventListener('change', () => void update());
+  }
+  $<HTMLInputElement>('file').addEventListener('change', async (event) => {
+    const file = (event.target as HTMLInputElement).files?.[0];
+    if (!file) return;
+    const image = new Image();
+    image.src = URL.createObjectURL(file); // a local file: nothing leaves the page
+    await image.decode();
+    uploaded = image;
+    await update();
+  });
+  return { update, input: () => current! };
+}
