@@ -1,6 +1,9 @@
-// Library build of the two entries (WGSL bundled as strings via `?raw`) and the vitest config.
+// Library build of the two entries (WGSL bundled as strings via `?raw`) and the vitest config: one project
+// runs the suites in Node on Dawn, the other runs the kernel and layer suites inside Chromium on its WebGPU.
 import { builtinModules } from 'node:module';
+import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './test/helpers/chromium.js';
 
 export default defineConfig({
   build: {
@@ -18,10 +21,35 @@ export default defineConfig({
     },
   },
   test: {
-    include: ['test/**/*.test.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
-    // Each file creates its own Dawn device; two cores run two files at once at most.
-    maxWorkers: 2,
+    projects: [
+      {
+        extends: true,
+        test: {
+          name: 'node',
+          include: ['test/**/*.test.ts'],
+          // Each file creates its own Dawn devices; two cores run two files at once at most.
+          maxWorkers: 2,
+          sequence: { groupOrder: 0 },
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'browser',
+          sequence: { groupOrder: 1 }, // after the Node suites, not beside them: the machine has two cores
+          // The same suites as in Node, where they need no Node APIs.
+          include: ['test/kernels/**/*.test.ts', 'test/nn/**/*.test.ts', 'test/reference/**/*.test.ts', 'test/safetensors.test.ts'],
+          browser: {
+            enabled: true,
+            headless: true,
+            screenshotFailures: false,
+            provider: playwright({ launchOptions: { executablePath: CHROMIUM_PATH, args: WEBGPU_ARGS } }),
+            instances: [{ browser: 'chromium' }],
+          },
+        },
+      },
+    ],
   },
 });

@@ -18,4 +18,7 @@ if ((${#missing[@]})); then
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
+# No downloads at install time: Playwright drives Debian's chromium, and onnxruntime-node (a benchmark peer)
+# ships its CPU binaries in the npm package.
+export PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 ONNXRUNTIME_NODE_INSTALL=skip
 npm ci --no-audit --no-fund

@@ -16,15 +16,15 @@ function build(header: unknown, data = new Uint8Array(0), headerLength?: bigint)
 const f32 = (values: number[]) => new Uint8Array(new Float32Array(values).buffer);
 
 describe('loadSafetensors', () => {
-  test('reads the F32 weights PyTorch exported', () => {
-    const dict = loadSafetensors(fixtureFile('se_layer.safetensors'));
+  test('reads the F32 weights PyTorch exported', async () => {
+    const dict = loadSafetensors(await fixtureFile('se_layer.safetensors'));
     expect(Object.keys(dict)).toEqual(['fc.0.weight', 'fc.2.weight']);
     expect(dict['fc.0.weight']!.shape).toEqual([4, 64]);
     expect(dict['fc.2.weight']!.data.length).toBe(256);
   });
 
-  test.each(layerFixtures.conversions.map((c) => [c.file, c] as const))('converts %s exactly as torch does', (_, conversion) => {
-    const dict = loadSafetensors(fixtureFile(conversion.file).buffer as ArrayBuffer);
+  test.each(layerFixtures.conversions.map((c) => [c.file, c] as const))('converts %s exactly as torch does', async (_, conversion) => {
+    const dict = loadSafetensors((await fixtureFile(conversion.file)).buffer as ArrayBuffer);
     for (const [key, expected] of Object.entries(conversion.float32)) {
       expect(dict[key]!.shape).toEqual(expected.shape);
       expect(dict[key]!.data).toEqual(decode(expected.data));

@@ -1,5 +1,6 @@
-// Reads test/fixtures/pooling.json, written by test/fixtures/generate.py with real PyTorch.
-import { readFileSync } from 'node:fs';
+// Reads test/fixtures/pooling.json, written by test/fixtures/generate.py with real PyTorch. Imported as a
+// module, so the same helper serves the Node and the browser suites.
+import pooling from '../fixtures/pooling.json';
 import type { AdaptiveOutputSize, AvgPool2dOptions, IntOrPair } from '../../src/index.js';
 
 type Encoded = number | 'NaN' | 'Infinity' | '-Infinity';
@@ -26,9 +27,7 @@ export interface AdaptiveFixture extends FixtureBase {
 
 export type PoolingFixture = AvgPoolFixture | AdaptiveFixture;
 
-export const poolingFixtures: { torch: string; cases: PoolingFixture[] } = JSON.parse(
-  readFileSync(new URL('../fixtures/pooling.json', import.meta.url), 'utf8'),
-);
+export const poolingFixtures = pooling as unknown as { torch: string; cases: PoolingFixture[] };
 
 /** The generator's input: integers over 64, exact in float32 (same formula as generate.py's fixture_input). */
 export function fixtureInput(shape: readonly number[]): Float32Array {

@@ -1,6 +1,7 @@
-// Reads test/fixtures/layers.json and the .safetensors weights, written by test/fixtures/generate_layers.py.
-import { readFileSync } from 'node:fs';
+// Reads test/fixtures/layers.json and the .safetensors weights, written by test/fixtures/generate_layers.py,
+// in Node (from disk) and in the browser (from the test server).
 import { nn, loadSafetensors, type Tensor } from '../../src/index.js';
+import layers from '../fixtures/layers.json';
 
 type Encoded = number | 'NaN' | 'Infinity' | '-Infinity';
 export const decode = (values: Encoded[]) => Float32Array.from(values, (v) => (typeof v === 'number' ? v : Number(v)));
@@ -23,14 +24,22 @@ export const layerFixtures: {
   activations: { name: string; input: Encoded[]; shape: number[]; data: Encoded[] }[];
   conversions: { file: string; float32: Record<string, { shape: number[]; data: Encoded[] }> }[];
   stateDictErrors: { name: string; stateDict: Record<string, number[]>; error: { type: string; message: string } }[];
-} = JSON.parse(readFileSync(new URL('../fixtures/layers.json', import.meta.url), 'utf8'));
+} = layers as never;
 
-export function fixtureFile(name: string): Uint8Array {
-  return new Uint8Array(readFileSync(new URL(`../fixtures/${name}`, import.meta.url)));
+/** A binary fixture: read from disk in Node, fetched from the vitest server in a browser. */
+export async function fixtureFile(name: string): Promise<Uint8Array> {
+  const url = new URL(`../fixtures/${name}`, import.meta.url);
+  if (url.protocol === 'file:') {
+    const { readFile } = await import(/* @vite-ignore */ 'node:fs/promises');
+    return new Uint8Array(await readFile(url));
+  }
+  const response = await fetch(url);
+  if (!response.ok) throw new Error(`${name}: HTTP ${response.status}`);
+  return new Uint8Array(await response.arrayBuffer());
 }
 
 /** The module a fixture names, built with the generator's arguments and loaded with its weights. */
-export function buildModule(fixture: LayerFixture): nn.Module & { forward(x: Tensor): Tensor } {
+export async function buildModule(fixture: LayerFixture): Promise<nn.Module & { forward(x: Tensor): Tensor }> {
   const options = (fixture.options ?? {}) as never;
   const module = {
     SELayer: () => new nn.SELayer(...((fixture.args ?? [64, 16]) as [number, number])),
@@ -38,6 +47,6 @@ export function buildModule(fixture: LayerFixture): nn.Module & { forward(x: Ten
     ResNetHead: () => new nn.ResNetHead(...((fixture.args ?? [64, 10]) as [number, number]), options),
     Linear: () => new nn.Linear(7, 5),
   }[fixture.module]();
-  if (fixture.weights) module.loadStateDict(loadSafetensors(fixtureFile(fixture.weights)));
+  if (fixture.weights) module.loadStateDict(loadSafetensors(await fixtureFile(fixture.weights)));
   return module;
 }

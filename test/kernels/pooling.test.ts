@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, KERNEL_VARIANTS, Tensor, autotune, compiledPipelineCount, kernelVariant, liveBytes, reference, setKernelVariant } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
-import { testAdapters, testDevice } from '../helpers/device.js';
+import { env, testAdapters, testDevice } from '../helpers/device.js';
 import {
   avgPoolOptions,
   currentPyTorchMessage,
@@ -17,7 +17,7 @@ import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from '../
 import { randomData, seededRandom } from '../helpers/random.js';
 
 const RANDOM_CONFIGS = 320;
-const BASE_SEED = Number(process.env.POOLING_SEED ?? 20261127);
+const BASE_SEED = Number(env('POOLING_SEED') ?? 20261127);
 
 function runFixture(fixture: PoolingFixture, x: Tensor): Tensor {
   return fixture.op === 'avg_pool2d'

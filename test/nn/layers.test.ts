@@ -32,7 +32,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
 
   const outputs = layerFixtures.cases.filter((c) => !c.error);
   test.each(outputs.map((c) => [c.name, c] as const))('%s matches PyTorch', async (_, fixture) => {
-    const module = buildModule(fixture);
+    const module = await buildModule(fixture);
     const x = Tensor.fromArray(device, fixtureInput(fixture.input), fixture.input);
     const y = module.forward(x);
     expect(y.shape).toEqual(fixture.shape);
@@ -42,7 +42,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
 
   const errors = layerFixtures.cases.filter((c) => c.error);
   test.each(errors.map((c) => [c.name, c] as const))("%s: PyTorch's error, before any GPU work; the module stays usable", async (_, fixture) => {
-    const module = buildModule(fixture);
+    const module = await buildModule(fixture);
     const x = Tensor.fromArray(device, fixtureInput(fixture.input), fixture.input);
     const before = gpuStats(device);
     let thrown: Error | undefined;
@@ -65,7 +65,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   });
 
   test('the seed\'s lesson: the ResNet head on 224- and 448-pixel images (7×7 and 14×14 maps)', async () => {
-    const weights = loadSafetensors(fixtureFile('resnet_head.safetensors'));
+    const weights = loadSafetensors(await fixtureFile('resnet_head.safetensors'));
     const adaptive = new nn.ResNetHead(64, 10);
     const fixed = new nn.ResNetHead(64, 10, { pool: 'fixed' });
     adaptive.loadStateDict(weights);
@@ -240,9 +240,9 @@ describe('state dicts', () => {
     expect(se.stateDict()).toEqual(original);
   });
 
-  test('strict: false reports missing and unexpected keys instead of throwing', () => {
+  test('strict: false reports missing and unexpected keys instead of throwing', async () => {
     const se = new nn.SELayer(64, 16);
-    const weights = loadSafetensors(fixtureFile('se_layer.safetensors'));
+    const weights = loadSafetensors(await fixtureFile('se_layer.safetensors'));
     const result = se.loadStateDict({ 'fc.0.weight': weights['fc.0.weight']!, extra: { data: new Float32Array(1), shape: [1] } }, { strict: false });
     expect(result).toEqual({ missingKeys: ['fc.2.weight'], unexpectedKeys: ['extra'] });
     expect(se.stateDict()['fc.0.weight']!.data).toEqual(weights['fc.0.weight']!.data);
@@ -275,8 +275,8 @@ describe('state dicts', () => {
 });
 
 describe('forwardCpu: the same layers on the CPU reference ops', () => {
-  test.each(layerFixtures.cases.map((c) => [c.name, c] as const))('%s', (_, fixture) => {
-    const module = buildModule(fixture);
+  test.each(layerFixtures.cases.map((c) => [c.name, c] as const))('%s', async (_, fixture) => {
+    const module = await buildModule(fixture);
     const input = { data: fixtureInput(fixture.input), shape: fixture.input };
     if (fixture.error) {
       expect(() => module.forwardCpu(input)).toThrow(fixture.error.message);
