@@ -4,7 +4,7 @@
 // is timed. Time: wall clock from the call to the GPU finishing (onSubmittedWorkDone), after warm-up; the same
 // method for every implementation, so they compare. Writes bench/results/<adapter>-<date>.json and .svg.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Tensor, reference, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
@@ -223,6 +223,6 @@ if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
 console.log(`\n${[adapter.description, adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(', ')}, ${date}: median (min–max) ms over ${RUNS} runs\n`);
 console.log(markdownTable(report));
 console.log(`\n${notes(report)}`);
-console.log(`\nwrote ${base}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
+console.log(`\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 device.destroy();
 process.exit(0);

@@ -1,12 +1,14 @@
 // adaptive_avg_pool2d with PyTorch's integer window bounds: one invocation computes one output element.
 // Layout: input [planes, inH, inW], output [planes, outH, outW], row-major f32.
-// Bindings: 0 input, 1 output, 2 params. Rows [floor(i*in/out), ceil((i+1)*in/out)) feed output row i;
+// Bindings: 0 input, 1 output, 2 params; large tensors run in pieces of planes (see avg_pool2d.wgsl). Rows [floor(i*in/out), ceil((i+1)*in/out)) feed output row i;
 // windows overlap when out > in.
 
 struct Params {
   total: u32,           // planes * outH * outW
   inH: u32, inW: u32,
   outH: u32, outW: u32,
+  inputBase: u32,
+  outputBase: u32,
 }
 
 override WORKGROUP_SIZE: u32 = 64;
@@ -42,12 +44,12 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let w1 = windowEnd(ow, params.outW, params.inW);
 
   var sum = 0.0;
-  let planeOffset = plane * params.inH * params.inW;
+  let planeOffset = params.inputBase + plane * params.inH * params.inW;
   for (var h = h0; h < h1; h++) {
     let rowOffset = planeOffset + h * params.inW;
     for (var w = w0; w < w1; w++) {
       sum += input[rowOffset + w];
     }
   }
-  output[index] = sum / f32((h1 - h0) * (w1 - w0));
+  output[params.outputBase + index] = sum / f32((h1 - h0) * (w1 - w0));
 }

@@ -1,6 +1,8 @@
 // avg_pool2d with PyTorch's semantics: one invocation computes one output element.
 // Layout: input [planes, inH, inW], output [planes, outH, outW], both row-major f32 (a plane is one (n, c) map).
-// Bindings: 0 input, 1 output, 2 params. The window is clipped at in+pad for count_include_pad (never the
+// Bindings: 0 input, 1 output, 2 params; a tensor larger than one binding runs in pieces of planes, each
+// binding windows of input and output that start inputBase / outputBase elements before its first plane.
+// The window is clipped at in+pad for count_include_pad (never the
 // ceil-mode overhang), then to the input; divisorOverride 0 means "none" (PyTorch rejects 0 itself).
 
 struct Params {
@@ -11,7 +13,9 @@ struct Params {
   strideH: i32, strideW: i32,
   padH: i32, padW: i32,
   countIncludePad: u32,
-  divisorOverride: i32,
+  divisorOverride: f32,  // PyTorch's int64 divisor, as a float: 0 means none
+  inputBase: u32,
+  outputBase: u32,
 }
 
 override WORKGROUP_SIZE: u32 = 64;
@@ -43,7 +47,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let w1 = min(paddedW1, params.inW);
 
   var sum = 0.0;
-  let planeOffset = plane * u32(params.inH * params.inW);
+  let planeOffset = params.inputBase + plane * u32(params.inH * params.inW);
   for (var h = h0; h < h1; h++) {
     let rowOffset = planeOffset + u32(h * params.inW);
     for (var w = w0; w < w1; w++) {
@@ -51,14 +55,14 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
     }
   }
 
-  var divisor: i32;
-  if (params.divisorOverride != 0) {
-    divisor = params.divisorOverride;
-  } else if (params.countIncludePad != 0u) {
-    divisor = (paddedH1 - paddedH0) * (paddedW1 - paddedW0);
-  } else {
-    divisor = (h1 - h0) * (w1 - w0);
+  var divisor = params.divisorOverride;
+  if (divisor == 0.0) {
+    if (params.countIncludePad != 0u) {
+      divisor = f32((paddedH1 - paddedH0) * (paddedW1 - paddedW0));
+    } else {
+      divisor = f32((h1 - h0) * (w1 - w0));
+    }
   }
   // A window wholly in the padding is 0 in PyTorch; it cannot occur while pad <= kernel / 2, but stay exact.
-  output[index] = select(sum / f32(divisor), 0.0, h0 >= h1 || w0 >= w1);
+  output[params.outputBase + index] = select(sum / divisor, 0.0, h0 >= h1 || w0 >= w1);
 }

@@ -1,11 +1,15 @@
 // y = x · gate, the gate broadcast over each H×W map (the SE block's last step). The grid is 2-D, so no
 // invocation divides to find its plane: x runs along a plane, y (folded into z past 65,535) over planes.
 // Layout: x and y [planes, planeSize] f32, gate [planes] (one value per (n, c)).
-// Bindings: 0 x, 1 gate, 2 y, 3 params.
+// Bindings: 0 x, 1 gate, 2 y, 3 params; large tensors run in pieces of planes (see avg_pool2d.wgsl): the
+// piece's planes start at firstPlane in the gate.
 
 struct Params {
   planes: u32,
   planeSize: u32,
+  firstPlane: u32,
+  xBase: u32,
+  yBase: u32,
 }
 
 override WORKGROUP_SIZE: u32 = 64;
@@ -22,11 +26,11 @@ fn main(@builtin(global_invocation_id) id: vec3u, @builtin(workgroup_id) group: 
         @builtin(num_workgroups) groups: vec3u) {
   let plane = group.y + group.z * groups.y;
   if (plane >= params.planes) { return; }
-  let scale = gate[plane];
+  let scale = gate[params.firstPlane + plane];
   let first = id.x * ELEMENTS_PER_INVOCATION;
   let last = min(first + ELEMENTS_PER_INVOCATION, params.planeSize);
   let offset = plane * params.planeSize;
   for (var i = first; i < last; i++) {
-    y[offset + i] = x[offset + i] * scale;
+    y[params.yBase + offset + i] = x[params.xBase + offset + i] * scale;
   }
 }

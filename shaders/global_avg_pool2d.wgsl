@@ -4,13 +4,16 @@
 //     workgroup memory. Real GPUs want this: coalesced reads, many invocations per plane.
 //   1 "invocation": one invocation per plane summing it in order, four at a time. Software adapters want this:
 //     their workgroup barriers are very slow.
-// Layout: input [planes, planeSize] row-major f32, output [planes]. Bindings: 0 input, 1 output, 2 params.
+// Layout: input [planes, planeSize] row-major f32, output [planes]. Bindings: 0 input, 1 output, 2 params;
+// large tensors run in pieces of planes (see avg_pool2d.wgsl).
 // WORKGROUP_SIZE must be a power of two.
 
 struct Params {
   planes: u32,
   planeSize: u32,       // inH * inW
   divisor: f32,         // inH * inW, or the AvgPool2d divisor of a window covering the whole map
+  inputBase: u32,
+  outputBase: u32,
 }
 
 override WORKGROUP_SIZE: u32 = 64;
@@ -34,7 +37,7 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
   let plane = groupIndex;
   if (plane >= params.planes) { return; }
 
-  let offset = plane * params.planeSize;
+  let offset = params.inputBase + plane * params.planeSize;
   var sum = 0.0;
   for (var i = local; i < params.planeSize; i += WORKGROUP_SIZE) {
     sum += input[offset + i];
@@ -49,13 +52,13 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
     workgroupBarrier();
   }
   if (local == 0u) {
-    output[plane] = partialSums[0] / params.divisor;
+    output[params.outputBase + plane] = partialSums[0] / params.divisor;
   }
 }
 
 fn reducePlane(plane: u32) {
   if (plane >= params.planes) { return; }
-  let offset = plane * params.planeSize;
+  let offset = params.inputBase + plane * params.planeSize;
   var sums = vec4f(0.0);
   var i = 0u;
   for (; i + 4u <= params.planeSize; i += 4u) {
@@ -65,5 +68,5 @@ fn reducePlane(plane: u32) {
   for (; i < params.planeSize; i++) {
     sum += input[offset + i];
   }
-  output[plane] = sum / params.divisor;
+  output[params.outputBase + plane] = sum / params.divisor;
 }

@@ -2,6 +2,7 @@
 // on representative shapes and keeps the fastest. Software adapters and real GPUs want different kernel
 // shapes (workgroup barriers are very slow on SwiftShader and llvmpipe), so this is measured, never guessed.
 import { synchronize } from './gpu/commandBatch.js';
+import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_VARIANTS, kernelVariant, setKernelVariant, type TunableKernel } from './gpu/variants.js';
 import { adaptiveAvgPool2d, channelScale, linear } from './functional.js';
 import { Tensor } from './tensor.js';
@@ -76,6 +77,7 @@ async function timeWorkload(device: GPUDevice, run: () => Tensor, runs: number):
  * strategy of each kernel runs, which suits GPUs).
  */
 export async function autotune(device: GPUDevice, { runs = 5 }: { runs?: number } = {}): Promise<AutotuneResult[]> {
+  await probeLoopLimit(device); // strategies whose loops this device would cut short are never chosen
   const results: AutotuneResult[] = [];
   for (const kernel of Object.keys(KERNEL_VARIANTS) as TunableKernel[]) {
     const timesMs: Record<string, number> = {};

@@ -1,6 +1,7 @@
 // Functional ops on Tensors: check arguments and shapes (through poolingPlan, synchronously, before any GPU
 // work), then choose and record the kernel. The returned Tensor is usable at once; its GPU work is queued.
 import { checkDeviceUsable } from './gpu/deviceState.js';
+import { loopFits } from './gpu/loopLimit.js';
 import { launchActivation, type ActivationName } from './kernels/activations.js';
 import { adaptiveFitsU32, launchAdaptiveAvgPool2d } from './kernels/adaptiveAvgPool2d.js';
 import { launchAvgPool2d } from './kernels/avgPool2d.js';
@@ -36,7 +37,12 @@ function checkInputs(op: string, tensors: readonly Tensor[]): void {
 function produce(input: Tensor, outputShape: readonly number[], write: (input: GPUBuffer, output: GPUBuffer) => Promise<void>): Tensor {
   checkInputs('op', [input]);
   const output = Tensor.empty(input.device, outputShape);
-  if (output.size > 0) output.setWrittenBy(write(input.buffer, output.buffer));
+  try {
+    if (output.size > 0) output.setWrittenBy(write(input.buffer, output.buffer));
+  } catch (error) {
+    output.dispose(); // a kernel that cannot run (too large for the device) leaves nothing behind
+    throw error;
+  }
   return output;
 }
 
@@ -146,7 +152,9 @@ export interface DenseTensors {
 export function squeezeExcitationGate(pooled: Tensor, first: DenseTensors, second: DenseTensors): Tensor {
   const hiddenPlan = planLinear(pooled.shape, pytorchWeightShape(first.weight, true));
   const outputPlan = planLinear(hiddenPlan.outputShape, pytorchWeightShape(second.weight, true));
-  if (hiddenPlan.outFeatures > MAX_SE_HIDDEN) {
+  // The fused kernel's inner loops run channels × ⌈hidden / 64⌉ and hidden × ⌈out / 64⌉ times per invocation.
+  const fusedLoops = Math.max(hiddenPlan.inFeatures * Math.ceil(hiddenPlan.outFeatures / 64), hiddenPlan.outFeatures * Math.ceil(outputPlan.outFeatures / 64));
+  if (hiddenPlan.outFeatures > MAX_SE_HIDDEN || !loopFits(pooled.device, fusedLoops)) {
     const hidden = denseLayer(pooled, first);
     const gate = denseLayer(hidden, second);
     hidden.dispose();

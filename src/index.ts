@@ -8,6 +8,7 @@ export { TorchError } from './errors.js';
 export { loadSafetensors, SafetensorsError } from './safetensors.js';
 export { liveBytes, compiledPipelineCount, gpuStats } from './gpu/deviceState.js';
 export { synchronize, whenSubmitted } from './gpu/commandBatch.js';
+export { loopLimit, probeLoopLimit } from './gpu/loopLimit.js';
 export { autotune } from './autotune.js';
 export type { AutotuneResult } from './autotune.js';
 export { KERNEL_VARIANTS, kernelVariant, setKernelVariant } from './gpu/variants.js';

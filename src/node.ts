@@ -4,6 +4,7 @@
 import { existsSync } from 'node:fs';
 import { create, globals } from 'webgpu';
 import { autotune } from './autotune.js';
+import { probeLoopLimit } from './gpu/loopLimit.js';
 
 export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader' | 'llvmpipe';
 
@@ -15,6 +16,11 @@ export interface RequestDeviceOptions {
   adapter?: AdapterChoice;
   /** Do not print the chosen adapter to stderr (also: WEBGPU_LAYERS_QUIET=1). */
   quiet?: boolean;
+  /**
+   * 'adapter' (default): request the adapter's own limits, so big tensors get what the hardware allows.
+   * 'default': WebGPU's default limits (a 128 MiB storage binding, 256 MiB buffers), as most browsers give.
+   */
+  limits?: 'adapter' | 'default';
   /**
    * Time each kernel strategy on this device and keep the fastest (default true; a second or two on a
    * software adapter). Also: WEBGPU_LAYERS_AUTOTUNE=0.
@@ -156,11 +162,16 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   }
   const { adapter } = result;
   const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({ requiredLimits: adapterLimits(adapter), requiredFeatures: features, label: result.choice });
+  const requiredLimits = options.limits === 'default' ? {} : adapterLimits(adapter);
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: result.choice });
   instanceOf.set(device, result.gpu);
   const quiet = options.quiet ?? process.env.WEBGPU_LAYERS_QUIET === '1';
   if (!quiet) {
     process.stderr.write(`webgpu-layers: using ${describeAdapter(adapter.info, result.choice !== 'hardware')} [${result.choice}]\n`);
+  }
+  const loopCap = await probeLoopLimit(device);
+  if (!quiet && Number.isFinite(loopCap)) {
+    process.stderr.write(`webgpu-layers: this adapter stops shader loops after ${loopCap} iterations; kernels stay under that or refuse clearly\n`);
   }
   if (options.autotune ?? process.env.WEBGPU_LAYERS_AUTOTUNE !== '0') {
     const tuned = await autotune(device);

@@ -13,6 +13,15 @@ function checkShape(shape: readonly number[]): number {
   return shape.reduce((a, b) => a * b, 1);
 }
 
+/** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
+function checkFits(device: GPUDevice, shape: readonly number[], size: number): void {
+  if (size * 4 > device.limits.maxBufferSize) {
+    throw new RangeError(
+      `webgpu-layers: a float32 tensor of shape [${shape.join(', ')}] needs ${size * 4} bytes, more than this device's maxBufferSize (${device.limits.maxBufferSize} bytes)`,
+    );
+  }
+}
+
 /** A GPU buffer shared by a tensor and its views. */
 class Storage {
   users = 1;
@@ -52,14 +61,15 @@ export class Tensor {
       throw new RangeError(`Tensor.fromArray: data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
     }
     checkDeviceUsable(device);
+    checkFits(device, shape, size);
     const buffer = createStorageBuffer(device, data, `tensor [${shape.join(',')}]`);
     return new Tensor(device, shape, new Storage(device, buffer), Promise.resolve());
   }
 
   /** @internal An output tensor whose contents the caller's kernels will write. */
   static empty(device: GPUDevice, shape: readonly number[]): Tensor {
-    checkShape(shape);
-    const size = shape.reduce((a, b) => a * b, 1);
+    const size = checkShape(shape);
+    checkFits(device, shape, size);
     const usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST;
     const buffer = createBuffer(device, size * 4, usage, `tensor [${shape.join(',')}]`);
     return new Tensor(device, shape, new Storage(device, buffer), Promise.resolve());

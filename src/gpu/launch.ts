@@ -9,8 +9,9 @@ import { packParams, type ParamField } from './uniforms.js';
 export interface KernelLaunch {
   kernel: KernelDescriptor;
   constants: OverrideConstants;
-  inputs: GPUBuffer[];
-  output: GPUBuffer;
+  /** Buffers, or windows of them (a piece of a tensor larger than one binding: planeChunks.ts). */
+  inputs: (GPUBuffer | GPUBufferBinding)[];
+  output: GPUBuffer | GPUBufferBinding;
   params: ParamField[];
   /**
    * Workgroups wanted. A number: a 1-D grid, folded into 2-D past the device's limit (shaders rebuild the
@@ -43,13 +44,22 @@ function gridOf(workgroups: KernelLaunch['workgroups'], maxPerDimension: number)
 export function launch(device: GPUDevice, work: KernelLaunch): Promise<void> {
   const [x, y, z] = gridOf(work.workgroups, device.limits.maxComputeWorkgroupsPerDimension);
   const pipeline = getPipeline(device, work.kernel, work.constants);
+  const storage = [...work.inputs, work.output].map((b): GPUBufferBinding => ('buffer' in b ? b : { buffer: b }));
+  for (const { buffer, size } of storage) {
+    const bytes = size ?? buffer.size;
+    if (bytes > device.limits.maxStorageBufferBindingSize) {
+      throw new RangeError(
+        `webgpu-layers: ${work.kernel.name} would bind ${bytes} bytes, more than this device's maxStorageBufferBindingSize (${device.limits.maxStorageBufferBindingSize} bytes)`,
+      );
+    }
+  }
   const params = createUniformBuffer(device, packParams(work.params), `${work.kernel.name} params`);
-  const buffers = [...work.inputs, work.output, params];
+  const bindings = [...storage, { buffer: params }];
   const submitted = record(device, pipeline, (encoder, computePipeline) => {
     const bindGroup = device.createBindGroup({
       label: work.kernel.name,
       layout: computePipeline!.getBindGroupLayout(0),
-      entries: buffers.map((buffer, binding) => ({ binding, resource: { buffer } })),
+      entries: bindings.map((resource, binding) => ({ binding, resource })),
     });
     const pass = encoder.beginComputePass({ label: work.kernel.name });
     pass.setPipeline(computePipeline!);

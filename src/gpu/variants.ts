@@ -1,3 +1,5 @@
+import { checkLoop, loopFits } from './loopLimit.js';
+
 // Kernel variants: a kernel with several strategies (override constants) records which one each device
 // runs. Autotune (autotune.ts) measures and sets them; until then the first strategy listed is used.
 
@@ -19,9 +21,22 @@ export function kernelVariant<K extends TunableKernel>(device: GPUDevice, kernel
   return name as VariantOf<K>;
 }
 
-/** The override constants of the strategy `device` runs for `kernel`. */
-export function variantConstants(device: GPUDevice, kernel: TunableKernel): Record<string, number> {
-  return (KERNEL_VARIANTS[kernel] as Record<string, Record<string, number>>)[kernelVariant(device, kernel)]!;
+/** The override constants of a strategy (by default the one `device` runs for `kernel`). */
+export function variantConstants(device: GPUDevice, kernel: TunableKernel, variant: string = kernelVariant(device, kernel)): Record<string, number> {
+  return (KERNEL_VARIANTS[kernel] as Record<string, Record<string, number>>)[variant]!;
+}
+
+/**
+ * The device's strategy for `kernel` if its longest loop fits under the device's loop cap (loopLimit.ts), else
+ * the first that fits; throws the cap's clear error when none does.
+ */
+export function variantWithinLoopLimit<K extends TunableKernel>(device: GPUDevice, kernel: K, loopIterations: (variant: VariantOf<K>) => number, what: string): VariantOf<K> {
+  const chosen = kernelVariant(device, kernel);
+  const candidates = [chosen, ...(Object.keys(KERNEL_VARIANTS[kernel]) as VariantOf<K>[])];
+  const fitting = candidates.find((v) => loopFits(device, loopIterations(v)));
+  if (fitting) return fitting;
+  checkLoop(device, kernel, Math.min(...candidates.map(loopIterations)), what);
+  return chosen;
 }
 
 /** Makes `device` run `variant` for `kernel` (autotune's choice, or a user's). */

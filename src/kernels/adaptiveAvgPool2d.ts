@@ -1,5 +1,7 @@
 import code from '../../shaders/adaptive_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
+import { checkLoop } from '../gpu/loopLimit.js';
+import { planeChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { PlaneGeometry } from '../poolingPlan.js';
 
 const WORKGROUP_SIZE = 64;
@@ -11,13 +13,24 @@ export function adaptiveFitsU32(plan: PlaneGeometry): boolean {
 
 /** Records adaptive_avg_pool2d: one invocation per output element (callers check `adaptiveFitsU32` first). */
 export function launchAdaptiveAvgPool2d(device: GPUDevice, plan: PlaneGeometry, input: GPUBuffer, output: GPUBuffer): Promise<void> {
-  const total = plan.planes * plan.outH * plan.outW;
+  // The largest window: ceil(in / out) + 1 rows and columns at most.
+  const windowArea = Math.min(plan.inH, Math.ceil(plan.inH / plan.outH) + 1) * Math.min(plan.inW, Math.ceil(plan.inW / plan.outW) + 1);
+  checkLoop(device, 'adaptive_avg_pool2d', windowArea, `windows of up to ${windowArea} elements`);
+  const chunks = planeChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output);
+  return Promise.all(chunks.map((chunk) => launchChunk(device, plan, chunk))).then(() => {});
+}
+
+function launchChunk(device: GPUDevice, plan: PlaneGeometry, chunk: PlaneChunk): Promise<void> {
+  const total = chunk.planes * plan.outH * plan.outW;
   return launch(device, {
     kernel: { name: 'adaptive_avg_pool2d', code },
     constants: { WORKGROUP_SIZE },
-    inputs: [input],
-    output,
-    params: [['u32', total], ['u32', plan.inH], ['u32', plan.inW], ['u32', plan.outH], ['u32', plan.outW]],
+    inputs: [chunk.input],
+    output: chunk.output,
+    params: [
+      ['u32', total], ['u32', plan.inH], ['u32', plan.inW], ['u32', plan.outH], ['u32', plan.outW],
+      ['u32', chunk.inputBase], ['u32', chunk.outputBase],
+    ],
     workgroups: Math.ceil(total / WORKGROUP_SIZE),
   });
 }

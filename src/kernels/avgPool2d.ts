@@ -1,26 +1,38 @@
 import code from '../../shaders/avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
+import { checkLoop } from '../gpu/loopLimit.js';
+import { planeChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { AvgPool2dPlan } from '../poolingPlan.js';
 
 const WORKGROUP_SIZE = 64;
 
-/** Records avg_pool2d: one invocation per output element. */
+/** Records avg_pool2d: one invocation per output element (in pieces of planes when the tensors are large). */
 export function launchAvgPool2d(device: GPUDevice, plan: AvgPool2dPlan, input: GPUBuffer, output: GPUBuffer): Promise<void> {
-  const total = plan.planes * plan.outH * plan.outW;
+  const windowArea = Math.min(plan.kernelH, plan.inH) * Math.min(plan.kernelW, plan.inW);
+  checkLoop(device, 'avg_pool2d', windowArea, `a window of ${windowArea} elements`);
+  const chunks = planeChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output);
+  return Promise.all(chunks.map((chunk) => launchChunk(device, plan, chunk))).then(() => {});
+}
+
+function launchChunk(device: GPUDevice, plan: AvgPool2dPlan, chunk: PlaneChunk): Promise<void> {
+  const total = chunk.planes * plan.outH * plan.outW;
   return launch(device, {
     kernel: { name: 'avg_pool2d', code },
     constants: { WORKGROUP_SIZE },
-    inputs: [input],
-    output,
+    inputs: [chunk.input],
+    output: chunk.output,
     params: [
       ['u32', total],
       ['i32', plan.inH], ['i32', plan.inW],
       ['i32', plan.outH], ['i32', plan.outW],
       ['i32', plan.kernelH], ['i32', plan.kernelW],
-      ['i32', plan.strideH], ['i32', plan.strideW],
+      // A stride past in + 2·pad leaves one window, whose start it does not affect: clamp it into i32.
+      ['i32', Math.min(plan.strideH, plan.inH + 2 * plan.padH + 1)], ['i32', Math.min(plan.strideW, plan.inW + 2 * plan.padW + 1)],
       ['i32', plan.padH], ['i32', plan.padW],
       ['u32', plan.countIncludePad ? 1 : 0],
-      ['i32', plan.divisorOverride ?? 0],
+      ['f32', plan.divisorOverride ?? 0],
+      ['u32', chunk.inputBase],
+      ['u32', chunk.outputBase],
     ],
     workgroups: Math.ceil(total / WORKGROUP_SIZE),
   });

@@ -1,6 +1,7 @@
 import code from '../../shaders/global_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { kernelVariant, variantConstants } from '../gpu/variants.js';
+import { planeChunks } from '../gpu/planeChunks.js';
+import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
 
 const WORKGROUP_SIZE = 64;
 
@@ -13,14 +14,19 @@ export function launchGlobalAvgPool2d(
   input: GPUBuffer,
   output: GPUBuffer,
 ): Promise<void> {
-  const variant = kernelVariant(device, 'global_avg_pool2d');
-  return launch(device, {
-    kernel: { name: 'global_avg_pool2d', code },
-    constants: { WORKGROUP_SIZE, ...variantConstants(device, 'global_avg_pool2d') },
-    inputs: [input],
-    output,
-    params: [['u32', planes], ['u32', planeSize], ['f32', divisor]],
-    // "workgroup": a workgroup per plane; "invocation": an invocation per plane.
-    workgroups: variant === 'workgroup' ? planes : Math.ceil(planes / WORKGROUP_SIZE),
-  });
+  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
+  const variant = variantWithinLoopLimit(device, 'global_avg_pool2d', (v) => Math.ceil(planeSize / (v === 'invocation' ? 4 : WORKGROUP_SIZE)), `a ${planeSize}-element plane`);
+  const chunks = planeChunks(device, planes, planeSize, 1, input, output);
+  const launches = chunks.map((chunk) =>
+    launch(device, {
+      kernel: { name: 'global_avg_pool2d', code },
+      constants: { WORKGROUP_SIZE, ...variantConstants(device, 'global_avg_pool2d', variant) },
+      inputs: [chunk.input],
+      output: chunk.output,
+      params: [['u32', chunk.planes], ['u32', planeSize], ['f32', divisor], ['u32', chunk.inputBase], ['u32', chunk.outputBase]],
+      // "workgroup": a workgroup per plane; "invocation": an invocation per plane.
+      workgroups: variant === 'workgroup' ? chunk.planes : Math.ceil(chunk.planes / WORKGROUP_SIZE),
+    }),
+  );
+  return Promise.all(launches).then(() => {});
 }

@@ -1,7 +1,7 @@
 import code from '../../shaders/linear.wgsl?raw';
 import { placeholderBuffer } from '../gpu/buffers.js';
 import { launch } from '../gpu/launch.js';
-import { variantConstants } from '../gpu/variants.js';
+import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
 import { ACTIVATIONS, withActivationFunctions, type ActivationName } from './activations.js';
 
 const WORKGROUP_SIZE = 64;
@@ -21,7 +21,10 @@ export interface LinearLaunch {
 
 /** Records y = activation(x · Wᵀ + b): one invocation per output feature and block of rows. */
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
-  const variant = variantConstants(device, 'linear');
+  // The inner loop runs once per input feature and row of the block.
+  const rowsOf = (v: 'row' | 'rows8') => Math.min(work.rows, variantConstants(device, 'linear', v).ROWS_PER_INVOCATION!);
+  const chosen = variantWithinLoopLimit(device, 'linear', (v) => work.inFeatures * rowsOf(v), `${work.inFeatures} input features`);
+  const variant = variantConstants(device, 'linear', chosen);
   return launch(device, {
     kernel,
     constants: {

@@ -1,0 +1,59 @@
+// Tensors larger than one storage binding (maxStorageBufferBindingSize, 128 MiB by default) are processed in
+// pieces along their (n, c) planes: each piece binds a window of the input and of the output, and the kernel
+// is told where its first plane starts inside those windows (binding offsets must be aligned, planes need not be).
+
+export interface PlaneChunk {
+  firstPlane: number;
+  planes: number;
+  input: GPUBufferBinding;
+  output: GPUBufferBinding;
+  /** Where the chunk's first plane starts inside the bound windows, in f32 elements. */
+  inputBase: number;
+  outputBase: number;
+}
+
+const alignDown = (value: number, alignment: number) => Math.floor(value / alignment) * alignment;
+
+/** The window [offset, offset + size) that holds planes [first, first + count), and where they start in it. */
+function window(first: number, count: number, planeBytes: number, alignment: number, buffer: GPUBuffer) {
+  const start = first * planeBytes;
+  const offset = alignDown(start, alignment);
+  const size = Math.max(4, start + count * planeBytes - offset);
+  return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
+}
+
+/**
+ * Splits `planes` planes of inPlaneElements (input) and outPlaneElements (output) f32 values into pieces whose
+ * bound windows fit the device's storage binding limit. One piece, covering everything, when it all fits.
+ */
+export function planeChunks(
+  device: GPUDevice,
+  planes: number,
+  inPlaneElements: number,
+  outPlaneElements: number,
+  input: GPUBuffer,
+  output: GPUBuffer,
+): PlaneChunk[] {
+  const maxBinding = device.limits.maxStorageBufferBindingSize;
+  const alignment = device.limits.minStorageBufferOffsetAlignment;
+  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * 4, outPlaneElements * 4];
+  if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
+    return [{ firstPlane: 0, planes, input: { buffer: input }, output: { buffer: output }, inputBase: 0, outputBase: 0 }];
+  }
+  // A window starts up to alignment − 4 bytes before its first plane.
+  const perChunk = Math.floor((maxBinding - alignment) / Math.max(inPlaneBytes, outPlaneBytes, 4));
+  if (perChunk < 1) {
+    throw new RangeError(
+      `webgpu-layers: one (n, c) plane needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` +
+        `maxStorageBufferBindingSize (${maxBinding} bytes)`,
+    );
+  }
+  const chunks: PlaneChunk[] = [];
+  for (let first = 0; first < planes; first += perChunk) {
+    const count = Math.min(perChunk, planes - first);
+    const inWindow = window(first, count, inPlaneBytes, alignment, input);
+    const outWindow = window(first, count, outPlaneBytes, alignment, output);
+    chunks.push({ firstPlane: first, planes: count, input: inWindow.binding, output: outWindow.binding, inputBase: inWindow.base, outputBase: outWindow.base });
+  }
+  return chunks;
+}
