@@ -1,5 +1,4 @@
 // The ResNet classification head: avgpool → flatten → fc, and the seed's lesson about a fixed pool.
-import { TorchError } from '../errors.js';
 import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { flattenShape } from './container.js';

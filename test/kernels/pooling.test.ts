@@ -1,7 +1,7 @@
 // The WGSL pooling kernels on real WebGPU (Dawn, software adapters here), against real PyTorch fixtures and
 // against the CPU reference on hundreds of seeded random configurations.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, autotune, compiledPipelineCount, kernelVariant, liveBytes, reference, setKernelVariant } from '../../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, autotune, compiledPipelineCount, kernelVariant, liveBytes, reference } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../helpers/device.js';
 import {
@@ -15,6 +15,7 @@ import {
 } from '../helpers/fixtures.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from '../helpers/poolingConfigs.js';
 import { randomData, seededRandom } from '../helpers/random.js';
+import { withVariant } from '../helpers/variants.js';
 
 const RANDOM_CONFIGS = 320;
 const BASE_SEED = Number(env('POOLING_SEED') ?? 20261127);
@@ -87,9 +88,7 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
   });
 
   test.each(Object.keys(KERNEL_VARIANTS.global_avg_pool2d))('the global pool strategy "%s" matches the reference', async (variant) => {
-    const tuned = kernelVariant(device, 'global_avg_pool2d');
-    setKernelVariant(device, 'global_avg_pool2d', variant as 'workgroup');
-    try {
+    await withVariant(device, 'global_avg_pool2d', variant, async () => {
       const random = seededRandom(BASE_SEED + 1);
       // Plane sizes below, at and above the workgroup size and the vec4 step; whole-map AvgPool2d divisors too.
       for (const shape of [[3, 1, 1], [2, 5, 1, 3], [1, 7, 8, 8], [2, 3, 13, 11], [70000, 2, 2]]) {
@@ -106,9 +105,7 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         }
         x.dispose();
       }
-    } finally {
-      setKernelVariant(device, 'global_avg_pool2d', tuned);
-    }
+    });
   });
 
   test('autotune times every strategy of every tunable kernel and keeps the fastest', async () => {

@@ -1,13 +1,14 @@
 // The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, gpuStats, kernelVariant, liveBytes, loadSafetensors, nn, reference, setKernelVariant } from '../../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, gpuStats, liveBytes, loadSafetensors, nn, reference } from '../../src/index.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureInput } from '../helpers/fixtures.js';
 import { buildModule, decode, fixtureFile, layerFixtures } from '../helpers/layerFixtures.js';
 import { randomData, seededRandom } from '../helpers/random.js';
+import { withVariant } from '../helpers/variants.js';
 
 type Act = 'relu' | 'relu6' | 'sigmoid' | 'hardsigmoid' | 'hardswish';
 
@@ -105,9 +106,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   });
 
   test.each(Object.keys(KERNEL_VARIANTS.channel_scale))('the channel scale strategy "%s" matches the reference', async (variant) => {
-    const tuned = kernelVariant(device, 'channel_scale');
-    setKernelVariant(device, 'channel_scale', variant as 'element');
-    try {
+    await withVariant(device, 'channel_scale', variant, async () => {
       const random = seededRandom(11);
       // The last has 70,000 planes: its grid folds past 65,535 rows.
       for (const shape of [[2, 8, 1, 1], [3, 16, 13, 11], [1, 4, 4, 4], [35000, 2, 1, 2]]) {
@@ -118,15 +117,11 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `${variant} on [${shape}]`);
         for (const t of [x, y, se]) t.dispose();
       }
-    } finally {
-      setKernelVariant(device, 'channel_scale', tuned);
-    }
+    });
   });
 
   test.each(Object.keys(KERNEL_VARIANTS.linear))('the Linear strategy "%s" matches the reference', async (variant) => {
-    const tuned = kernelVariant(device, 'linear');
-    setKernelVariant(device, 'linear', variant as 'row');
-    try {
+    await withVariant(device, 'linear', variant, async () => {
       const random = seededRandom(13);
       // Rows below, at and past a block of 8; the last folds its grid past 65,535 rows of blocks.
       for (const [rows, inF, outF] of [[1, 5, 3], [8, 512, 70], [13, 7, 129], [600_000, 2, 3]] as const) {
@@ -137,9 +132,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inF] }).data, `${variant}: Linear(${inF}, ${outF}) on ${rows} rows`);
         for (const t of [x, y, linear]) t.dispose();
       }
-    } finally {
-      setKernelVariant(device, 'linear', tuned);
-    }
+    });
   });
 
   test('F.linear takes PyTorch-layout weights, with and without bias and activation', async () => {
