@@ -1,4 +1,4 @@
-// avg_pool2d with PyTorch's semantics: one invocation computes one output element.
+// avg_pool2d with PyTorch's semantics: one invocation computes OUTPUTS_PER_INVOCATION neighbouring outputs of a row.
 // Layout: input [planes, inH, inW], output [planes, outH, outW], both row-major f32 (a plane is one (n, c) map).
 // Bindings: 0 input, 1 output, 2 params; a tensor larger than one binding runs in pieces of planes, each
 // binding windows of input and output that start inputBase / outputBase elements before its first plane.
@@ -6,7 +6,7 @@
 // ceil-mode overhang), then to the input; divisorOverride 0 means "none" (PyTorch rejects 0 itself).
 
 struct Params {
-  total: u32,           // planes * outH * outW
+  total: u32,           // work items: planes * outH * ceil(outW / OUTPUTS_PER_INVOCATION)
   inH: i32, inW: i32,
   outH: i32, outW: i32,
   kernelH: i32, kernelW: i32,
@@ -19,24 +19,15 @@ struct Params {
 }
 
 override WORKGROUP_SIZE: u32 = 64;
+/** Neighbouring outputs per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
+override OUTPUTS_PER_INVOCATION: u32 = 1;
 
 @group(0) @binding(0) var<storage, read> input: array<f32>;
 @group(0) @binding(1) var<storage, read_write> output: array<f32>;
 @group(0) @binding(2) var<uniform> params: Params;
 
-@compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) local: u32) {
-  // Grids over 65,535 workgroups are folded into 2-D by the launcher.
-  let index = (group.x + group.y * groups.x) * WORKGROUP_SIZE + local;
-  if (index >= params.total) { return; }
-
-  let outPlaneSize = u32(params.outH * params.outW);
-  let plane = index / outPlaneSize;
-  let within = i32(index % outPlaneSize);
-  let oh = within / params.outW;
-  let ow = within % params.outW;
-
+/** One output: the window's sum over its divisor (PyTorch's cpu_avg_pool). */
+fn pool(plane: u32, oh: i32, ow: i32) -> f32 {
   let paddedH0 = oh * params.strideH - params.padH;
   let paddedW0 = ow * params.strideW - params.padW;
   let paddedH1 = min(paddedH0 + params.kernelH, params.inH + params.padH);
@@ -64,5 +55,24 @@ fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: ve
     }
   }
   // A window wholly in the padding is 0 in PyTorch; it cannot occur while pad <= kernel / 2, but stay exact.
-  output[params.outputBase + index] = select(sum / divisor, 0.0, h0 >= h1 || w0 >= w1);
+  return select(sum / divisor, 0.0, h0 >= h1 || w0 >= w1);
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
+        @builtin(local_invocation_index) local: u32) {
+  // One work item: OUTPUTS_PER_INVOCATION neighbouring outputs of a row. Grids over 65,535 workgroups are
+  // folded into 2-D by the launcher.
+  let item = (group.x + group.y * groups.x) * WORKGROUP_SIZE + local;
+  if (item >= params.total) { return; }
+  let itemsPerRow = (u32(params.outW) + OUTPUTS_PER_INVOCATION - 1u) / OUTPUTS_PER_INVOCATION;
+  let row = item / itemsPerRow;   // plane * outH + oh
+  let plane = row / u32(params.outH);
+  let oh = i32(row % u32(params.outH));
+  let firstOw = i32((item % itemsPerRow) * OUTPUTS_PER_INVOCATION);
+  let lastOw = min(firstOw + i32(OUTPUTS_PER_INVOCATION), params.outW);
+  let rowStart = params.outputBase + row * u32(params.outW);
+  for (var ow = firstOw; ow < lastOw; ow++) {
+    output[rowStart + u32(ow)] = pool(plane, oh, ow);
+  }
 }

@@ -4,7 +4,7 @@
 import { synchronize } from './gpu/commandBatch.js';
 import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_VARIANTS, kernelVariant, setKernelVariant, type TunableKernel } from './gpu/variants.js';
-import { adaptiveAvgPool2d, channelScale, linear } from './functional.js';
+import { adaptiveAvgPool2d, avgPool2d, channelScale, linear } from './functional.js';
 import { Tensor } from './tensor.js';
 
 export interface AutotuneResult {
@@ -47,6 +47,10 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
   channel_scale: [
     (device) => onTwo(device, [8, 512, 7, 7], [8, 512], channelScale),
     (device) => onTwo(device, [4, 128, 56, 56], [4, 128], channelScale),
+  ],
+  avg_pool2d: [
+    (device) => onInput(device, [4, 64, 56, 56], (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
+    (device) => onInput(device, [4, 32, 28, 28], (x) => avgPool2d(x, 3, { stride: 1, padding: 1 })),
   ],
   linear: [
     (device) => onTwo(device, [8, 512], [1000, 512], (x, weight) => linear(x, weight)),

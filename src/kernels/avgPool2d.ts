@@ -1,6 +1,6 @@
 import code from '../../shaders/avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { checkLoop } from '../gpu/loopLimit.js';
+import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
 import { planeChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { AvgPool2dPlan } from '../poolingPlan.js';
 
@@ -8,17 +8,19 @@ const WORKGROUP_SIZE = 64;
 
 /** Records avg_pool2d: one invocation per output element (in pieces of planes when the tensors are large). */
 export function launchAvgPool2d(device: GPUDevice, plan: AvgPool2dPlan, input: GPUBuffer, output: GPUBuffer): Promise<void> {
+  // The window loops run once per window element and output of the invocation's run.
   const windowArea = Math.min(plan.kernelH, plan.inH) * Math.min(plan.kernelW, plan.inW);
-  checkLoop(device, 'avg_pool2d', windowArea, `a window of ${windowArea} elements`);
+  const outputsOf = (v: 'output' | 'run4') => Math.min(plan.outW, variantConstants(device, 'avg_pool2d', v).OUTPUTS_PER_INVOCATION!);
+  const variant = variantWithinLoopLimit(device, 'avg_pool2d', (v) => windowArea * outputsOf(v), `windows of ${windowArea} elements`);
   const chunks = planeChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output);
-  return Promise.all(chunks.map((chunk) => launchChunk(device, plan, chunk))).then(() => {});
+  return Promise.all(chunks.map((chunk) => launchChunk(device, plan, chunk, variantConstants(device, 'avg_pool2d', variant)))).then(() => {});
 }
 
-function launchChunk(device: GPUDevice, plan: AvgPool2dPlan, chunk: PlaneChunk): Promise<void> {
-  const total = chunk.planes * plan.outH * plan.outW;
+function launchChunk(device: GPUDevice, plan: AvgPool2dPlan, chunk: PlaneChunk, variant: Record<string, number>): Promise<void> {
+  const total = chunk.planes * plan.outH * Math.ceil(plan.outW / variant.OUTPUTS_PER_INVOCATION!);
   return launch(device, {
     kernel: { name: 'avg_pool2d', code },
-    constants: { WORKGROUP_SIZE },
+    constants: { WORKGROUP_SIZE, ...variant },
     inputs: [chunk.input],
     output: chunk.output,
     params: [

@@ -108,6 +108,25 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     });
   });
 
+  test.each(Object.keys(KERNEL_VARIANTS.avg_pool2d))('the AvgPool2d strategy "%s" matches the reference on 150 random configurations', async (variant) => {
+    await withVariant(device, 'avg_pool2d', variant, async () => {
+      const runs = [];
+      for (let seed = BASE_SEED + 10_000; runs.length < 150; seed++) {
+        const random = seededRandom(seed);
+        const config = randomPoolingConfig(random);
+        if (config.op !== 'avg_pool2d') continue;
+        const data = randomData(random, config.shape.reduce((a, b) => a * b, 1));
+        const x = Tensor.fromArray(device, data, config.shape);
+        runs.push({ seed, config, data, x, y: runConfig(config, x) });
+      }
+      for (const { seed, config, data, x, y } of runs) {
+        expectClose(await y.toArray(), runReferenceConfig(config, data).data, `${variant}, seed ${seed}: ${JSON.stringify(config)}`);
+        x.dispose();
+        y.dispose();
+      }
+    });
+  });
+
   test('autotune times every strategy of every tunable kernel and keeps the fastest', async () => {
     const results = await autotune(device, { runs: 3 });
     expect(results.map((r) => r.kernel)).toEqual(Object.keys(KERNEL_VARIANTS));
