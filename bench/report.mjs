@@ -22,6 +22,13 @@ export function markdownTable(report) {
   return [header, rule, ...rows].join('\n');
 }
 
+/** Per case, what one forward of ours costs the CPU (validation, encoding, submit) and the GPU (timestamp-query). */
+export function oursDetail(report) {
+  const rows = report.results.filter((r) => r.impl === 'ours');
+  const lines = rows.map((r) => `| ${r.case} | ${ms(r.medianMs)} | ${ms(r.cpuOverheadMs)} | ${r.gpuMs == null ? 'n/a' : ms(r.gpuMs)} |`);
+  return ['| case | ours, wall | CPU: validate + encode + submit | GPU (timestamp-query) |', '|---|---|---|---|', ...lines].join('\n');
+}
+
 /** Why rows say n/a, and how each peer expressed each case (grouped, so the list stays short). */
 export function notes(report) {
   const lines = new Map();

@@ -6,14 +6,14 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tensor, reference, synchronize, whenSubmitted } from 'webgpu-layers';
+import { Tensor, measureGpuTime, reference, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 import { CASES } from './cases.mjs';
 import { onnxModel } from './onnx.mjs';
 import { loadOrtNode } from './peers/ortNode.mjs';
 import { loadOrtWeb } from './peers/ortWeb.mjs';
 import { loadTfjs } from './peers/tfjs.mjs';
-import { markdownTable, notes, svgChart } from './report.mjs';
+import { markdownTable, notes, oursDetail, svgChart } from './report.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -146,7 +146,13 @@ for (const [index, testCase] of selected.entries()) {
     await synchronize(device);
     y.dispose();
   });
-  add('ours', ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes) });
+  // GPU time of our passes from timestamp-query, where the adapter has it (SwiftShader and GPUs; not llvmpipe).
+  const gpuTimes = [];
+  if (device.features.has('timestamp-query')) {
+    for (let i = 0; i < Math.min(RUNS, 7); i++) gpuTimes.push((await measureGpuTime(device, () => prepared.ours(x).dispose())).ms);
+    await synchronize(device);
+  }
+  add('ours', ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes), gpuMs: gpuTimes.length ? median(gpuTimes) : null });
 
   // The bandwidth floor: the device copying the input's bytes.
   const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.STORAGE });
@@ -212,7 +218,15 @@ for (const [index, testCase] of selected.entries()) {
 }
 
 const date = new Date().toISOString().slice(0, 10);
-const report = { adapter, date, quick, runs: RUNS, timing: 'wall clock to onSubmittedWorkDone, after warm-up', cases, results };
+const report = {
+  adapter,
+  date,
+  quick,
+  runs: RUNS,
+  timing: 'wall clock to onSubmittedWorkDone, after warm-up, for every implementation; ours also has gpuMs (timestamp-query) where the adapter supports it',
+  cases,
+  results,
+};
 const here = dirname(fileURLToPath(import.meta.url));
 const base = join(here, 'results', `${adapterName}-${date}${quick ? '-quick' : ''}`);
 mkdirSync(dirname(base), { recursive: true });
@@ -223,6 +237,7 @@ if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
 console.log(`\n${[adapter.description, adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(', ')}, ${date}: median (min–max) ms over ${RUNS} runs\n`);
 console.log(markdownTable(report));
 console.log(`\n${notes(report)}`);
+console.log(`\n${oursDetail(report)}`);
 console.log(`\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 device.destroy();
 process.exit(0);

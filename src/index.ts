@@ -9,6 +9,8 @@ export { loadSafetensors, SafetensorsError } from './safetensors.js';
 export { liveBytes, compiledPipelineCount, gpuStats } from './gpu/deviceState.js';
 export { synchronize, whenSubmitted } from './gpu/commandBatch.js';
 export { loopLimit, probeLoopLimit } from './gpu/loopLimit.js';
+export { measureGpuTime } from './gpu/profiler.js';
+export type { GpuTiming } from './gpu/profiler.js';
 export { autotune } from './autotune.js';
 export type { AutotuneResult } from './autotune.js';
 export { KERNEL_VARIANTS, kernelVariant, setKernelVariant } from './gpu/variants.js';

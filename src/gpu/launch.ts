@@ -3,6 +3,7 @@
 import { createUniformBuffer } from './buffers.js';
 import { record, releaseAfterSubmit } from './commandBatch.js';
 import { deviceState } from './deviceState.js';
+import { activeProfile, nextTimestampWrites } from './profiler.js';
 import { getPipeline, type KernelDescriptor, type OverrideConstants } from './pipelines.js';
 import { packParams, type ParamField } from './uniforms.js';
 
@@ -55,13 +56,15 @@ export function launch(device: GPUDevice, work: KernelLaunch): Promise<void> {
   }
   const params = createUniformBuffer(device, packParams(work.params), `${work.kernel.name} params`);
   const bindings = [...storage, { buffer: params }];
+  const profile = activeProfile(device); // measureGpuTime is open: this pass writes timestamps
+  const timestampWrites = profile && nextTimestampWrites(profile);
   const submitted = record(device, pipeline, (encoder, computePipeline) => {
     const bindGroup = device.createBindGroup({
       label: work.kernel.name,
       layout: computePipeline!.getBindGroupLayout(0),
       entries: bindings.map((resource, binding) => ({ binding, resource })),
     });
-    const pass = encoder.beginComputePass({ label: work.kernel.name });
+    const pass = encoder.beginComputePass({ label: work.kernel.name, ...(timestampWrites && { timestampWrites }) });
     pass.setPipeline(computePipeline!);
     pass.setBindGroup(0, bindGroup);
     pass.dispatchWorkgroups(x, y, z);

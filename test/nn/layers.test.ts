@@ -1,7 +1,7 @@
 // The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, gpuStats, liveBytes, loadSafetensors, nn, reference } from '../../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, gpuStats, liveBytes, loadSafetensors, measureGpuTime, nn, reference } from '../../src/index.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
@@ -161,6 +161,21 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     expect(after.submits - before.submits).toBe(1); // the readback's copy joins the same submit
     // Output + staging for the readback + the small pooled/gate vectors and uniforms: no second copy of x.
     expect(grown).toBeLessThan(x.size * 4 * 1.1);
+    for (const t of [x, y, se]) t.dispose();
+  });
+
+  test('measureGpuTime reports the GPU time of the passes a forward queues (where timestamp-query exists)', async () => {
+    const se = new nn.SELayer(32, 4);
+    const x = Tensor.fromArray(device, randomData(seededRandom(9), 2 * 32 * 28 * 28), [2, 32, 28, 28]);
+    const timing = await measureGpuTime(device, () => se.forward(x).dispose());
+    if (!device.features.has('timestamp-query')) {
+      expect(timing).toBeNull();
+    } else {
+      expect(timing!.passes).toBe(3); // pool, excitation, scale
+      expect(timing!.ms).toBeGreaterThan(0);
+    }
+    const y = se.forward(x); // and a plain forward afterwards still works
+    expectClose(await y.toArray(), se.forwardCpu({ data: await x.toArray(), shape: [2, 32, 28, 28] }).data, 'after measuring');
     for (const t of [x, y, se]) t.dispose();
   });
 
