@@ -12,7 +12,7 @@ describe('requestDevice', () => {
     ['swiftshader', /swiftshader/i],
     ['llvmpipe', /llvmpipe/i],
   ] as const)('adapter: %s gives that adapter', async (adapter, pattern) => {
-    const device = await requestDevice({ adapter, quiet: true });
+    const device = await requestDevice({ adapter, quiet: true, autotune: false });
     const info = device.adapterInfo;
     expect(`${info.architecture} ${info.device} ${info.description}`).toMatch(pattern);
     device.destroy();
@@ -20,14 +20,14 @@ describe('requestDevice', () => {
 
   test('says which adapter it chose on stderr, unless quiet', async () => {
     const write = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
-    const device = await requestDevice({ adapter: 'llvmpipe' });
+    const device = await requestDevice({ adapter: 'llvmpipe', autotune: false });
     device.destroy();
     expect(write.mock.calls.map((c) => String(c[0])).join('')).toMatch(/^webgpu-layers: using .*llvmpipe.*software \[llvmpipe\]$/m);
   });
 
   test('WEBGPU_LAYERS_ADAPTER picks the adapter; a bad value is a clear error', async () => {
     vi.stubEnv('WEBGPU_LAYERS_ADAPTER', 'swiftshader');
-    const device = await requestDevice({ quiet: true });
+    const device = await requestDevice({ quiet: true, autotune: false });
     expect(device.adapterInfo.architecture).toBe('swiftshader');
     device.destroy();
     vi.stubEnv('WEBGPU_LAYERS_ADAPTER', 'cuda');
@@ -35,7 +35,7 @@ describe('requestDevice', () => {
   });
 
   test(`auto gives a hardware adapter if there is one, else the default software one (${DEFAULT_SOFTWARE_ADAPTER})`, async () => {
-    const device = await requestDevice({ quiet: true });
+    const device = await requestDevice({ quiet: true, autotune: false });
     const info = device.adapterInfo;
     const text = `${info.vendor} ${info.architecture} ${info.device} ${info.description}`;
     if (/swiftshader|llvmpipe|lavapipe/i.test(text)) expect(text).toMatch(new RegExp(DEFAULT_SOFTWARE_ADAPTER, 'i'));
@@ -45,7 +45,7 @@ describe('requestDevice', () => {
   test('hardware without a GPU names what to install', async () => {
     let device: GPUDevice | null = null;
     try {
-      device = await requestDevice({ adapter: 'hardware', quiet: true });
+      device = await requestDevice({ adapter: 'hardware', quiet: true, autotune: false });
     } catch (error) {
       expect((error as Error).message).toMatch(/no hardware WebGPU adapter could be found\. On Debian\/Ubuntu: `apt-get install chromium libvulkan1`/);
       return;
