@@ -4,7 +4,7 @@
 import { createBuffer, createStorageBuffer } from './gpu/buffers.js';
 import { record, releaseAfterSubmit } from './gpu/commandBatch.js';
 import { TorchError, messages } from './errors.js';
-import { checkDeviceUsable } from './gpu/deviceState.js';
+import { checkDeviceUsable, deviceState } from './gpu/deviceState.js';
 
 function checkShape(shape: readonly number[]): number {
   if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
@@ -123,7 +123,7 @@ export class Tensor {
       const copied = record(this.device, null, (encoder) => encoder.copyBufferToBuffer(storage.buffer, 0, staging, 0, bytes));
       await this.#written;
       await copied;
-      await Promise.race([staging.mapAsync(GPUMapMode.READ), this.#lost()]);
+      await this.#map(staging);
       const result = new Float32Array(staging.getMappedRange().slice(0));
       staging.unmap();
       return result;
@@ -134,10 +134,20 @@ export class Tensor {
     }
   }
 
-  #lost(): Promise<never> {
-    return this.device.lost.then((info) => {
-      throw new Error(`webgpu-layers: the GPU device was lost while reading a tensor (${info.reason}: ${info.message})`);
-    });
+  /**
+   * Maps the staging buffer. A lost or destroyed device rejects a pending mapAsync (AbortError), which is
+   * reported as such. (Not a race with `device.lost`: that would add a reaction to it on every read, forever.)
+   */
+  async #map(staging: GPUBuffer): Promise<void> {
+    try {
+      await staging.mapAsync(GPUMapMode.READ);
+    } catch (error) {
+      const lost = deviceState(this.device).lostReason;
+      if (lost || (error as Error).name === 'AbortError') {
+        throw new Error(`webgpu-layers: the GPU device was lost while reading a tensor (${lost ?? (error as Error).message})`);
+      }
+      throw error;
+    }
   }
 
   /** Releases this tensor's hold on its GPU buffer (freed after any queued work that uses it). Safe to call twice. */
