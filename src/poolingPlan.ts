@@ -3,6 +3,7 @@
 // disagree on what PyTorch accepts. Checks run in PyTorch 1.13's order (aten Pool.h, AveragePool2d.cpp,
 // AdaptiveAveragePooling.cpp, torch/nn/functional.py), so the first error is PyTorch's first error.
 import { TorchError, messages } from './errors.js';
+import { checkShape } from './shape.js';
 
 /** An int, or an (H, W) pair, as PyTorch's `_pair` accepts. */
 export type IntOrPair = number | readonly [number, number];
@@ -69,12 +70,6 @@ function pair(op: string, name: string, value: IntOrPair): [number, number] {
   }
   const v = checkInteger(op, name, value);
   return [v, v];
-}
-
-function checkShape(shape: readonly number[]): void {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new TypeError(`shape must be an array of non-negative integers, but got [${String(shape)}]`);
-  }
 }
 
 /** Normalises AvgPool2d's arguments; types only. The value checks run in `checkAvgPool2dArgs`. */

@@ -5,13 +5,7 @@ import { createBuffer, createStorageBuffer } from './gpu/buffers.js';
 import { record, releaseAfterSubmit } from './gpu/commandBatch.js';
 import { TorchError, messages } from './errors.js';
 import { checkDeviceUsable, deviceState } from './gpu/deviceState.js';
-
-function checkShape(shape: readonly number[]): number {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new TypeError(`shape must be an array of non-negative integers, but got [${String(shape)}]`);
-  }
-  return shape.reduce((a, b) => a * b, 1);
-}
+import { checkData, checkShape } from './shape.js';
 
 /** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
 function checkFits(device: GPUDevice, shape: readonly number[], size: number): void {
@@ -55,13 +49,9 @@ export class Tensor {
 
   /** Uploads `data` (row-major float32) as a tensor of `shape`. */
   static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[]): Tensor {
-    const size = checkShape(shape);
-    if (!(data instanceof Float32Array)) throw new TypeError('Tensor.fromArray: data must be a Float32Array');
-    if (data.length !== size) {
-      throw new RangeError(`Tensor.fromArray: data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
-    }
+    checkData(data, shape, 'Tensor.fromArray: ');
     checkDeviceUsable(device);
-    checkFits(device, shape, size);
+    checkFits(device, shape, data.length);
     const buffer = createStorageBuffer(device, data, `tensor [${shape.join(',')}]`);
     return new Tensor(device, shape, new Storage(device, buffer), Promise.resolve());
   }

@@ -1,10 +1,11 @@
 // CPU reference for adaptive_avg_pool2d, written for clarity, with PyTorch's integer window bounds.
 import { adaptiveWindow, planAdaptiveAvgPool2d, type AdaptiveOutputSize } from '../poolingPlan.js';
-import { checkDataLength, type TensorData } from './tensorData.js';
+import { checkData } from '../shape.js';
+import type { TensorData } from './tensorData.js';
 
 export function adaptiveAvgPool2d(data: Float32Array, shape: readonly number[], outputSize: AdaptiveOutputSize): TensorData {
   const plan = planAdaptiveAvgPool2d(shape, outputSize);
-  checkDataLength(data, shape);
+  checkData(data, shape);
   const { planes, inH, inW, outH, outW } = plan;
   const out = new Float32Array(planes * outH * outW);
   for (let plane = 0; plane < planes; plane++) {

@@ -1,10 +1,11 @@
 // CPU reference for avg_pool2d, written for clarity: PyTorch's cpu_avg_pool loop, one output at a time.
 import { avgPoolWindow, planAvgPool2d, resolveAvgPool2dArgs, type AvgPool2dOptions, type IntOrPair } from '../poolingPlan.js';
-import { checkDataLength, type TensorData } from './tensorData.js';
+import { checkData } from '../shape.js';
+import type { TensorData } from './tensorData.js';
 
 export function avgPool2d(data: Float32Array, shape: readonly number[], kernelSize: IntOrPair, options: AvgPool2dOptions = {}): TensorData {
   const plan = planAvgPool2d(shape, resolveAvgPool2dArgs(kernelSize, options));
-  checkDataLength(data, shape);
+  checkData(data, shape);
   const { planes, inH, inW, outH, outW } = plan;
   const out = new Float32Array(planes * outH * outW);
   for (let plane = 0; plane < planes; plane++) {

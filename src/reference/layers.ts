@@ -1,7 +1,8 @@
 // CPU reference for the layers' ops: Linear, the activations, and the SE block's channel scale.
 import type { ActivationName } from '../kernels/activations.js';
 import { planLinear } from '../linearPlan.js';
-import { checkDataLength, type TensorData } from './tensorData.js';
+import { checkData } from '../shape.js';
+import type { TensorData } from './tensorData.js';
 
 /** A weight or bias: what a state dict holds. */
 export interface ParameterLike {
@@ -20,14 +21,14 @@ export const activationFunctions: Record<ActivationName, (x: number) => number> 
 };
 
 export function activation(data: Float32Array, shape: readonly number[], name: ActivationName): TensorData {
-  checkDataLength(data, shape);
+  checkData(data, shape);
   return { data: data.map(activationFunctions[name]), shape: [...shape] };
 }
 
 /** y = x · Wᵀ + b, with x [..., in] and weight [out, in] as in torch's F.linear. */
 export function linear(data: Float32Array, shape: readonly number[], weight: ParameterLike, bias: ParameterLike | null = null): TensorData {
   const plan = planLinear(shape, weight.shape);
-  checkDataLength(data, shape);
+  checkData(data, shape);
   const out = new Float32Array(plan.rows * plan.outFeatures);
   for (let row = 0; row < plan.rows; row++) {
     for (let o = 0; o < plan.outFeatures; o++) {
@@ -41,7 +42,7 @@ export function linear(data: Float32Array, shape: readonly number[], weight: Par
 
 /** x · gate with x (N, C, H, W) and gate (N, C): PyTorch's `x * gate.view(N, C, 1, 1)`. */
 export function channelScale(data: Float32Array, shape: readonly number[], gate: Float32Array): TensorData {
-  checkDataLength(data, shape);
+  checkData(data, shape);
   const planes = gate.length;
   const planeSize = planes === 0 ? 0 : data.length / planes;
   return { data: data.map((v, i) => v * gate[Math.floor(i / planeSize)]!), shape: [...shape] };
