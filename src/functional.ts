@@ -33,9 +33,13 @@ function checkInputs(op: string, tensors: readonly Tensor[]): void {
   checkDeviceUsable(device);
 }
 
-/** Allocates the output and records `write` into it, or returns it at once when it has no elements. */
-function produce(input: Tensor, outputShape: readonly number[], write: (input: GPUBuffer, output: GPUBuffer) => Promise<void>): Tensor {
-  checkInputs('op', [input]);
+/**
+ * Checks the inputs (live, one device), allocates the output and records `write` into it, or returns it at once
+ * when it has no elements. `write` gets the first input's buffer and the output's.
+ */
+function produce(op: string, inputs: readonly Tensor[], outputShape: readonly number[], write: (input: GPUBuffer, output: GPUBuffer) => Promise<void>): Tensor {
+  checkInputs(op, inputs);
+  const input = inputs[0]!;
   const output = Tensor.empty(input.device, outputShape);
   try {
     if (output.size > 0) output.setWrittenBy(write(input.buffer, output.buffer));
@@ -62,7 +66,7 @@ function wholeMapDivisor(plan: AvgPool2dPlan): number | null {
 export function avgPool2dWithArgs(input: Tensor, args: AvgPool2dArgs): Tensor {
   const plan = planAvgPool2d(input.shape, args);
   const divisor = wholeMapDivisor(plan);
-  return produce(input, plan.outputShape, (x, y) =>
+  return produce('avg_pool2d', [input], plan.outputShape, (x, y) =>
     divisor === null
       ? launchAvgPool2d(input.device, plan, x, y)
       : launchGlobalAvgPool2d(input.device, plan.planes, plan.inH * plan.inW, divisor, x, y),
@@ -92,7 +96,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize)
   if (!plan.isGlobalMean && !adaptiveFitsU32(plan)) {
     throw new RangeError(`webgpu-layers: adaptive_avg_pool2d from ${plan.inH}x${plan.inW} to ${plan.outH}x${plan.outW} is too large for the kernel's 32-bit window arithmetic`);
   }
-  return produce(input, plan.outputShape, (x, y) =>
+  return produce('adaptive_avg_pool2d', [input], plan.outputShape, (x, y) =>
     plan.isGlobalMean
       ? launchGlobalAvgPool2d(input.device, plan.planes, planeSize, planeSize, x, y)
       : launchAdaptiveAvgPool2d(input.device, plan, x, y),
@@ -114,8 +118,7 @@ const pytorchWeightShape = (weight: Tensor, transposed: boolean) => (transposed 
 function linearInLayout(x: Tensor, layer: DenseTensors, transposed: boolean): Tensor {
   const { weight, bias, activation } = layer;
   const plan = planLinear(x.shape, pytorchWeightShape(weight, transposed));
-  checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
-  return produce(x, plan.outputShape, (input, output) =>
+  return produce('linear', bias ? [x, weight, bias] : [x, weight], plan.outputShape, (input, output) =>
     launchLinear(x.device, { ...plan, x: input, weight: weight.buffer, bias: bias?.buffer ?? null, activation, weightTransposed: transposed }, output),
   );
 }
@@ -127,14 +130,13 @@ export function denseLayer(x: Tensor, layer: DenseTensors): Tensor {
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
 export function activation(x: Tensor, name: ActivationName): Tensor {
-  return produce(x, x.shape, (input, output) => launchActivation(x.device, name, x.size, input, output));
+  return produce('activation', [x], x.shape, (input, output) => launchActivation(x.device, name, x.size, input, output));
 }
 
 /** @internal The SE block's last step: x (N, C, H, W) · gate (N, C) broadcast over H×W. */
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
-  checkInputs('channel_scale', [x, gate]);
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
-  return produce(x, x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.buffer, output));
+  return produce('channel_scale', [x, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.buffer, output));
 }
 
 /** A Linear layer's tensors and the activation after it, as the fused SE gate takes them. */
@@ -161,9 +163,8 @@ export function squeezeExcitationGate(pooled: Tensor, first: DenseTensors, secon
     return gate;
   }
   const tensors = [pooled, first.weight, second.weight, ...[first.bias, second.bias].filter((b): b is Tensor => b !== null)];
-  checkInputs('squeeze_excitation_gate', tensors);
   const buffers = (layer: DenseTensors) => ({ weight: layer.weight.buffer, bias: layer.bias?.buffer ?? null, activation: layer.activation });
-  return produce(pooled, outputPlan.outputShape, (input, output) =>
+  return produce('squeeze_excitation_gate', tensors, outputPlan.outputShape, (input, output) =>
     launchSqueezeExcitationGate(
       pooled.device,
       {

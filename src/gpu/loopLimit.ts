@@ -1,6 +1,7 @@
-// Some software adapters cap every shader loop: Mesa llvmpipe stops a loop after 65,535 iterations in total per
-// invocation, without an error. `probeLoopLimit` measures the cap once per device; kernels then choose a
-// strategy whose loops fit under it, or refuse with a clear error instead of returning wrong numbers.
+// Some software adapters cap every shader loop: Mesa llvmpipe stops each loop after 65,535 iterations per
+// invocation (re-entering it does not reset the count), without an error. `probeLoopLimit` measures the cap
+// once per device; kernels then choose a strategy whose loops fit under it, or refuse with a clear error
+// instead of returning wrong numbers.
 import code from '../../shaders/loop_limit_probe.wgsl?raw';
 
 const PROBE_ITERATIONS = 1 << 20;

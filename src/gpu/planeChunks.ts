@@ -22,6 +22,20 @@ function window(first: number, count: number, planeBytes: number, alignment: num
   return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
 }
 
+/** Launches `launchChunk` for each piece of `planeChunks(...)`; resolves when all are submitted and checked. */
+export function launchInChunks(
+  device: GPUDevice,
+  planes: number,
+  inPlaneElements: number,
+  outPlaneElements: number,
+  input: GPUBuffer,
+  output: GPUBuffer,
+  launchChunk: (chunk: PlaneChunk) => Promise<void>,
+): Promise<void> {
+  const chunks = planeChunks(device, planes, inPlaneElements, outPlaneElements, input, output);
+  return Promise.all(chunks.map(launchChunk)).then(() => {});
+}
+
 /**
  * Splits `planes` planes of inPlaneElements (input) and outPlaneElements (output) f32 values into pieces whose
  * bound windows fit the device's storage binding limit. One piece, covering everything, when it all fits.

@@ -1,7 +1,7 @@
 import functions from '../../shaders/activation_functions.wgsl?raw';
 import code from '../../shaders/activation.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { planeChunks } from '../gpu/planeChunks.js';
+import { launchInChunks } from '../gpu/planeChunks.js';
 
 /** Activation ids as the WGSL `activate()` switch reads them (shaders/activation_functions.wgsl). */
 export const ACTIVATIONS = { identity: 0, relu: 1, relu6: 2, sigmoid: 3, hardsigmoid: 4, hardswish: 5 } as const;
@@ -16,7 +16,7 @@ const kernel = { name: 'activation', code: withActivationFunctions(code) };
 /** Records an elementwise activation over `total` elements. */
 export function launchActivation(device: GPUDevice, activation: ActivationName, total: number, input: GPUBuffer, output: GPUBuffer): Promise<void> {
   // Elements are "planes" of one value, so a tensor larger than one binding runs in pieces.
-  const launches = planeChunks(device, total, 1, 1, input, output).map((chunk) =>
+  return launchInChunks(device, total, 1, 1, input, output, (chunk) =>
     launch(device, {
       kernel,
       constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
@@ -26,5 +26,4 @@ export function launchActivation(device: GPUDevice, activation: ActivationName, 
       workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
     }),
   );
-  return Promise.all(launches).then(() => {});
 }

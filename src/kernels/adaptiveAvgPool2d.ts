@@ -1,7 +1,7 @@
 import code from '../../shaders/adaptive_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
 import { checkLoop } from '../gpu/loopLimit.js';
-import { planeChunks, type PlaneChunk } from '../gpu/planeChunks.js';
+import { launchInChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { PlaneGeometry } from '../poolingPlan.js';
 
 const WORKGROUP_SIZE = 64;
@@ -16,8 +16,7 @@ export function launchAdaptiveAvgPool2d(device: GPUDevice, plan: PlaneGeometry, 
   // The largest window: ceil(in / out) + 1 rows and columns at most.
   const windowArea = Math.min(plan.inH, Math.ceil(plan.inH / plan.outH) + 1) * Math.min(plan.inW, Math.ceil(plan.inW / plan.outW) + 1);
   checkLoop(device, 'adaptive_avg_pool2d', windowArea, `windows of up to ${windowArea} elements`);
-  const chunks = planeChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output);
-  return Promise.all(chunks.map((chunk) => launchChunk(device, plan, chunk))).then(() => {});
+  return launchInChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output, (chunk) => launchChunk(device, plan, chunk));
 }
 
 function launchChunk(device: GPUDevice, plan: PlaneGeometry, chunk: PlaneChunk): Promise<void> {

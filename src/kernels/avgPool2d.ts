@@ -1,7 +1,7 @@
 import code from '../../shaders/avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
 import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
-import { planeChunks, type PlaneChunk } from '../gpu/planeChunks.js';
+import { launchInChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { AvgPool2dPlan } from '../poolingPlan.js';
 
 const WORKGROUP_SIZE = 64;
@@ -12,8 +12,8 @@ export function launchAvgPool2d(device: GPUDevice, plan: AvgPool2dPlan, input: G
   const windowArea = Math.min(plan.kernelH, plan.inH) * Math.min(plan.kernelW, plan.inW);
   const outputsOf = (v: 'output' | 'run4') => Math.min(plan.outW, variantConstants(device, 'avg_pool2d', v).OUTPUTS_PER_INVOCATION!);
   const variant = variantWithinLoopLimit(device, 'avg_pool2d', (v) => windowArea * outputsOf(v), `windows of ${windowArea} elements`);
-  const chunks = planeChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output);
-  return Promise.all(chunks.map((chunk) => launchChunk(device, plan, chunk, variantConstants(device, 'avg_pool2d', variant)))).then(() => {});
+  const constants = variantConstants(device, 'avg_pool2d', variant);
+  return launchInChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output, (chunk) => launchChunk(device, plan, chunk, constants));
 }
 
 function launchChunk(device: GPUDevice, plan: AvgPool2dPlan, chunk: PlaneChunk, variant: Record<string, number>): Promise<void> {

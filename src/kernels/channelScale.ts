@@ -1,6 +1,6 @@
 import code from '../../shaders/channel_scale.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { planeChunks } from '../gpu/planeChunks.js';
+import { launchInChunks } from '../gpu/planeChunks.js';
 import { variantConstants } from '../gpu/variants.js';
 
 const WORKGROUP_SIZE = 64;
@@ -10,7 +10,7 @@ const kernel = { name: 'channel_scale', code };
 export function launchChannelScale(device: GPUDevice, planes: number, planeSize: number, x: GPUBuffer, gate: GPUBuffer, y: GPUBuffer): Promise<void> {
   const variant = variantConstants(device, 'channel_scale');
   const constants = { WORKGROUP_SIZE, ...variant };
-  const launches = planeChunks(device, planes, planeSize, planeSize, x, y).map((chunk) =>
+  return launchInChunks(device, planes, planeSize, planeSize, x, y, (chunk) =>
     launch(device, {
       kernel,
       constants,
@@ -20,5 +20,4 @@ export function launchChannelScale(device: GPUDevice, planes: number, planeSize:
       workgroups: [Math.ceil(planeSize / (WORKGROUP_SIZE * variant.ELEMENTS_PER_INVOCATION!)), chunk.planes],
     }),
   );
-  return Promise.all(launches).then(() => {});
 }

@@ -1,6 +1,6 @@
 import code from '../../shaders/global_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { planeChunks } from '../gpu/planeChunks.js';
+import { launchInChunks } from '../gpu/planeChunks.js';
 import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
 
 const WORKGROUP_SIZE = 64;
@@ -16,8 +16,7 @@ export function launchGlobalAvgPool2d(
 ): Promise<void> {
   // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
   const variant = variantWithinLoopLimit(device, 'global_avg_pool2d', (v) => Math.ceil(planeSize / (v === 'invocation' ? 4 : WORKGROUP_SIZE)), `a ${planeSize}-element plane`);
-  const chunks = planeChunks(device, planes, planeSize, 1, input, output);
-  const launches = chunks.map((chunk) =>
+  return launchInChunks(device, planes, planeSize, 1, input, output, (chunk) =>
     launch(device, {
       kernel: { name: 'global_avg_pool2d', code },
       constants: { WORKGROUP_SIZE, ...variantConstants(device, 'global_avg_pool2d', variant) },
@@ -28,5 +27,4 @@ export function launchGlobalAvgPool2d(
       workgroups: variant === 'workgroup' ? chunk.planes : Math.ceil(chunk.planes / WORKGROUP_SIZE),
     }),
   );
-  return Promise.all(launches).then(() => {});
 }
