@@ -2,6 +2,7 @@
 // bar chart, and the channels before and after scaling (on one grey scale, so the scaling shows).
 import { nn } from '../src/index.js';
 import type { Runner, TensorData } from './backend.js';
+import { latestOnly } from './latestOnly.js';
 import { drawChannels, range } from './picture.js';
 import { seededValues } from './seeded.js';
 
@@ -43,12 +44,13 @@ export function mountAttention(runner: Runner): { update: (picture: TensorData) 
     'fc.0.weight': { data: seededValues(4 * CHANNELS, 3, -0.8, 0.8), shape: [4, CHANNELS] },
     'fc.2.weight': { data: seededValues(CHANNELS * 4, 4, -1.5, 1.5), shape: [CHANNELS, 4] },
   });
-  async function update(picture: TensorData) {
+  const result = document.getElementById('seResult')!;
+  const update = latestOnly(result, async (isLatest, picture: TensorData) => {
     const x = featureMap(picture);
-    const result = document.getElementById('seResult')!;
     try {
       const gate = await runner.runWith((t) => se.excitation(t), (t) => se.excitationCpu(t), x);
       const scaled = await runner.run(se, x);
+      if (!isLatest()) return;
       drawBars(document.getElementById('bars') as HTMLCanvasElement, gate.output.data);
       const scale = range(x.data);
       drawChannels(document.getElementById('before') as HTMLCanvasElement, x, scale);
@@ -58,9 +60,10 @@ export function mountAttention(runner: Runner): { update: (picture: TensorData) 
       result.textContent = `channel weights: [${Array.from(gate.output.data, (v) => v.toFixed(3)).join(', ')}]` +
         (scaled.maxDiff === null ? '' : `\nmax |GPU − CPU reference| = ${Math.max(scaled.maxDiff, gate.maxDiff!).toExponential(2)}`);
     } catch (error) {
+      if (!isLatest()) return;
       result.className = 'result error';
       result.textContent = `${(error as Error).name}: ${(error as Error).message}`;
     }
-  }
+  });
   return { update };
 }

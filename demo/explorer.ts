@@ -2,6 +2,7 @@
 // parameters the user picks; input and output side by side, with shapes, time and max |GPU − CPU reference|.
 import { nn } from '../src/index.js';
 import type { Runner, TensorData } from './backend.js';
+import { latestOnly } from './latestOnly.js';
 import { drawPicture, drawRgb, imageToTensor } from './picture.js';
 
 const $ = <T extends HTMLElement>(id: string) => document.getElementById(id) as T;
@@ -26,33 +27,42 @@ export function moduleFromControls(): nn.Module {
   });
 }
 
-export function mountExplorer(runner: Runner): { update: () => Promise<void>; input: () => TensorData } {
+/** `onInput` hears of each new input picture, not of parameter changes (the SE attention panel follows it). */
+export function mountExplorer(runner: Runner, onInput: (input: TensorData) => void): { update: () => Promise<void> } {
   let uploaded: HTMLImageElement | null = null;
   let current: TensorData | null = null;
+  let currentKey = '';
   const result = $('result');
 
-  async function update() {
+  const update = latestOnly(result, async (isLatest) => {
     const size = Math.max(1, Math.min(512, int('size') || 64));
-    const picture = uploaded ?? drawPicture(value('picture'), size);
-    current = imageToTensor(picture, size);
-    drawRgb($<HTMLCanvasElement>('input'), current);
-    $('inputShape').textContent = `input [${current.shape.join(', ')}]`;
+    const key = `${uploaded?.src ?? value('picture')} ${size}`;
+    if (key !== currentKey) {
+      current = imageToTensor(uploaded ?? drawPicture(value('picture'), size), size);
+      currentKey = key;
+      onInput(current);
+    }
+    const x = current!;
+    drawRgb($<HTMLCanvasElement>('input'), x);
+    $('inputShape').textContent = `input [${x.shape.join(', ')}]`;
     const output = $<HTMLCanvasElement>('output');
     try {
       const module = moduleFromControls();
-      const { output: y, ms, maxDiff } = await runner.run(module, current);
+      const { output: y, ms, maxDiff } = await runner.run(module, x);
       module.dispose();
+      if (!isLatest()) return;
       drawRgb(output, y);
       $('outputShape').textContent = `output [${y.shape.join(', ')}]`;
       result.className = 'result';
       result.textContent = `${runner.device ? 'GPU' : 'CPU'} time ${ms.toFixed(2)} ms` + (maxDiff === null ? '' : `   max |GPU − CPU reference| = ${maxDiff.toExponential(2)}`);
     } catch (error) {
+      if (!isLatest()) return;
       output.width = output.height = 1;
       $('outputShape').textContent = 'output —';
       result.className = 'result error';
       result.textContent = `${(error as Error).name}: ${(error as Error).message}`;
     }
-  }
+  });
 
   for (const element of document.querySelectorAll('#explorer input, #explorer select')) {
     if ((element as HTMLInputElement).type !== 'file') element.addEventListener('change', () => void update());
@@ -66,5 +76,5 @@ export function mountExplorer(runner: Runner): { update: () => Promise<void>; in
     uploaded = image;
     await update();
   });
-  return { update, input: () => current! };
+  return { update };
 }

@@ -10,12 +10,12 @@ const banner = document.getElementById('backend')!;
 banner.textContent = runner.label;
 banner.className = runner.device ? 'backend' : 'backend cpu';
 
-const explorer = mountExplorer(runner);
 const attention = mountAttention(runner);
+let attentionShown = Promise.resolve();
+const explorer = mountExplorer(runner, (picture) => {
+  attentionShown = attention.update(picture);
+});
 await explorer.update();
 await mountLesson(runner);
-await attention.update(explorer.input());
-for (const element of document.querySelectorAll('#explorer select, #size, #file')) {
-  element.addEventListener('change', () => setTimeout(() => void attention.update(explorer.input()), 50));
-}
+await attentionShown;
 document.body.dataset.ready = 'true'; // for the end-to-end test

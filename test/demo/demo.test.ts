@@ -60,14 +60,19 @@ describe('the demo on WebGPU', () => {
     await setField(page, '#size', '64');
   });
 
-  test("invalid settings show PyTorch's error in the page", async () => {
+  test("invalid settings show PyTorch's error in the page, even when a slower earlier run finishes after it", async () => {
+    await setField(page, '#size', '256'); // a larger picture: this run is still going when the next change lands
     await setField(page, '#padH', '2');
-    await expect.poll(() => page.textContent('#result')).toBe(
+    await page.waitForSelector('#result[data-pending="0"]');
+    expect(await page.textContent('#result')).toBe(
       'RuntimeError: pad should be at most half of effective kernel size, but got pad=2, kernel_size=3 and dilation=1',
     );
     expect(await page.getAttribute('#result', 'class')).toContain('error');
     await setField(page, '#padH', '1');
-    await expect.poll(() => page.getAttribute('#result', 'class')).toBe('result');
+    await setField(page, '#size', '64');
+    await page.waitForSelector('#result[data-pending="0"]');
+    expect(await page.getAttribute('#result', 'class')).toBe('result');
+    expect(await page.textContent('#inputShape')).toBe('input [1, 3, 64, 64]');
   });
 
   test('AdaptiveAvgPool2d with a None member', async () => {
@@ -86,10 +91,24 @@ describe('the demo on WebGPU', () => {
   });
 
   test('SE attention shows 16 channel weights in (0, 1), matching the CPU reference', async () => {
+    await page.waitForSelector('#seResult[data-pending="0"]');
     const gate = (await page.getAttribute('#seResult', 'data-gate'))!.split(',').map(Number);
     expect(gate).toHaveLength(16);
     expect(gate.every((v) => v > 0 && v < 1)).toBe(true);
     expect(maxDiff((await page.textContent('#seResult'))!)).toBeLessThan(1e-5);
+    // It follows the explorer's picture: another picture gives other weights, pooling parameters do not.
+    await page.selectOption('#picture', 'rings');
+    await page.waitForSelector('#seResult[data-pending="0"]');
+    const rings = await page.getAttribute('#seResult', 'data-gate');
+    expect(rings).not.toBe(gate.map((v) => v.toFixed(4)).join(','));
+    expect(maxDiff((await page.textContent('#seResult'))!)).toBeLessThan(1e-5);
+    await setField(page, '#kernelH', '2');
+    await page.waitForSelector('#result[data-pending="0"]');
+    expect(await page.getAttribute('#seResult', 'data-pending')).toBe('0');
+    expect(await page.getAttribute('#seResult', 'data-gate')).toBe(rings);
+    await setField(page, '#kernelH', '3');
+    await page.selectOption('#picture', 'card');
+    await page.waitForSelector('#result[data-pending="0"]');
   });
 
   test('a screenshot shows the pictures drawn', async () => {
