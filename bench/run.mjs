@@ -228,7 +228,8 @@ const report = {
   results,
 };
 const here = dirname(fileURLToPath(import.meta.url));
-const base = join(here, 'results', `${adapterName}-${date}${quick ? '-quick' : ''}`);
+// Only a full run writes the table the README quotes; quick and --only runs get their own names.
+const base = join(here, 'results', `${adapterName}-${date}${quick ? '-quick' : ''}${only ? '-partial' : ''}`);
 mkdirSync(dirname(base), { recursive: true });
 writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
 writeFileSync(`${base}.svg`, svgChart(report));

@@ -114,7 +114,7 @@ export class Tensor {
       await this.#written;
       await copied;
       await this.#map(staging);
-      const result = new Float32Array(staging.getMappedRange().slice(0));
+      const result = new Float32Array(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
       staging.unmap();
       return result;
     } finally {

@@ -46,12 +46,27 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     const wide = randomData(random, 2 * 300_000).map((v) => v + 1);
     const x = Tensor.fromArray(device, wide, [2, 1, 300_000]);
     const rows = Tensor.fromArray(device, wide, [2, 300_000]);
-    const linear = new nn.Linear(300_000, 2);
+    // Weights in [0, 1/inFeatures] on inputs that average 1: sums of 300,000 terms without heavy cancellation,
+    // so f32 rounding stays inside the test's tolerance and only a loop cut short could fail it.
+    const positiveLinear = (inFeatures: number) => {
+      const layer = new nn.Linear(inFeatures, 2);
+      layer.loadStateDict({
+        weight: { data: randomData(random, 2 * inFeatures).map((v) => (v + 4) / (8 * inFeatures)), shape: [2, inFeatures] },
+        bias: { data: new Float32Array([0.5, -0.5]), shape: [2] },
+      });
+      return layer;
+    };
+    const linear = positiveLinear(300_000);
+    // 240,000 inputs come as 60,000 vec4s: under the cap, so this one runs everywhere.
+    const narrower = wide.subarray(0, 2 * 240_000);
+    const rows4 = Tensor.fromArray(device, narrower, [2, 240_000]);
+    const linear4 = positiveLinear(240_000);
     const checks = [
       ['global pool, workgroup', () => F.adaptiveAvgPool2d(x, 1), reference.adaptiveAvgPool2d(wide, [2, 1, 300_000], 1)],
       ['AvgPool2d((1, 70000))', () => F.avgPool2d(x, [1, 70_000]), reference.avgPool2d(wide, [2, 1, 300_000], [1, 70_000])],
       ['adaptive, 70,000-wide windows', () => F.adaptiveAvgPool2d(x, [1, 4]), reference.adaptiveAvgPool2d(wide, [2, 1, 300_000], [1, 4])],
       ['Linear(300000, 2)', () => linear.forward(rows), linear.forwardCpu({ data: wide, shape: [2, 300_000] })],
+      ['Linear(240000, 2)', () => linear4.forward(rows4), linear4.forwardCpu({ data: narrower, shape: [2, 240_000] })],
     ] as const;
     const capped = Number.isFinite(loopLimit(device));
     expect(capped).toBe(adapter === 'llvmpipe'); // measured by requestDevice's probe
@@ -75,7 +90,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     }
     // On llvmpipe the global pool still runs (a workgroup per plane keeps each loop short); the rest refuse.
     expect(refused).toBe(capped ? 6 : 0);
-    for (const t of [x, rows, linear]) t.dispose();
+    for (const t of [x, rows, linear, rows4, linear4]) t.dispose();
   });
 
   test('a tensor too large for the device is a clear error before any allocation', async () => {

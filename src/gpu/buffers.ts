@@ -1,8 +1,11 @@
 // GPU buffer creation and release, counted per device so tests can assert that nothing leaks.
 import { deviceState } from './deviceState.js';
 
-/** WebGPU buffers must be non-empty and 4-byte aligned for copies; empty tensors still get a 4-byte buffer. */
-const alignedSize = (bytes: number) => Math.max(4, Math.ceil(bytes / 4) * 4);
+/**
+ * Buffers are allocated in 16-byte multiples (never empty): copies need 4-byte alignment, and kernels that
+ * read f32 data as vec4s (linear) need the last partial vec4 inside the buffer.
+ */
+const alignedSize = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
 
 export function createBuffer(device: GPUDevice, bytes: number, usage: GPUBufferUsageFlags, label: string): GPUBuffer {
   const buffer = device.createBuffer({ size: alignedSize(bytes), usage, label });

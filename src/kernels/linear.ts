@@ -19,12 +19,15 @@ export interface LinearLaunch {
   weightTransposed: boolean;
 }
 
-/** Records y = activation(x · Wᵀ + b): one invocation per output feature and block of rows. */
+/** Records y = activation(x · Wᵀ + b): one invocation per output feature (or four) and block of rows. */
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
-  // The inner loop runs once per input feature and row of the block.
-  const rowsOf = (v: 'row' | 'rows8') => Math.min(work.rows, variantConstants(device, 'linear', v).ROWS_PER_INVOCATION!);
-  const chosen = variantWithinLoopLimit(device, 'linear', (v) => work.inFeatures * rowsOf(v), `${work.inFeatures} input features`);
+  // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
+  const rowsOf = (v: 'row' | 'rows8') => variantConstants(device, 'linear', v).ROWS_PER_INVOCATION!;
+  const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
+  const chosen = variantWithinLoopLimit(device, 'linear', (v) => steps * rowsOf(v), `${work.inFeatures} input features`);
   const variant = variantConstants(device, 'linear', chosen);
+  // Four features per invocation where the weight rows are whole vec4s (see shaders/linear.wgsl).
+  const features = work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
   return launch(device, {
     kernel,
     constants: {
@@ -33,10 +36,11 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
       HAS_BIAS: work.bias ? 1 : 0,
       WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0,
       ...variant,
+      FOUR_FEATURES: features === 4 ? 1 : 0,
     },
     inputs: [work.x, work.weight, work.bias ?? placeholderBuffer(device)],
     output: y,
     params: [['u32', work.rows], ['u32', work.inFeatures], ['u32', work.outFeatures]],
-    workgroups: [Math.ceil(work.outFeatures / WORKGROUP_SIZE), Math.ceil(work.rows / variant.ROWS_PER_INVOCATION!)],
+    workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(work.rows / variant.ROWS_PER_INVOCATION!)],
   });
 }

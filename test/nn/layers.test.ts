@@ -123,8 +123,10 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   test.each(Object.keys(KERNEL_VARIANTS.linear))('the Linear strategy "%s" matches the reference', async (variant) => {
     await withVariant(device, 'linear', variant, async () => {
       const random = seededRandom(13);
-      // Rows below, at and past a block of 8; the last folds its grid past 65,535 rows of blocks.
-      for (const [rows, inF, outF] of [[1, 5, 3], [8, 512, 70], [13, 7, 129], [600_000, 2, 3]] as const) {
+      // Rows below, at and past a block of 8; the last folds its grid past 65,535 rows of blocks. Every path of
+      // shaders/linear.wgsl: one or four features per invocation (outFeatures % 4), x as vec4s or not (inFeatures % 4).
+      const shapes = [[1, 5, 3], [8, 512, 70], [13, 7, 129], [600_000, 2, 3], [9, 12, 8], [3, 7, 1000], [17, 36, 4]] as const;
+      for (const [rows, inF, outF] of shapes) {
         const linear = new nn.Linear(inF, outF);
         const data = randomData(random, rows * inF);
         const x = Tensor.fromArray(device, data, [rows, inF]);
@@ -137,14 +139,16 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
 
   test('F.linear takes PyTorch-layout weights, with and without bias and activation', async () => {
     const random = seededRandom(5);
-    const [x, w, b] = [randomData(random, 3 * 4 * 6), randomData(random, 5 * 6), randomData(random, 5)];
-    const tensors = [Tensor.fromArray(device, x, [3, 4, 6]), Tensor.fromArray(device, w, [5, 6]), Tensor.fromArray(device, b, [5])] as const;
-    const withBias = reference.linear(x, [3, 4, 6], { data: w, shape: [5, 6] }, { data: b, shape: [5] });
-    const gpu = [F.linear(tensors[0], tensors[1], tensors[2], 'relu6'), F.linear(tensors[0], tensors[1])];
-    expectClose(await gpu[0]!.toArray(), reference.activation(withBias.data, withBias.shape, 'relu6').data, 'linear + bias + relu6');
-    expectClose(await gpu[1]!.toArray(), reference.linear(x, [3, 4, 6], { data: w, shape: [5, 6] }).data, 'linear without bias');
-    expect(gpu[1]!.shape).toEqual([3, 4, 5]);
-    for (const t of [...tensors, ...gpu]) t.dispose();
+    for (const inF of [6, 8]) { // x read by component, and as vec4s
+      const [x, w, b] = [randomData(random, 3 * 4 * inF), randomData(random, 5 * inF), randomData(random, 5)];
+      const tensors = [Tensor.fromArray(device, x, [3, 4, inF]), Tensor.fromArray(device, w, [5, inF]), Tensor.fromArray(device, b, [5])] as const;
+      const withBias = reference.linear(x, [3, 4, inF], { data: w, shape: [5, inF] }, { data: b, shape: [5] });
+      const gpu = [F.linear(tensors[0], tensors[1], tensors[2], 'relu6'), F.linear(tensors[0], tensors[1])];
+      expectClose(await gpu[0]!.toArray(), reference.activation(withBias.data, withBias.shape, 'relu6').data, `linear(${inF}) + bias + relu6`);
+      expectClose(await gpu[1]!.toArray(), reference.linear(x, [3, 4, inF], { data: w, shape: [5, inF] }).data, `linear(${inF}) without bias`);
+      expect(gpu[1]!.shape).toEqual([3, 4, 5]);
+      for (const t of [...tensors, ...gpu]) t.dispose();
+    }
   });
 
   test('an SE forward is three dispatches in one submit, with no full-size intermediate', async () => {
