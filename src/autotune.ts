@@ -52,6 +52,10 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
     (device) => onInput(device, [4, 64, 56, 56], (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
     (device) => onInput(device, [4, 32, 28, 28], (x) => avgPool2d(x, 3, { stride: 1, padding: 1 })),
   ],
+  adaptive_avg_pool2d: [
+    (device) => onInput(device, [4, 256, 14, 14], (x) => adaptiveAvgPool2d(x, 7)),
+    (device) => onInput(device, [4, 64, 15, 15], (x) => adaptiveAvgPool2d(x, [5, 7])),
+  ],
   linear: [
     (device) => onTwo(device, [8, 512], [1000, 512], (x, weight) => linear(x, weight)),
     (device) => onTwo(device, [64, 256], [256, 256], (x, weight) => linear(x, weight)),

@@ -9,6 +9,7 @@ export const KERNEL_VARIANTS = {
   channel_scale: { element: { ELEMENTS_PER_INVOCATION: 1 }, run16: { ELEMENTS_PER_INVOCATION: 16 } },
   linear: { row: { ROWS_PER_INVOCATION: 1 }, rows8: { ROWS_PER_INVOCATION: 8 } },
   avg_pool2d: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
+  adaptive_avg_pool2d: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
 } as const;
 
 export type TunableKernel = keyof typeof KERNEL_VARIANTS;

@@ -1,6 +1,6 @@
 import code from '../../shaders/adaptive_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { checkLoop } from '../gpu/loopLimit.js';
+import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
 import { launchInChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { PlaneGeometry } from '../poolingPlan.js';
 
@@ -11,19 +11,25 @@ export function adaptiveFitsU32(plan: PlaneGeometry): boolean {
   return plan.inH * plan.outH < 2 ** 32 && plan.inW * plan.outW < 2 ** 32;
 }
 
-/** Records adaptive_avg_pool2d: one invocation per output element (callers check `adaptiveFitsU32` first). */
+/**
+ * Records adaptive_avg_pool2d: one invocation per output element or run of them (callers check
+ * `adaptiveFitsU32` first).
+ */
 export function launchAdaptiveAvgPool2d(device: GPUDevice, plan: PlaneGeometry, input: GPUBuffer, output: GPUBuffer): Promise<void> {
-  // The largest window: ceil(in / out) + 1 rows and columns at most.
+  // The window loops run once per window element and output of the run; the largest window is
+  // ceil(in / out) + 1 rows and columns at most.
   const windowArea = Math.min(plan.inH, Math.ceil(plan.inH / plan.outH) + 1) * Math.min(plan.inW, Math.ceil(plan.inW / plan.outW) + 1);
-  checkLoop(device, 'adaptive_avg_pool2d', windowArea, `windows of up to ${windowArea} elements`);
-  return launchInChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output, (chunk) => launchChunk(device, plan, chunk));
+  const outputsOf = (v: 'output' | 'run4') => Math.min(plan.outW, variantConstants(device, 'adaptive_avg_pool2d', v).OUTPUTS_PER_INVOCATION!);
+  const variant = variantWithinLoopLimit(device, 'adaptive_avg_pool2d', (v) => windowArea * outputsOf(v), `windows of up to ${windowArea} elements`);
+  const constants = variantConstants(device, 'adaptive_avg_pool2d', variant);
+  return launchInChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output, (chunk) => launchChunk(device, plan, chunk, constants));
 }
 
-function launchChunk(device: GPUDevice, plan: PlaneGeometry, chunk: PlaneChunk): Promise<void> {
-  const total = chunk.planes * plan.outH * plan.outW;
+function launchChunk(device: GPUDevice, plan: PlaneGeometry, chunk: PlaneChunk, variant: Record<string, number>): Promise<void> {
+  const total = chunk.planes * plan.outH * Math.ceil(plan.outW / variant.OUTPUTS_PER_INVOCATION!);
   return launch(device, {
     kernel: { name: 'adaptive_avg_pool2d', code },
-    constants: { WORKGROUP_SIZE },
+    constants: { WORKGROUP_SIZE, ...variant },
     inputs: [chunk.input],
     output: chunk.output,
     params: [

@@ -108,13 +108,14 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     });
   });
 
-  test.each(Object.keys(KERNEL_VARIANTS.avg_pool2d))('the AvgPool2d strategy "%s" matches the reference on 150 random configurations', async (variant) => {
-    await withVariant(device, 'avg_pool2d', variant, async () => {
+  const poolingStrategies = (['avg_pool2d', 'adaptive_avg_pool2d'] as const).flatMap((op) => Object.keys(KERNEL_VARIANTS[op]).map((variant) => [op, variant] as const));
+  test.each(poolingStrategies)('the %s strategy "%s" matches the reference on 150 random configurations', async (op, variant) => {
+    await withVariant(device, op, variant, async () => {
       const runs = [];
       for (let seed = BASE_SEED + 10_000; runs.length < 150; seed++) {
         const random = seededRandom(seed);
         const config = randomPoolingConfig(random);
-        if (config.op !== 'avg_pool2d') continue;
+        if (config.op !== op) continue;
         const data = randomData(random, config.shape.reduce((a, b) => a * b, 1));
         const x = Tensor.fromArray(device, data, config.shape);
         runs.push({ seed, config, data, x, y: runConfig(config, x) });
