@@ -5,6 +5,8 @@
 // WEIGHT_TRANSPOSED, [inFeatures, outFeatures] (how nn.Linear uploads it: neighbouring invocations then read
 // neighbouring weights), bias [outFeatures], y [rows, outFeatures], all row-major f32.
 // Bindings: 0 x, 1 weight, 2 bias, 3 y, 4 params. Without a bias, HAS_BIAS is false and binding 2 is a placeholder.
+// An x or y larger than one binding runs in pieces of rows (like the pooling kernels' planes): each piece binds
+// windows of x and y whose first row starts inputBase / outputBase elements in.
 //
 // x and the weight are read as vec4s where their layout allows (one load brings four values: 2–3× faster
 // on software adapters, 16-byte loads on GPUs); otherwise xAt / weightAt pick single components. Buffers are
@@ -17,6 +19,8 @@ struct Params {
   rows: u32,
   inFeatures: u32,
   outFeatures: u32,
+  inputBase: u32,    // a multiple of 4 when inFeatures is (binding offsets are 256-byte aligned)
+  outputBase: u32,
 }
 
 const MAX_ROWS_PER_INVOCATION = 8u;
@@ -56,7 +60,7 @@ fn writeOutput(row: u32, feature: u32, sum: f32) {
   if (HAS_BIAS) {
     value += bias[feature];
   }
-  y[row * params.outFeatures + feature] = activate(value, ACTIVATION);
+  y[params.outputBase + row * params.outFeatures + feature] = activate(value, ACTIVATION);
 }
 
 // The row loops run a constant ROWS_PER_INVOCATION times, so the compiler can unroll them and keep the sums
@@ -66,18 +70,19 @@ fn oneFeature(feature: u32, firstRow: u32, rowCount: u32) {
   var sums: array<f32, MAX_ROWS_PER_INVOCATION>;
   if (params.inFeatures % 4u == 0u) {
     let k4 = params.inFeatures / 4u;
+    let base4 = params.inputBase / 4u;
     for (var k = 0u; k < k4; k++) {
       let w = vec4f(weightAt(feature, 4u * k), weightAt(feature, 4u * k + 1u),
                     weightAt(feature, 4u * k + 2u), weightAt(feature, 4u * k + 3u));
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += dot(x[rowOf(firstRow, r) * k4 + k], w);
+        sums[r] += dot(x[base4 + rowOf(firstRow, r) * k4 + k], w);
       }
     }
   } else {
     for (var k = 0u; k < params.inFeatures; k++) {
       let w = weightAt(feature, k);
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += xAt(rowOf(firstRow, r) * params.inFeatures + k) * w;
+        sums[r] += xAt(params.inputBase + rowOf(firstRow, r) * params.inFeatures + k) * w;
       }
     }
   }
@@ -92,6 +97,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
   var at = quad;                          // weight[at]: input k's weights for features 4·quad .. 4·quad + 3
   if (params.inFeatures % 4u == 0u) {
     let k4 = params.inFeatures / 4u;
+    let base4 = params.inputBase / 4u;
     for (var k = 0u; k < k4; k++) {
       let w0 = weight[at];
       let w1 = weight[at + quads];
@@ -99,7 +105,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
       let w3 = weight[at + 3u * quads];
       at += 4u * quads;
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        let v = x[rowOf(firstRow, r) * k4 + k];
+        let v = x[base4 + rowOf(firstRow, r) * k4 + k];
         sums[r] += v.x * w0 + v.y * w1 + v.z * w2 + v.w * w3;
       }
     }
@@ -108,7 +114,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
       let w = weight[at];
       at += quads;
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += xAt(rowOf(firstRow, r) * params.inFeatures + k) * w;
+        sums[r] += xAt(params.inputBase + rowOf(firstRow, r) * params.inFeatures + k) * w;
       }
     }
   }

@@ -41,6 +41,31 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     se.dispose();
   });
 
+  test('Linear runs in pieces of rows when x or y is over the binding limit; a weight over it is a clear error', async () => {
+    const random = seededRandom(2);
+    // x of 153.6 MB (inputs read as vec4s, four features per invocation); then y of 161.6 MB (scalar paths).
+    for (const [rows, inFeatures, outFeatures] of [[600_000, 64, 4], [400_000, 3, 101]] as const) {
+      const data = randomData(random, rows * inFeatures);
+      const linear = new nn.Linear(inFeatures, outFeatures);
+      const x = Tensor.fromArray(device, data, [rows, inFeatures]);
+      const y = linear.forward(x);
+      expect(Math.max(x.size, y.size) * 4).toBeGreaterThan(device.limits.maxStorageBufferBindingSize);
+      expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inFeatures] }).data, `Linear(${inFeatures}, ${outFeatures}) on ${rows} rows`);
+      for (const t of [x, y, linear]) t.dispose();
+    }
+    // A weight over one binding is not split: a clear error, nothing left behind, and the device still works.
+    const before = liveBytes(device);
+    const huge = new nn.Linear(4100, 8192); // 134.3 MB of weights
+    const x = Tensor.fromArray(device, new Float32Array(4100).fill(1), [1, 4100]);
+    expect(() => huge.forward(x)).toThrow(/linear would bind 134348800 bytes, more than this device's maxStorageBufferBindingSize \(134217728 bytes\)/);
+    huge.dispose();
+    x.dispose();
+    expect(liveBytes(device)).toBe(before);
+    const small = Tensor.fromArray(device, new Float32Array([1, 2, 3, 4]), [1, 1, 2, 2]);
+    expect(await F.avgPool2d(small, 2).toArray()).toEqual(new Float32Array([2.5]));
+    small.dispose();
+  });
+
   test('loops longer than 65,535 iterations are never cut short silently (llvmpipe stops them there)', async () => {
     const random = seededRandom(5);
     const wide = randomData(random, 2 * 300_000).map((v) => v + 1);

@@ -1,6 +1,8 @@
 // Tensors larger than one storage binding (maxStorageBufferBindingSize, 128 MiB by default) are processed in
-// pieces along their (n, c) planes: each piece binds a window of the input and of the output, and the kernel
-// is told where its first plane starts inside those windows (binding offsets must be aligned, planes need not be).
+// pieces along their (n, c) planes (for Linear, its rows): each piece binds a window of the input and of the
+// output, and the kernel is told where its first plane starts inside those windows (binding offsets must be
+// aligned, planes need not be). Windows end on a 16-byte boundary, so kernels that read vec4s (linear) find the
+// last, partly used vec4 inside (buffers are allocated in 16-byte multiples).
 
 export interface PlaneChunk {
   firstPlane: number;
@@ -18,7 +20,7 @@ const alignDown = (value: number, alignment: number) => Math.floor(value / align
 function window(first: number, count: number, planeBytes: number, alignment: number, buffer: GPUBuffer) {
   const start = first * planeBytes;
   const offset = alignDown(start, alignment);
-  const size = Math.max(4, start + count * planeBytes - offset);
+  const size = Math.max(16, Math.ceil((start + count * planeBytes - offset) / 16) * 16);
   return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
 }
 
@@ -31,8 +33,9 @@ export function launchInChunks(
   input: GPUBuffer,
   output: GPUBuffer,
   launchChunk: (chunk: PlaneChunk) => Promise<void>,
+  planeName = '(n, c) plane',
 ): Promise<void> {
-  const chunks = planeChunks(device, planes, inPlaneElements, outPlaneElements, input, output);
+  const chunks = planeChunks(device, planes, inPlaneElements, outPlaneElements, input, output, planeName);
   return Promise.all(chunks.map(launchChunk)).then(() => {});
 }
 
@@ -47,6 +50,7 @@ export function planeChunks(
   outPlaneElements: number,
   input: GPUBuffer,
   output: GPUBuffer,
+  planeName = '(n, c) plane',
 ): PlaneChunk[] {
   const maxBinding = device.limits.maxStorageBufferBindingSize;
   const alignment = device.limits.minStorageBufferOffsetAlignment;
@@ -54,11 +58,11 @@ export function planeChunks(
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
     return [{ firstPlane: 0, planes, input: { buffer: input }, output: { buffer: output }, inputBase: 0, outputBase: 0 }];
   }
-  // A window starts up to alignment − 4 bytes before its first plane.
-  const perChunk = Math.floor((maxBinding - alignment) / Math.max(inPlaneBytes, outPlaneBytes, 4));
+  // A window starts up to alignment − 4 bytes before its first plane and ends up to 12 bytes after its last.
+  const perChunk = Math.floor((maxBinding - alignment - 16) / Math.max(inPlaneBytes, outPlaneBytes, 4));
   if (perChunk < 1) {
     throw new RangeError(
-      `webgpu-layers: one (n, c) plane needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` +
+      `webgpu-layers: one ${planeName} needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` +
         `maxStorageBufferBindingSize (${maxBinding} bytes)`,
     );
   }

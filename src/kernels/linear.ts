@@ -1,6 +1,7 @@
 import code from '../../shaders/linear.wgsl?raw';
 import { placeholderBuffer } from '../gpu/buffers.js';
 import { launch } from '../gpu/launch.js';
+import { launchInChunks } from '../gpu/planeChunks.js';
 import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
 import { ACTIVATIONS, withActivationFunctions, type ActivationName } from './activations.js';
 
@@ -19,7 +20,10 @@ export interface LinearLaunch {
   weightTransposed: boolean;
 }
 
-/** Records y = activation(x · Wᵀ + b): one invocation per output feature (or four) and block of rows. */
+/**
+ * Records y = activation(x · Wᵀ + b): one invocation per output feature (or four) and block of rows; an x or
+ * y larger than one binding runs in pieces of rows.
+ */
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
   // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
   const rowsOf = (v: 'row' | 'rows8') => variantConstants(device, 'linear', v).ROWS_PER_INVOCATION!;
@@ -28,7 +32,7 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
   const variant = variantConstants(device, 'linear', chosen);
   // Four features per invocation where the weight rows are whole vec4s (see shaders/linear.wgsl).
   const features = work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
-  return launch(device, {
+  return launchInChunks(device, work.rows, work.inFeatures, work.outFeatures, work.x, y, (chunk) => launch(device, {
     kernel,
     constants: {
       WORKGROUP_SIZE,
@@ -38,9 +42,12 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
       ...variant,
       FOUR_FEATURES: features === 4 ? 1 : 0,
     },
-    inputs: [work.x, work.weight, work.bias ?? placeholderBuffer(device)],
-    output: y,
-    params: [['u32', work.rows], ['u32', work.inFeatures], ['u32', work.outFeatures]],
-    workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(work.rows / variant.ROWS_PER_INVOCATION!)],
-  });
+    inputs: [chunk.input, work.weight, work.bias ?? placeholderBuffer(device)],
+    output: chunk.output,
+    params: [
+      ['u32', chunk.planes], ['u32', work.inFeatures], ['u32', work.outFeatures],
+      ['u32', chunk.inputBase], ['u32', chunk.outputBase],
+    ],
+    workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / variant.ROWS_PER_INVOCATION!)],
+  }), 'row of x or y');
 }
