@@ -4,7 +4,7 @@
 import { synchronize } from './gpu/commandBatch.js';
 import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_VARIANTS, kernelVariant, setKernelVariant, type TunableKernel } from './gpu/variants.js';
-import { adaptiveAvgPool2d, avgPool2d, channelScale, linear } from './functional.js';
+import { adaptiveAvgPool2d, avgPool2d, channelScale, denseLayer } from './functional.js';
 import { Tensor } from './tensor.js';
 
 export interface AutotuneResult {
@@ -56,9 +56,10 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
     (device) => onInput(device, [4, 256, 14, 14], (x) => adaptiveAvgPool2d(x, 7)),
     (device) => onInput(device, [4, 64, 15, 15], (x) => adaptiveAvgPool2d(x, [5, 7])),
   ],
+  // nn.Linear's device layout (the weight transposed, [in, out]), where four features per invocation apply.
   linear: [
-    (device) => onTwo(device, [8, 512], [1000, 512], (x, weight) => linear(x, weight)),
-    (device) => onTwo(device, [64, 256], [256, 256], (x, weight) => linear(x, weight)),
+    (device) => onTwo(device, [8, 512], [512, 1000], (x, weight) => denseLayer(x, { weight, bias: null, activation: 'identity' })),
+    (device) => onTwo(device, [64, 256], [256, 256], (x, weight) => denseLayer(x, { weight, bias: null, activation: 'identity' })),
   ],
 };
 

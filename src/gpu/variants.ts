@@ -7,7 +7,12 @@ import { checkLoop, loopFits } from './loopLimit.js';
 export const KERNEL_VARIANTS = {
   global_avg_pool2d: { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } },
   channel_scale: { element: { ELEMENTS_PER_INVOCATION: 1 }, run16: { ELEMENTS_PER_INVOCATION: 16 } },
-  linear: { row: { ROWS_PER_INVOCATION: 1 }, rows8: { ROWS_PER_INVOCATION: 8 } },
+  // FOUR_FEATURES applies only where the weight layout allows it (transposed, outFeatures % 4 == 0).
+  linear: {
+    row: { ROWS_PER_INVOCATION: 1, FOUR_FEATURES: 0 },
+    quad: { ROWS_PER_INVOCATION: 1, FOUR_FEATURES: 1 },
+    rows8: { ROWS_PER_INVOCATION: 8, FOUR_FEATURES: 1 },
+  },
   avg_pool2d: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
   adaptive_avg_pool2d: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
 } as const;
