@@ -14,4 +14,5 @@ export type { GpuTiming } from './gpu/profiler.js';
 export { autotune } from './autotune.js';
 export type { AutotuneResult } from './autotune.js';
 export { KERNEL_VARIANTS, kernelVariant, setKernelVariant } from './gpu/variants.js';
+export type { TunableKernel, VariantOf } from './gpu/variants.js';
 export type { AvgPool2dOptions, AdaptiveOutputSize, IntOrPair } from './poolingPlan.js';

@@ -3,7 +3,7 @@
 // (FUZZ_SECONDS per op and adapter, default 8) and reproducible: a failure prints the seed; rerun it with
 // FUZZ_SEED=<seed>.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, nn, reference } from '../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, kernelVariant, nn, reference, setKernelVariant, type VariantOf } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
 import { env, testAdapters, testDevice } from './helpers/device.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from './helpers/poolingConfigs.js';
@@ -65,7 +65,18 @@ const linearCase: Generator = (random) => {
   const mlp = new nn.Sequential(...layers);
   const shape = random.chance(0.3) ? [sizes[0]!] : [random.int(1, 12), sizes[0]!];
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  return { describe: `MLP ${JSON.stringify(sizes)} on [${shape}]`, x, shape, gpu: (t) => mlp.forward(t), cpu: () => mlp.forwardCpu({ data: x, shape }), dispose: () => mlp.dispose() };
+  // Each Linear strategy in turn (ops are recorded synchronously, so the switch covers just this forward).
+  const variant = random.pick(Object.keys(KERNEL_VARIANTS.linear) as VariantOf<'linear'>[]);
+  const forward = (t: Tensor) => {
+    const tuned = kernelVariant(t.device, 'linear');
+    setKernelVariant(t.device, 'linear', variant);
+    try {
+      return mlp.forward(t);
+    } finally {
+      setKernelVariant(t.device, 'linear', tuned);
+    }
+  };
+  return { describe: `MLP ${JSON.stringify(sizes)} on [${shape}], strategy ${variant}`, x, shape, gpu: forward, cpu: () => mlp.forwardCpu({ data: x, shape }), dispose: () => mlp.dispose() };
 };
 
 const seCase: Generator = (random) => {
