@@ -1,9 +1,10 @@
 // Fuzzing: thousands of seeded random configurations per pooling op and hundreds per layer, GPU against the
-// CPU reference, with NaN and ±Inf in some inputs (they must propagate as in PyTorch). Bounded in time
-// (FUZZ_SECONDS per op and adapter, default 8) and reproducible: a failure prints the seed; rerun it with
-// FUZZ_SEED=<seed>.
+// CPU reference, with NaN and ±Inf in some inputs (they must propagate as in PyTorch), each under a random mix
+// of kernel strategies. Bounded in time (FUZZ_SECONDS per op and adapter, default 8) and reproducible: a
+// failure prints the seed; rerun it with FUZZ_SEED=<seed>. FUZZ_SCALE=10 runs ten times as many configurations
+// (with FUZZ_SECONDS raised to match).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, kernelVariant, nn, reference, setKernelVariant, type VariantOf } from '../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, kernelVariant, nn, reference, setKernelVariant, type TunableKernel, type VariantOf } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
 import { env, testAdapters, testDevice } from './helpers/device.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from './helpers/poolingConfigs.js';
@@ -11,6 +12,7 @@ import { randomData, seededRandom, type Random } from './helpers/random.js';
 
 const SECONDS = Number(env('FUZZ_SECONDS') ?? 8);
 const BASE_SEED = Number(env('FUZZ_SEED') ?? 1_000_000);
+const SCALE = Number(env('FUZZ_SCALE') ?? 1);
 const BATCH = 100;
 /** Each op runs at least this many configurations (or all it has) whatever the clock says: a loaded machine
  * that compiles slowly must not turn the fuzz run into a handful of cases. */
@@ -24,6 +26,29 @@ function fuzzData(random: Random, size: number): Float32Array {
   }
   return data;
 }
+
+type Strategies = { [K in TunableKernel]?: VariantOf<K> };
+
+/** A random strategy for each of `kernels`, so the fuzz run covers every strategy, not only the default. */
+function pickStrategies(random: Random, kernels: TunableKernel[]): Strategies {
+  return Object.fromEntries(kernels.map((kernel) => [kernel, random.pick(Object.keys(KERNEL_VARIANTS[kernel]))]));
+}
+
+/** Runs `op` with `strategies` forced; ops record synchronously, so the switch covers just this op. */
+function withStrategies(strategies: Strategies, op: (t: Tensor) => Tensor): (t: Tensor) => Tensor {
+  return (t) => {
+    const kernels = Object.keys(strategies) as TunableKernel[];
+    const tuned = kernels.map((kernel) => kernelVariant(t.device, kernel));
+    kernels.forEach((kernel) => setKernelVariant(t.device, kernel, strategies[kernel] as never));
+    try {
+      return op(t);
+    } finally {
+      kernels.forEach((kernel, i) => setKernelVariant(t.device, kernel, tuned[i] as never));
+    }
+  };
+}
+
+const describeStrategies = (strategies: Strategies) => Object.entries(strategies).map(([k, v]) => `${k}=${v}`).join(' ');
 
 interface Case {
   describe: string;
@@ -41,11 +66,12 @@ function poolingCase(op: PoolingConfig['op']): Generator {
     let config = randomPoolingConfig(random);
     while (config.op !== op) config = randomPoolingConfig(random);
     const x = fuzzData(random, config.shape.reduce((a, b) => a * b, 1));
+    const strategies = pickStrategies(random, [op, 'global_avg_pool2d']);
     return {
-      describe: JSON.stringify(config),
+      describe: `${JSON.stringify(config)} ${describeStrategies(strategies)}`,
       x,
       shape: config.shape,
-      gpu: (t) => (config.op === 'avg_pool2d' ? F.avgPool2d(t, config.kernelSize, config.options) : F.adaptiveAvgPool2d(t, config.outputSize)),
+      gpu: withStrategies(strategies, (t) => (config.op === 'avg_pool2d' ? F.avgPool2d(t, config.kernelSize, config.options) : F.adaptiveAvgPool2d(t, config.outputSize))),
       cpu: () => runReferenceConfig(config, x),
     };
   };
@@ -65,18 +91,8 @@ const linearCase: Generator = (random) => {
   const mlp = new nn.Sequential(...layers);
   const shape = random.chance(0.3) ? [sizes[0]!] : [random.int(1, 12), sizes[0]!];
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  // Each Linear strategy in turn (ops are recorded synchronously, so the switch covers just this forward).
-  const variant = random.pick(Object.keys(KERNEL_VARIANTS.linear) as VariantOf<'linear'>[]);
-  const forward = (t: Tensor) => {
-    const tuned = kernelVariant(t.device, 'linear');
-    setKernelVariant(t.device, 'linear', variant);
-    try {
-      return mlp.forward(t);
-    } finally {
-      setKernelVariant(t.device, 'linear', tuned);
-    }
-  };
-  return { describe: `MLP ${JSON.stringify(sizes)} on [${shape}], strategy ${variant}`, x, shape, gpu: forward, cpu: () => mlp.forwardCpu({ data: x, shape }), dispose: () => mlp.dispose() };
+  const strategies = pickStrategies(random, ['linear']);
+  return { describe: `MLP ${JSON.stringify(sizes)} on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => mlp.forward(t)), cpu: () => mlp.forwardCpu({ data: x, shape }), dispose: () => mlp.dispose() };
 };
 
 const seCase: Generator = (random) => {
@@ -91,7 +107,8 @@ const seCase: Generator = (random) => {
     module = new nn.SqueezeAndExcite(channels, channels, shape[2]!, random.int(1, 4), { pool: adaptive ? 'adaptive' : 'fixed', gate: random.pick(['hardswish', 'hardsigmoid'] as const) });
   }
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  return { describe: `${module.constructor.name} on [${shape}]`, x, shape, gpu: (t) => module.forward(t), cpu: () => module.forwardCpu({ data: x, shape }), dispose: () => module.dispose() };
+  const strategies = pickStrategies(random, ['global_avg_pool2d', 'avg_pool2d', 'channel_scale']);
+  return { describe: `${module.constructor.name} on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => module.forward(t)), cpu: () => module.forwardCpu({ data: x, shape }), dispose: () => module.dispose() };
 };
 
 const headCase: Generator = (random) => {
@@ -101,7 +118,8 @@ const headCase: Generator = (random) => {
   const shape = [random.int(1, 4), features, size, fixed ? 7 : random.int(1, 15)];
   const head = new nn.ResNetHead(features, random.int(1, 30), { pool: fixed ? 'fixed' : 'adaptive' });
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  return { describe: `ResNetHead on [${shape}]`, x, shape, gpu: (t) => head.forward(t), cpu: () => head.forwardCpu({ data: x, shape }), dispose: () => head.dispose() };
+  const strategies = pickStrategies(random, ['global_avg_pool2d', 'linear']);
+  return { describe: `ResNetHead on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => head.forward(t)), cpu: () => head.forwardCpu({ data: x, shape }), dispose: () => head.dispose() };
 };
 
 const activationCase: Generator = (random) => {
@@ -127,7 +145,8 @@ describe.each(testAdapters())('fuzz on %s', (adapter) => {
   });
   afterAll(() => device?.destroy());
 
-  test.each(OPS)('%s against the CPU reference', async (name, generate, target) => {
+  test.each(OPS)('%s against the CPU reference', async (name, generate, configs) => {
+    const target = Math.round(configs * SCALE);
     const deadline = performance.now() + SECONDS * 1000;
     let done = 0;
     const opSeed = BASE_SEED + OPS.findIndex((op) => op[0] === name) * 1_000_000;
