@@ -41,6 +41,18 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     se.dispose();
   });
 
+  test('the channel scale runs in pieces whose planes are whole vec4s, at unaligned window offsets', async () => {
+    // 33 planes of 1022×1022 floats (137.9 MB): a plane is a multiple of 4 elements but not of 256 bytes.
+    const shape = [1, 33, 1022, 1022];
+    const data = randomData(seededRandom(3), 33 * 1022 * 1022);
+    expect(data.byteLength).toBeGreaterThan(device.limits.maxStorageBufferBindingSize);
+    const x = Tensor.fromArray(device, data, shape);
+    const se = new nn.SELayer(33, 4);
+    const y = se.forward(x);
+    expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `SELayer on [${shape}]`);
+    for (const t of [x, y, se]) t.dispose();
+  });
+
   test('Linear runs in pieces of rows when x or y is over the binding limit; a weight over it is a clear error', async () => {
     const random = seededRandom(2);
     // x of 153.6 MB (inputs read as vec4s, four features per invocation); then y of 161.6 MB (scalar paths).

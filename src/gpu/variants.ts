@@ -6,7 +6,7 @@ import { checkLoop, loopFits } from './loopLimit.js';
 /** Strategies per kernel, the default first (the one that suits GPUs); each sets override constants. */
 export const KERNEL_VARIANTS = {
   global_avg_pool2d: { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } },
-  channel_scale: { element: { ELEMENTS_PER_INVOCATION: 1 }, run16: { ELEMENTS_PER_INVOCATION: 16 } },
+  channel_scale: { vec4: { VEC4S_PER_INVOCATION: 1 }, run16: { VEC4S_PER_INVOCATION: 4 } },
   // FOUR_FEATURES applies only where the weight layout allows it (transposed, outFeatures % 4 == 0).
   linear: {
     row: { ROWS_PER_INVOCATION: 1, FOUR_FEATURES: 0 },

@@ -108,8 +108,10 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   test.each(Object.keys(KERNEL_VARIANTS.channel_scale))('the channel scale strategy "%s" matches the reference', async (variant) => {
     await withVariant(device, 'channel_scale', variant, async () => {
       const random = seededRandom(11);
-      // The last has 70,000 planes: its grid folds past 65,535 rows.
-      for (const shape of [[2, 8, 1, 1], [3, 16, 13, 11], [1, 4, 4, 4], [35000, 2, 1, 2]]) {
+      // Planes of 1, 2, 4 and 16 elements (several per vec4, one vec4 each, several vec4s), of 56 (a run of four
+      // vec4s crosses plane ends), 143 and 27 in all (vec4s that span planes, and the padding past the end); the
+      // last has 70,000 planes: its grid folds past 65,535 workgroups.
+      for (const shape of [[2, 8, 1, 1], [2, 12, 2, 2], [1, 4, 4, 4], [2, 6, 8, 7], [3, 16, 13, 11], [1, 3, 3, 3], [35000, 2, 1, 2]]) {
         const se = new nn.SELayer(shape[1]!, shape[1]! > 2 ? 4 : 1);
         const data = randomData(random, shape.reduce((a, b) => a * b, 1));
         const x = Tensor.fromArray(device, data, shape);
