@@ -35,6 +35,9 @@ function onTwo(device: GPUDevice, shape: number[], otherShape: number[], op: (x:
   return { run: () => op(x, other), dispose: () => [x, other].forEach((t) => t.dispose()) };
 }
 
+/** Linear in nn.Linear's device layout (the weight transposed, [in, out]), where four features per invocation apply. */
+const transposedLinear = (x: Tensor, weight: Tensor) => denseLayer(x, { weight, bias: null, activation: 'identity' });
+
 /**
  * The shapes each kernel is tuned on: many small maps (a ResNet head) and fewer large ones (an early SE
  * block); for Linear, a classifier (8 rows) and a wider batch.
@@ -56,10 +59,9 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
     (device) => onInput(device, [4, 256, 14, 14], (x) => adaptiveAvgPool2d(x, 7)),
     (device) => onInput(device, [4, 64, 15, 15], (x) => adaptiveAvgPool2d(x, [5, 7])),
   ],
-  // nn.Linear's device layout (the weight transposed, [in, out]), where four features per invocation apply.
   linear: [
-    (device) => onTwo(device, [8, 512], [512, 1000], (x, weight) => denseLayer(x, { weight, bias: null, activation: 'identity' })),
-    (device) => onTwo(device, [64, 256], [256, 256], (x, weight) => denseLayer(x, { weight, bias: null, activation: 'identity' })),
+    (device) => onTwo(device, [8, 512], [512, 1000], transposedLinear),
+    (device) => onTwo(device, [64, 256], [256, 256], transposedLinear),
   ],
 };
 

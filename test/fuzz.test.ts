@@ -4,11 +4,12 @@
 // failure prints the seed; rerun it with FUZZ_SEED=<seed>. FUZZ_SCALE=10 runs ten times as many configurations
 // (with FUZZ_SECONDS raised to match).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, kernelVariant, nn, reference, setKernelVariant, type TunableKernel, type VariantOf } from '../src/index.js';
+import { F, KERNEL_VARIANTS, Tensor, nn, reference, type TunableKernel } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
 import { env, testAdapters, testDevice } from './helpers/device.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from './helpers/poolingConfigs.js';
 import { randomData, seededRandom, type Random } from './helpers/random.js';
+import { forceStrategies, type Strategies } from './helpers/variants.js';
 
 const SECONDS = Number(env('FUZZ_SECONDS') ?? 8);
 const BASE_SEED = Number(env('FUZZ_SEED') ?? 1_000_000);
@@ -27,8 +28,6 @@ function fuzzData(random: Random, size: number): Float32Array {
   return data;
 }
 
-type Strategies = { [K in TunableKernel]?: VariantOf<K> };
-
 /** A random strategy for each of `kernels`, so the fuzz run covers every strategy, not only the default. */
 function pickStrategies(random: Random, kernels: TunableKernel[]): Strategies {
   return Object.fromEntries(kernels.map((kernel) => [kernel, random.pick(Object.keys(KERNEL_VARIANTS[kernel]))]));
@@ -37,13 +36,11 @@ function pickStrategies(random: Random, kernels: TunableKernel[]): Strategies {
 /** Runs `op` with `strategies` forced; ops record synchronously, so the switch covers just this op. */
 function withStrategies(strategies: Strategies, op: (t: Tensor) => Tensor): (t: Tensor) => Tensor {
   return (t) => {
-    const kernels = Object.keys(strategies) as TunableKernel[];
-    const tuned = kernels.map((kernel) => kernelVariant(t.device, kernel));
-    kernels.forEach((kernel) => setKernelVariant(t.device, kernel, strategies[kernel] as never));
+    const restore = forceStrategies(t.device, strategies);
     try {
       return op(t);
     } finally {
-      kernels.forEach((kernel, i) => setKernelVariant(t.device, kernel, tuned[i] as never));
+      restore();
     }
   };
 }

@@ -24,7 +24,11 @@ function window(first: number, count: number, planeBytes: number, alignment: num
   return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
 }
 
-/** Launches `launchChunk` for each piece of `planeChunks(...)`; resolves when all are submitted and checked. */
+/**
+ * Launches `launchChunk` for each piece of `planes` planes of inPlaneElements (input) and outPlaneElements
+ * (output) f32 values, the pieces cut so that their bound windows fit the device's storage binding limit: one
+ * piece, covering everything, when it all fits. Resolves when all are submitted and checked.
+ */
 export function launchInChunks(
   device: GPUDevice,
   planes: number,
@@ -35,28 +39,11 @@ export function launchInChunks(
   launchChunk: (chunk: PlaneChunk) => Promise<void>,
   planeName = '(n, c) plane',
 ): Promise<void> {
-  const chunks = planeChunks(device, planes, inPlaneElements, outPlaneElements, input, output, planeName);
-  return Promise.all(chunks.map(launchChunk)).then(() => {});
-}
-
-/**
- * Splits `planes` planes of inPlaneElements (input) and outPlaneElements (output) f32 values into pieces whose
- * bound windows fit the device's storage binding limit. One piece, covering everything, when it all fits.
- */
-export function planeChunks(
-  device: GPUDevice,
-  planes: number,
-  inPlaneElements: number,
-  outPlaneElements: number,
-  input: GPUBuffer,
-  output: GPUBuffer,
-  planeName = '(n, c) plane',
-): PlaneChunk[] {
+  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * 4, outPlaneElements * 4];
   const maxBinding = device.limits.maxStorageBufferBindingSize;
   const alignment = device.limits.minStorageBufferOffsetAlignment;
-  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * 4, outPlaneElements * 4];
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
-    return [{ firstPlane: 0, planes, input: { buffer: input }, output: { buffer: output }, inputBase: 0, outputBase: 0 }];
+    return launchChunk({ firstPlane: 0, planes, input: { buffer: input }, output: { buffer: output }, inputBase: 0, outputBase: 0 });
   }
   // A window starts up to alignment − 4 bytes before its first plane and ends up to 12 bytes after its last.
   const perChunk = Math.floor((maxBinding - alignment - 16) / Math.max(inPlaneBytes, outPlaneBytes, 4));
@@ -66,12 +53,12 @@ export function planeChunks(
         `maxStorageBufferBindingSize (${maxBinding} bytes)`,
     );
   }
-  const chunks: PlaneChunk[] = [];
+  const launched: Promise<void>[] = [];
   for (let first = 0; first < planes; first += perChunk) {
     const count = Math.min(perChunk, planes - first);
     const inWindow = window(first, count, inPlaneBytes, alignment, input);
     const outWindow = window(first, count, outPlaneBytes, alignment, output);
-    chunks.push({ firstPlane: first, planes: count, input: inWindow.binding, output: outWindow.binding, inputBase: inWindow.base, outputBase: outWindow.base });
+    launched.push(launchChunk({ firstPlane: first, planes: count, input: inWindow.binding, output: outWindow.binding, inputBase: inWindow.base, outputBase: outWindow.base }));
   }
-  return chunks;
+  return Promise.all(launched).then(() => {});
 }

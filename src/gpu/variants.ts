@@ -34,16 +34,22 @@ export function variantConstants(device: GPUDevice, kernel: TunableKernel, varia
 }
 
 /**
- * The device's strategy for `kernel` if its longest loop fits under the device's loop cap (loopLimit.ts), else
- * the first that fits; throws the cap's clear error when none does.
+ * The device's strategy for `kernel` if its longest loop (`loopIterations` of the strategy's constants) fits
+ * under the device's loop cap (loopLimit.ts), else the first that fits; throws the cap's clear error when none does.
  */
-export function variantWithinLoopLimit<K extends TunableKernel>(device: GPUDevice, kernel: K, loopIterations: (variant: VariantOf<K>) => number, what: string): VariantOf<K> {
+export function variantWithinLoopLimit<K extends TunableKernel>(
+  device: GPUDevice,
+  kernel: K,
+  loopIterations: (constants: Record<string, number>, variant: VariantOf<K>) => number,
+  what: string,
+): { variant: VariantOf<K>; constants: Record<string, number> } {
   const chosen = kernelVariant(device, kernel);
   const candidates = [chosen, ...(Object.keys(KERNEL_VARIANTS[kernel]) as VariantOf<K>[])];
-  const fitting = candidates.find((v) => loopFits(device, loopIterations(v)));
-  if (fitting) return fitting;
-  checkLoop(device, kernel, Math.min(...candidates.map(loopIterations)), what);
-  return chosen;
+  const iterations = (v: VariantOf<K>) => loopIterations(variantConstants(device, kernel, v), v);
+  const fitting = candidates.find((v) => loopFits(device, iterations(v)));
+  if (!fitting) checkLoop(device, kernel, Math.min(...candidates.map(iterations)), what);
+  const variant = fitting ?? chosen;
+  return { variant, constants: variantConstants(device, kernel, variant) };
 }
 
 /** Makes `device` run `variant` for `kernel` (autotune's choice, or a user's). */

@@ -1,6 +1,6 @@
 import code from '../../shaders/adaptive_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
+import { variantWithinLoopLimit } from '../gpu/variants.js';
 import { launchInChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { PlaneGeometry } from '../poolingPlan.js';
 
@@ -19,9 +19,7 @@ export function launchAdaptiveAvgPool2d(device: GPUDevice, plan: PlaneGeometry, 
   // The window loops run once per window element and output of the run; the largest window is
   // ceil(in / out) + 1 rows and columns at most.
   const windowArea = Math.min(plan.inH, Math.ceil(plan.inH / plan.outH) + 1) * Math.min(plan.inW, Math.ceil(plan.inW / plan.outW) + 1);
-  const outputsOf = (v: 'output' | 'run4') => Math.min(plan.outW, variantConstants(device, 'adaptive_avg_pool2d', v).OUTPUTS_PER_INVOCATION!);
-  const variant = variantWithinLoopLimit(device, 'adaptive_avg_pool2d', (v) => windowArea * outputsOf(v), `windows of up to ${windowArea} elements`);
-  const constants = variantConstants(device, 'adaptive_avg_pool2d', variant);
+  const { constants } = variantWithinLoopLimit(device, 'adaptive_avg_pool2d', (c) => windowArea * Math.min(plan.outW, c.OUTPUTS_PER_INVOCATION!), `windows of up to ${windowArea} elements`);
   return launchInChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output, (chunk) => launchChunk(device, plan, chunk, constants));
 }
 

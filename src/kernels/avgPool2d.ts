@@ -1,6 +1,6 @@
 import code from '../../shaders/avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
-import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
+import { variantWithinLoopLimit } from '../gpu/variants.js';
 import { launchInChunks, type PlaneChunk } from '../gpu/planeChunks.js';
 import type { AvgPool2dPlan } from '../poolingPlan.js';
 
@@ -10,9 +10,7 @@ const WORKGROUP_SIZE = 64;
 export function launchAvgPool2d(device: GPUDevice, plan: AvgPool2dPlan, input: GPUBuffer, output: GPUBuffer): Promise<void> {
   // The window loops run once per window element and output of the invocation's run.
   const windowArea = Math.min(plan.kernelH, plan.inH) * Math.min(plan.kernelW, plan.inW);
-  const outputsOf = (v: 'output' | 'run4') => Math.min(plan.outW, variantConstants(device, 'avg_pool2d', v).OUTPUTS_PER_INVOCATION!);
-  const variant = variantWithinLoopLimit(device, 'avg_pool2d', (v) => windowArea * outputsOf(v), `windows of ${windowArea} elements`);
-  const constants = variantConstants(device, 'avg_pool2d', variant);
+  const { constants } = variantWithinLoopLimit(device, 'avg_pool2d', (c) => windowArea * Math.min(plan.outW, c.OUTPUTS_PER_INVOCATION!), `windows of ${windowArea} elements`);
   return launchInChunks(device, plan.planes, plan.inH * plan.inW, plan.outH * plan.outW, input, output, (chunk) => launchChunk(device, plan, chunk, constants));
 }
 

@@ -1,7 +1,7 @@
 import code from '../../shaders/global_avg_pool2d.wgsl?raw';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
-import { variantConstants, variantWithinLoopLimit } from '../gpu/variants.js';
+import { variantWithinLoopLimit } from '../gpu/variants.js';
 
 const WORKGROUP_SIZE = 64;
 
@@ -15,11 +15,11 @@ export function launchGlobalAvgPool2d(
   output: GPUBuffer,
 ): Promise<void> {
   // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
-  const variant = variantWithinLoopLimit(device, 'global_avg_pool2d', (v) => Math.ceil(planeSize / (v === 'invocation' ? 4 : WORKGROUP_SIZE)), `a ${planeSize}-element plane`);
+  const { variant, constants } = variantWithinLoopLimit(device, 'global_avg_pool2d', (_, v) => Math.ceil(planeSize / (v === 'invocation' ? 4 : WORKGROUP_SIZE)), `a ${planeSize}-element plane`);
   return launchInChunks(device, planes, planeSize, 1, input, output, (chunk) =>
     launch(device, {
       kernel: { name: 'global_avg_pool2d', code },
-      constants: { WORKGROUP_SIZE, ...variantConstants(device, 'global_avg_pool2d', variant) },
+      constants: { WORKGROUP_SIZE, ...constants },
       inputs: [chunk.input],
       output: chunk.output,
       params: [['u32', chunk.planes], ['u32', planeSize], ['f32', divisor], ['u32', chunk.inputBase], ['u32', chunk.outputBase]],

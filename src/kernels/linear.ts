@@ -2,7 +2,7 @@ import code from '../../shaders/linear.wgsl?raw';
 import { placeholderBuffer } from '../gpu/buffers.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
-import { variantConstants, variantWithinLoopLimit, type VariantOf } from '../gpu/variants.js';
+import { variantWithinLoopLimit } from '../gpu/variants.js';
 import { ACTIVATIONS, withActivationFunctions, type ActivationName } from './activations.js';
 
 const WORKGROUP_SIZE = 64;
@@ -26,10 +26,8 @@ export interface LinearLaunch {
  */
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
   // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
-  const rowsOf = (v: VariantOf<'linear'>) => variantConstants(device, 'linear', v).ROWS_PER_INVOCATION!;
   const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
-  const chosen = variantWithinLoopLimit(device, 'linear', (v) => steps * rowsOf(v), `${work.inFeatures} input features`);
-  const variant = variantConstants(device, 'linear', chosen);
+  const { constants: variant } = variantWithinLoopLimit(device, 'linear', (c) => steps * c.ROWS_PER_INVOCATION!, `${work.inFeatures} input features`);
   // Four features per invocation where the strategy asks for it and the weight rows are whole vec4s.
   const features = variant.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
   return launchInChunks(device, work.rows, work.inFeatures, work.outFeatures, work.x, y, (chunk) => launch(device, {

@@ -23,15 +23,6 @@ function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, but got ${String(value)}`);
 }
 
-/** The gate on the CPU: pool, flatten, the MLP (a Sequential), checked against `.view(b, c, 1, 1)`. */
-function exciteCpu(x: TensorData, pool: Module, mlp: Sequential): TensorData {
-  const [b, c] = unpack4(x.shape);
-  const pooled = pool.forwardCpu(x);
-  const gate = mlp.forwardCpu({ data: pooled.data, shape: [b, pooled.data.length / b] });
-  if (gate.data.length !== b * c) throw new TorchError(messages.invalidView([b, c, 1, 1], gate.data.length));
-  return gate;
-}
-
 /** Pool → excitation MLP: the per-channel gate (N, C), once every shape is known to be valid. */
 function excite(x: Tensor, pool: Module, pooledFeatures: number, first: Linear, second: Linear, activations: [ActivationName, ActivationName]): Tensor {
   const pooled = pool.forward(x);
@@ -42,11 +33,38 @@ function excite(x: Tensor, pool: Module, pooledFeatures: number, first: Linear, 
   return gate;
 }
 
-/** x · gate: the gate is released once the scale that reads it is recorded. */
-function scaleBy(x: Tensor, gate: Tensor): Tensor {
-  const y = channelScale(x, gate);
-  gate.dispose();
-  return y;
+/**
+ * What both SE blocks share: y = x · excitation(x), the gate released once the scale that reads it is
+ * recorded; on the CPU, the same composition on the reference ops.
+ */
+export abstract class ExcitationBlock extends Module {
+  /** The attention weights, one per channel. Shapes: (N, C, H, W) → (N, C). */
+  abstract excitation(x: Tensor): Tensor;
+
+  /** The pool and the MLP after it, as PyTorch names them for this block. */
+  protected abstract parts(): { pool: Module; mlp: Sequential };
+
+  /** `excitation` on the CPU reference ops: pool, flatten, the MLP, checked against `.view(b, c, 1, 1)`. */
+  excitationCpu(x: TensorData): TensorData {
+    this.checkUsable();
+    const { pool, mlp } = this.parts();
+    const [b, c] = unpack4(x.shape);
+    const pooled = pool.forwardCpu(x);
+    const gate = mlp.forwardCpu({ data: pooled.data, shape: [b, pooled.data.length / b] });
+    if (gate.data.length !== b * c) throw new TorchError(messages.invalidView([b, c, 1, 1], gate.data.length));
+    return gate;
+  }
+
+  protected run(x: Tensor): Tensor {
+    const gate = this.excitation(x);
+    const y = channelScale(x, gate);
+    gate.dispose();
+    return y;
+  }
+
+  protected runCpu(x: TensorData): TensorData {
+    return reference.channelScale(x.data, x.shape, this.excitationCpu(x).data);
+  }
 }
 
 /**
@@ -54,7 +72,7 @@ function scaleBy(x: Tensor, gate: Tensor): Tensor {
  * Keys `fc.0.weight` (channel/reduction, channel) and `fc.2.weight` (channel, channel/reduction); no biases.
  * Shapes: input (N, C, H, W) → output (N, C, H, W).
  */
-export class SELayer extends Module {
+export class SELayer extends ExcitationBlock {
   protected readonly typeName = 'SELayer';
   readonly avgPool: AdaptiveAvgPool2d;
   readonly fc: Sequential;
@@ -84,18 +102,8 @@ export class SELayer extends Module {
     return excite(x, this.avgPool, c, first, second, ['relu', 'sigmoid']);
   }
 
-  protected run(x: Tensor): Tensor {
-    return scaleBy(x, this.excitation(x));
-  }
-
-  /** `excitation` on the CPU reference ops. */
-  excitationCpu(x: TensorData): TensorData {
-    this.checkUsable();
-    return exciteCpu(x, this.avgPool, this.fc);
-  }
-
-  protected runCpu(x: TensorData): TensorData {
-    return reference.channelScale(x.data, x.shape, this.excitationCpu(x).data);
+  protected parts() {
+    return { pool: this.avgPool, mlp: this.fc };
   }
 }
 
@@ -114,7 +122,7 @@ export interface SqueezeAndExciteOptions {
  * Keys `SEblock.0.weight/bias` (inChannels/divide, inChannels) and `SEblock.2.weight/bias` (outChannels, inChannels/divide).
  * Shapes: input (N, C, H, W) with H = W = seKernelSize (any size with pool: 'adaptive') → output (N, C, H, W).
  */
-export class SqueezeAndExcite extends Module {
+export class SqueezeAndExcite extends ExcitationBlock {
   protected readonly typeName = 'SqueezeAndExcite';
   readonly pool: AvgPool2d | AdaptiveAvgPool2d;
   readonly SEblock: Sequential;
@@ -154,17 +162,7 @@ export class SqueezeAndExcite extends Module {
     return excite(x, this.pool, features, first, second, ['relu6', this.#gate]);
   }
 
-  protected run(x: Tensor): Tensor {
-    return scaleBy(x, this.excitation(x));
-  }
-
-  /** `excitation` on the CPU reference ops. */
-  excitationCpu(x: TensorData): TensorData {
-    this.checkUsable();
-    return exciteCpu(x, this.pool, this.SEblock);
-  }
-
-  protected runCpu(x: TensorData): TensorData {
-    return reference.channelScale(x.data, x.shape, this.excitationCpu(x).data);
+  protected parts() {
+    return { pool: this.pool, mlp: this.SEblock };
   }
 }
