@@ -127,6 +127,51 @@ const resnetHead = (shape, classes) => ({
   },
 });
 
+/** SqueezeAndExcite(c, c, 7) (MobileNetV3): AvgPool2d(7) → Linear → ReLU6 → Linear → Hardswish → scale, on a 7×7 map. */
+const squeezeAndExcite = (shape) => ({
+  name: `SqueezeAndExcite(${shape[1]}, ${shape[1]}, 7) [${shape}]`,
+  shape,
+  prepare: (device, tfjs) => {
+    const [n, c] = shape;
+    const module = new nn.SqueezeAndExcite(c, c, 7);
+    const sd = module.stateDict();
+    const [w1, b1, w2, b2] = ['SEblock.0.weight', 'SEblock.0.bias', 'SEblock.2.weight', 'SEblock.2.bias'].map((k) => sd[k]);
+    const tw = tfjs && { w1: tfjs.tf.tensor(w1.data, w1.shape), b1: tfjs.tf.tensor(b1.data), w2: tfjs.tf.tensor(w2.data, w2.shape), b2: tfjs.tf.tensor(b2.data) };
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: {
+        semantics: 'mean, matMul, add, relu6, matMul, add, hardswish as g·relu6(g+3)/6, mul',
+        run: (tf, x) => {
+          const hidden = tf.relu6(tf.add(tf.matMul(tf.mean(x, [1, 2]), tw.w1, false, true), tw.b1));
+          const g = tf.add(tf.matMul(hidden, tw.w2, false, true), tw.b2);
+          return tf.mul(x, tf.reshape(tf.div(tf.mul(g, tf.relu6(tf.add(g, 3))), 6), [n, 1, 1, c]));
+        },
+      },
+      onnx: {
+        semantics: 'GlobalAveragePool, Conv 1x1, Clip(0, 6), Conv 1x1, HardSwish, Mul',
+        initializers: {
+          w1: { data: w1.data, shape: [...w1.shape, 1, 1] }, b1,
+          w2: { data: w2.data, shape: [...w2.shape, 1, 1] }, b2,
+          lo: { data: new Float32Array([0]), shape: [] }, hi: { data: new Float32Array([6]), shape: [] },
+        },
+        nodes: [
+          { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'] },
+          { op: 'Conv', inputs: ['p', 'w1', 'b1'], outputs: ['h'] },
+          { op: 'Clip', inputs: ['h', 'lo', 'hi'], outputs: ['r'] },
+          { op: 'Conv', inputs: ['r', 'w2', 'b2'], outputs: ['g'] },
+          { op: 'HardSwish', inputs: ['g'], outputs: ['s'] },
+          { op: 'Mul', inputs: ['x', 's'], outputs: ['y'] },
+        ],
+      },
+      dispose: () => tw && Object.values(tw).forEach((t) => t.dispose()),
+    };
+  },
+});
+
+/** The case builders, for other bench sections (bench/cpuCost.mjs). */
+export const CASE_MAKERS = { globalPool, avgPool, adaptive, seLayer, squeezeAndExcite, resnetHead };
+
 export const CASES = [
   globalPool([8, 512, 7, 7]),
   globalPool([8, 256, 56, 56]),

@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Tensor, measureGpuTime, reference, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 import { CASES } from './cases.mjs';
+import { cpuCostTable, runCpuCost } from './cpuCost.mjs';
 import { onnxModel } from './onnx.mjs';
 import { loadOrtNode } from './peers/ortNode.mjs';
 import { loadOrtWeb } from './peers/ortWeb.mjs';
@@ -217,6 +218,9 @@ for (const [index, testCase] of selected.entries()) {
   x.dispose();
 }
 
+// CPU cost per forward, on batch-1 layers (bench/cpuCost.mjs); `--only cpu` runs just this section.
+const cpuCost = !only || 'cpu cost'.includes(only) ? await runCpuCost(device, { tfjs, ortWeb, runs: quick ? 10 : 50, log, seededData }) : [];
+
 const date = new Date().toISOString().slice(0, 10);
 const report = {
   adapter,
@@ -226,6 +230,7 @@ const report = {
   timing: 'wall clock to onSubmittedWorkDone, after warm-up, for every implementation; ours also has gpuMs (timestamp-query) where the adapter supports it',
   cases,
   results,
+  cpuCost,
 };
 const here = dirname(fileURLToPath(import.meta.url));
 // Only a full run writes the table the README quotes; quick and --only runs get their own names.
@@ -239,6 +244,7 @@ console.log(`\n${[adapter.description, adapter.vendor, adapter.architecture, ada
 console.log(markdownTable(report));
 console.log(`\n${notes(report)}`);
 console.log(`\n${oursDetail(report)}`);
+if (cpuCost.length) console.log(`\nCPU cost per forward (µs, median (min–max)):\n\n${cpuCostTable(cpuCost)}`);
 console.log(`\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 device.destroy();
 process.exit(0);

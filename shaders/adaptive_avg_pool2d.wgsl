@@ -4,21 +4,8 @@
 // Layout: input [planes, inH, inW], output [planes, outH, outW], row-major f32.
 // Bindings: 0 input, 1 output, 2 params; large tensors run in pieces of planes (see avg_pool2d.wgsl).
 
-struct Params {
-  total: u32,           // work items: planes * outH * ceil(outW / OUTPUTS_PER_INVOCATION)
-  inH: u32, inW: u32,
-  outH: u32, outW: u32,
-  inputBase: u32,
-  outputBase: u32,
-}
-
-override WORKGROUP_SIZE: u32 = 64;
 /** Neighbouring outputs per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
 override OUTPUTS_PER_INVOCATION: u32 = 1;
-
-@group(0) @binding(0) var<storage, read> input: array<f32>;
-@group(0) @binding(1) var<storage, read_write> output: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
 
 // PyTorch's start_index / end_index. i < outSize and the launcher checks in·out < 2³², so nothing overflows;
 // one division each (integer division is slow on software adapters, which run it lane by lane).
@@ -31,9 +18,8 @@ fn windowEnd(i: u32, outSize: u32, inSize: u32) -> u32 {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) local: u32) {
-  let item = (group.x + group.y * groups.x) * WORKGROUP_SIZE + local;
+fn main(id: Invocation) {
+  let item = workItem(id);
   if (item >= params.total) { return; }
   let itemsPerRow = (params.outW + OUTPUTS_PER_INVOCATION - 1u) / OUTPUTS_PER_INVOCATION;
   let row = item / itemsPerRow;   // plane * outH + oh

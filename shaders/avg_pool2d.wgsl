@@ -5,26 +5,8 @@
 // The window is clipped at in+pad for count_include_pad (never the
 // ceil-mode overhang), then to the input; divisorOverride 0 means "none" (PyTorch rejects 0 itself).
 
-struct Params {
-  total: u32,           // work items: planes * outH * ceil(outW / OUTPUTS_PER_INVOCATION)
-  inH: i32, inW: i32,
-  outH: i32, outW: i32,
-  kernelH: i32, kernelW: i32,
-  strideH: i32, strideW: i32,
-  padH: i32, padW: i32,
-  countIncludePad: u32,
-  divisorOverride: f32,  // PyTorch's int64 divisor, as a float: 0 means none
-  inputBase: u32,
-  outputBase: u32,
-}
-
-override WORKGROUP_SIZE: u32 = 64;
 /** Neighbouring outputs per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
 override OUTPUTS_PER_INVOCATION: u32 = 1;
-
-@group(0) @binding(0) var<storage, read> input: array<f32>;
-@group(0) @binding(1) var<storage, read_write> output: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
 
 /** One output: the window's sum over its divisor (PyTorch's cpu_avg_pool). */
 fn pool(plane: u32, oh: i32, ow: i32) -> f32 {
@@ -59,11 +41,10 @@ fn pool(plane: u32, oh: i32, ow: i32) -> f32 {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) local: u32) {
+fn main(id: Invocation) {
   // One work item: OUTPUTS_PER_INVOCATION neighbouring outputs of a row. Grids over 65,535 workgroups are
   // folded into 2-D by the launcher.
-  let item = (group.x + group.y * groups.x) * WORKGROUP_SIZE + local;
+  let item = workItem(id);
   if (item >= params.total) { return; }
   let itemsPerRow = (u32(params.outW) + OUTPUTS_PER_INVOCATION - 1u) / OUTPUTS_PER_INVOCATION;
   let row = item / itemsPerRow;   // plane * outH + oh

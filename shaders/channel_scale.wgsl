@@ -7,31 +7,16 @@
 // so whole vec4s cover it. The vec4s at its edges may hold elements of the neighbouring pieces (or the buffer's
 // padding past the tensor): those get the same values their own piece writes, so overlaps are harmless.
 
-struct Params {
-  firstVec4: u32,      // the first vec4 of the window that holds an element of this piece
-  vec4s: u32,          // how many vec4s hold its elements
-  windowStart: u32,    // the tensor element at the window's start (a multiple of 64: offsets are aligned)
-  planeSize: u32,
-  lastPlane: u32,      // the tensor's last plane: clamps the gate index of padding past the end
-}
-
-override WORKGROUP_SIZE: u32 = 64;
 /** Consecutive vec4s per invocation: fewer, longer invocations suit software adapters, one suits GPUs. */
 override VEC4S_PER_INVOCATION: u32 = 1;
-
-@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> gate: array<f32>;
-@group(0) @binding(2) var<storage, read_write> y: array<vec4<f32>>;
-@group(0) @binding(3) var<uniform> params: Params;
 
 fn gateOf(element: u32) -> f32 {
   return gate[min(element / params.planeSize, params.lastPlane)];
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
-        @builtin(local_invocation_index) local: u32) {
-  let first = ((group.x + group.y * groups.x) * WORKGROUP_SIZE + local) * VEC4S_PER_INVOCATION;
+fn main(id: Invocation) {
+  let first = (workItem(id)) * VEC4S_PER_INVOCATION;
   if (first >= params.vec4s) { return; }
   var v = params.firstVec4 + first;
   let end = params.firstVec4 + min(first + VEC4S_PER_INVOCATION, params.vec4s);

@@ -1,5 +1,5 @@
 // Global average pooling (output 1×1) of each (n, c) plane, in one of two strategies (STRATEGY, chosen per
-// device by autotune, src/gpu/autotune.ts):
+// device by autotune, src/autotune.ts):
 //   0 "workgroup": one workgroup per plane; each invocation sums a strided slice, then a tree reduction in
 //     workgroup memory. Real GPUs want this: coalesced reads, many invocations per plane.
 //   1 "invocation": one invocation per plane summing it in order, four at a time. Software adapters want this:
@@ -8,33 +8,19 @@
 // large tensors run in pieces of planes (see avg_pool2d.wgsl).
 // WORKGROUP_SIZE must be a power of two.
 
-struct Params {
-  planes: u32,
-  planeSize: u32,       // inH * inW
-  divisor: f32,         // inH * inW, or the AvgPool2d divisor of a window covering the whole map
-  inputBase: u32,
-  outputBase: u32,
-}
-
-override WORKGROUP_SIZE: u32 = 64;
 override STRATEGY: u32 = 0;
-
-@group(0) @binding(0) var<storage, read> input: array<f32>;
-@group(0) @binding(1) var<storage, read_write> output: array<f32>;
-@group(0) @binding(2) var<uniform> params: Params;
 
 var<workgroup> partialSums: array<f32, WORKGROUP_SIZE>;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
         @builtin(local_invocation_index) local: u32) {
-  let groupIndex = group.x + group.y * groups.x;
   if (STRATEGY == 1u) {
-    reducePlane(groupIndex * WORKGROUP_SIZE + local);
+    reducePlane(workgroupIndex(group, groups) * WORKGROUP_SIZE + local);
     return;
   }
   // Depends only on the workgroup, so the barriers below stay in uniform control flow.
-  let plane = groupIndex;
+  let plane = workgroupIndex(group, groups);
   if (plane >= params.planes) { return; }
 
   let offset = params.inputBase + plane * params.planeSize;

@@ -10,33 +10,18 @@
 //
 // x and the weight are read as vec4s where their layout allows (one load brings four values: 2–3× faster
 // on software adapters, 16-byte loads on GPUs); otherwise xAt / weightAt pick single components. Buffers are
-// allocated in 16-byte multiples (src/gpu/buffers.ts), so the last, partly used vec4 is inside the binding.
+// allocated in 16-byte multiples (src/gpu/allocator.ts), so the last, partly used vec4 is inside the binding.
 // FOUR_FEATURES is a strategy (autotune weighs it); the launcher sets it only where the weight is transposed
 // and outFeatures % 4 == 0, so weight rows are whole vec4s. As an override it keeps each pipeline to its own
 // path; whether x comes as vec4s is a uniform branch on inFeatures, so input sizes never add pipelines.
 
-struct Params {
-  rows: u32,
-  inFeatures: u32,
-  outFeatures: u32,
-  inputBase: u32,    // a multiple of 4 when inFeatures is (binding offsets are 256-byte aligned)
-  outputBase: u32,
-}
-
 const MAX_ROWS_PER_INVOCATION = 8u;
 
-override WORKGROUP_SIZE: u32 = 64;
 override ACTIVATION: u32 = 0;
 override HAS_BIAS: bool = true;
 override WEIGHT_TRANSPOSED: bool = false;
 override ROWS_PER_INVOCATION: u32 = 1;   // at most MAX_ROWS_PER_INVOCATION
 override FOUR_FEATURES: bool = false;
-
-@group(0) @binding(0) var<storage, read> x: array<vec4<f32>>;
-@group(0) @binding(1) var<storage, read> weight: array<vec4<f32>>;
-@group(0) @binding(2) var<storage, read> bias: array<f32>;
-@group(0) @binding(3) var<storage, read_write> y: array<f32>;
-@group(0) @binding(4) var<uniform> params: Params;
 
 fn xAt(i: u32) -> f32 {
   return x[i >> 2u][i & 3u];
@@ -126,15 +111,15 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
 }
 
 @compute @workgroup_size(WORKGROUP_SIZE)
-fn main(@builtin(global_invocation_id) id: vec3u, @builtin(workgroup_id) group: vec3u,
-        @builtin(num_workgroups) groups: vec3u) {
+fn main(id: Invocation) {
   // x runs over features (or quads of them), y (folded into z past 65,535) over blocks of rows.
-  let firstRow = (group.y + group.z * groups.y) * ROWS_PER_INVOCATION;
-  if (id.x * select(1u, 4u, FOUR_FEATURES) >= params.outFeatures || firstRow >= params.rows) { return; }
+  let feature = id.group.x * WORKGROUP_SIZE + id.local;
+  let firstRow = gridRow(id) * ROWS_PER_INVOCATION;
+  if (feature * select(1u, 4u, FOUR_FEATURES) >= params.outFeatures || firstRow >= params.rows) { return; }
   let rowCount = min(ROWS_PER_INVOCATION, params.rows - firstRow);
   if (FOUR_FEATURES) {
-    fourFeatures(id.x, firstRow, rowCount);
+    fourFeatures(feature, firstRow, rowCount);
   } else {
-    oneFeature(id.x, firstRow, rowCount);
+    oneFeature(feature, firstRow, rowCount);
   }
 }

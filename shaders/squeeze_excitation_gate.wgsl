@@ -5,27 +5,11 @@
 // as nn.Linear uploads them, so neighbouring invocations read neighbouring weights.
 // Bindings: 0 pooled, 1 w1, 2 b1, 3 w2, 4 b2, 5 gate, 6 params. A layer without bias gets a placeholder binding.
 
-struct Params {
-  samples: u32,
-  channels: u32,
-  hidden: u32,          // at most MAX_HIDDEN
-  outChannels: u32,
-}
-
-override WORKGROUP_SIZE: u32 = 64;
 override MAX_HIDDEN: u32 = 1024;
 override HIDDEN_ACTIVATION: u32 = 1;
 override OUTPUT_ACTIVATION: u32 = 3;
 override HAS_HIDDEN_BIAS: bool = false;
 override HAS_OUTPUT_BIAS: bool = false;
-
-@group(0) @binding(0) var<storage, read> pooled: array<f32>;
-@group(0) @binding(1) var<storage, read> w1: array<f32>;
-@group(0) @binding(2) var<storage, read> b1: array<f32>;
-@group(0) @binding(3) var<storage, read> w2: array<f32>;
-@group(0) @binding(4) var<storage, read> b2: array<f32>;
-@group(0) @binding(5) var<storage, read_write> gate: array<f32>;
-@group(0) @binding(6) var<uniform> params: Params;
 
 var<workgroup> hiddenValues: array<f32, MAX_HIDDEN>;
 
@@ -33,7 +17,7 @@ var<workgroup> hiddenValues: array<f32, MAX_HIDDEN>;
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
         @builtin(local_invocation_index) local: u32) {
   // Depends only on the workgroup, so the barrier below stays in uniform control flow.
-  let sample = group.x + group.y * groups.x;
+  let sample = workgroupIndex(group, groups);
   if (sample >= params.samples) { return; }
 
   let input = sample * params.channels;

@@ -1,9 +1,9 @@
-// One-time autotune per device: times each strategy of the kernels that have several (src/gpu/variants.ts)
+// One-time autotune per device: times each strategy of the kernels that have several (src/gpu/strategies.ts)
 // on representative shapes and keeps the fastest. Software adapters and real GPUs want different kernel
 // shapes (workgroup barriers are very slow on SwiftShader and llvmpipe), so this is measured, never guessed.
-import { synchronize } from './gpu/commandBatch.js';
+import { synchronize } from './gpu/context.js';
 import { probeLoopLimit } from './gpu/loopLimit.js';
-import { KERNEL_VARIANTS, kernelVariant, setKernelVariant, type TunableKernel } from './gpu/variants.js';
+import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type TunableKernel } from './gpu/strategies.js';
 import { adaptiveAvgPool2d, avgPool2d, channelScale, denseLayer } from './functional.js';
 import { Tensor } from './tensor.js';
 
@@ -90,21 +90,21 @@ async function timeWorkload(device: GPUDevice, run: () => Tensor, runs: number):
 export async function autotune(device: GPUDevice, { runs = 5 }: { runs?: number } = {}): Promise<AutotuneResult[]> {
   await probeLoopLimit(device); // strategies whose loops this device would cut short are never chosen
   const results: AutotuneResult[] = [];
-  for (const kernel of Object.keys(KERNEL_VARIANTS) as TunableKernel[]) {
+  for (const kernel of Object.keys(KERNEL_STRATEGIES) as TunableKernel[]) {
     const timesMs: Record<string, number> = {};
     const workloads = WORKLOADS[kernel].map((make) => make(device));
     try {
-      for (const variant of Object.keys(KERNEL_VARIANTS[kernel])) {
-        setKernelVariant(device, kernel, variant as never);
-        timesMs[variant] = 0;
-        for (const workload of workloads) timesMs[variant] += await timeWorkload(device, workload.run, runs);
+      for (const strategy of Object.keys(KERNEL_STRATEGIES[kernel])) {
+        setKernelStrategy(device, kernel, strategy as never);
+        timesMs[strategy] = 0;
+        for (const workload of workloads) timesMs[strategy] += await timeWorkload(device, workload.run, runs);
       }
     } finally {
       workloads.forEach((w) => w.dispose());
     }
     const chosen = Object.entries(timesMs).sort((a, b) => a[1] - b[1])[0]![0];
-    setKernelVariant(device, kernel, chosen as never);
-    results.push({ kernel, chosen: kernelVariant(device, kernel), timesMs });
+    setKernelStrategy(device, kernel, chosen as never);
+    results.push({ kernel, chosen: kernelStrategy(device, kernel), timesMs });
   }
   return results;
 }

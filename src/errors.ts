@@ -17,6 +17,41 @@ export class TorchError extends Error {
   }
 }
 
+/** What went wrong in one of the kit's own errors (not PyTorch's): check `error.code`, not the message. */
+export type KitErrorCode =
+  /** The GPUDevice was lost or destroyed; request a new one. */
+  | 'device-lost'
+  /** A tensor, binding, grid or loop is larger than this device allows. */
+  | 'too-large'
+  /** A tensor, module or device context was disposed and then used. */
+  | 'disposed'
+  /** Tensors (or a module's parameters) on different GPUDevices were combined. */
+  | 'wrong-device'
+  /** WebGPU rejected recorded work (a validation or out-of-memory error). */
+  | 'gpu-rejected'
+  /** A kernel failed to compile. */
+  | 'compile-failed'
+  /** No WebGPU adapter, or a misconfigured environment. */
+  | 'no-adapter'
+  /** An argument the kit does not accept (not a PyTorch error: e.g. an unknown strategy). */
+  | 'invalid-argument'
+  /** Calls that cannot be combined (nested measurements). */
+  | 'invalid-state';
+
+/**
+ * The kit's own errors: everything that is not an input PyTorch would reject (those are `TorchError`s).
+ * The message starts with "webgpu-layers: ".
+ * @example try { await y.toArray() } catch (e) { if (e instanceof WebGPULayersError && e.code === 'device-lost') ... }
+ */
+export class WebGPULayersError extends Error {
+  readonly code: KitErrorCode;
+  constructor(code: KitErrorCode, message: string) {
+    super(`webgpu-layers: ${message}`);
+    this.name = 'WebGPULayersError';
+    this.code = code;
+  }
+}
+
 export const messages = {
   strideZero: () => 'stride should not be zero',
   padNegative: (pad: number) => `pad must be non-negative, but got pad: ${pad}`,

@@ -1,13 +1,14 @@
 // Functional ops on Tensors: check arguments and shapes (through poolingPlan, synchronously, before any GPU
 // work), then choose and record the kernel. The returned Tensor is usable at once; its GPU work is queued.
-import { checkDeviceUsable } from './gpu/deviceState.js';
+import { WebGPULayersError } from './errors.js';
+import { contextOf } from './gpu/context.js';
 import { loopFits } from './gpu/loopLimit.js';
 import { launchActivation, type ActivationName } from './kernels/activations.js';
 import { adaptiveFitsU32, launchAdaptiveAvgPool2d } from './kernels/adaptiveAvgPool2d.js';
 import { launchAvgPool2d } from './kernels/avgPool2d.js';
 import { launchChannelScale } from './kernels/channelScale.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
-import { launchLinear } from './kernels/linear.js';
+import { launchLinear, type DenseLayer } from './kernels/linear.js';
 import { MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
 import { planLinear } from './linearPlan.js';
 import {
@@ -28,21 +29,21 @@ function checkInputs(op: string, tensors: readonly Tensor[]): void {
   const device = tensors[0]!.device;
   for (const t of tensors) {
     void t.buffer; // throws if disposed
-    if (t.device !== device) throw new Error(`webgpu-layers: ${op}() got tensors from different GPUDevices; move them to one device`);
+    if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
   }
-  checkDeviceUsable(device);
+  contextOf(device).checkUsable();
 }
 
 /**
  * Checks the inputs (live, one device), allocates the output and records `write` into it, or returns it at once
  * when it has no elements. `write` gets the first input's buffer and the output's.
  */
-function produce(op: string, inputs: readonly Tensor[], outputShape: readonly number[], write: (input: GPUBuffer, output: GPUBuffer) => Promise<void>): Tensor {
+function produce(op: string, inputs: readonly Tensor[], outputShape: readonly number[], write: (input: GPUBufferBinding, output: GPUBufferBinding) => Promise<void>): Tensor {
   checkInputs(op, inputs);
   const input = inputs[0]!;
   const output = Tensor.empty(input.device, outputShape);
   try {
-    if (output.size > 0) output.setWrittenBy(write(input.buffer, output.buffer));
+    if (output.size > 0) output.setWrittenBy(write(input.binding, output.binding));
   } catch (error) {
     output.dispose(); // a kernel that cannot run (too large for the device) leaves nothing behind
     throw error;
@@ -94,7 +95,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize)
     return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape);
   }
   if (!plan.isGlobalMean && !adaptiveFitsU32(plan)) {
-    throw new RangeError(`webgpu-layers: adaptive_avg_pool2d from ${plan.inH}x${plan.inW} to ${plan.outH}x${plan.outW} is too large for the kernel's 32-bit window arithmetic`);
+    throw new WebGPULayersError('too-large', `adaptive_avg_pool2d from ${plan.inH}x${plan.inW} to ${plan.outH}x${plan.outW} is too large for the kernel's 32-bit window arithmetic`);
   }
   return produce('adaptive_avg_pool2d', [input], plan.outputShape, (x, y) =>
     plan.isGlobalMean
@@ -115,16 +116,16 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
 const pytorchWeightShape = (weight: Tensor, transposed: boolean) => (transposed ? [weight.shape[1]!, weight.shape[0]!] : weight.shape);
 
 /** Linear with the weight in PyTorch's layout, or transposed ([in, out]) as nn.Linear keeps it on the device. */
-function linearInLayout(x: Tensor, layer: DenseTensors, transposed: boolean): Tensor {
+function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolean): Tensor {
   const { weight, bias, activation } = layer;
   const plan = planLinear(x.shape, pytorchWeightShape(weight, transposed));
   return produce('linear', bias ? [x, weight, bias] : [x, weight], plan.outputShape, (input, output) =>
-    launchLinear(x.device, { ...plan, x: input, weight: weight.buffer, bias: bias?.buffer ?? null, activation, weightTransposed: transposed }, output),
+    launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed }, output),
   );
 }
 
 /** @internal nn.Linear's forward: its device weight is stored [in, out]. */
-export function denseLayer(x: Tensor, layer: DenseTensors): Tensor {
+export function denseLayer(x: Tensor, layer: DenseLayer<Tensor>): Tensor {
   return linearInLayout(x, layer, true);
 }
 
@@ -136,22 +137,14 @@ export function activation(x: Tensor, name: ActivationName): Tensor {
 /** @internal The SE block's last step: x (N, C, H, W) · gate (N, C) broadcast over H×W. */
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
-  return produce('channel_scale', [x, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.buffer, output));
-}
-
-/** A Linear layer's tensors and the activation after it, as the fused SE gate takes them. */
-export interface DenseTensors {
-  /** [in, out]: PyTorch's weight transposed, as nn.Linear uploads it. */
-  weight: Tensor;
-  bias: Tensor | null;
-  activation: ActivationName;
+  return produce('channel_scale', [x, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output));
 }
 
 /**
  * @internal The SE block's excitation: second.activation(second(first.activation(first(pooled)))), fused into
  * one dispatch when the hidden layer fits in workgroup memory, else two Linear dispatches.
  */
-export function squeezeExcitationGate(pooled: Tensor, first: DenseTensors, second: DenseTensors): Tensor {
+export function squeezeExcitationGate(pooled: Tensor, first: DenseLayer<Tensor>, second: DenseLayer<Tensor>): Tensor {
   const hiddenPlan = planLinear(pooled.shape, pytorchWeightShape(first.weight, true));
   const outputPlan = planLinear(hiddenPlan.outputShape, pytorchWeightShape(second.weight, true));
   // The fused kernel's inner loops run channels × ⌈hidden / 64⌉ and hidden × ⌈out / 64⌉ times per invocation.
@@ -163,7 +156,7 @@ export function squeezeExcitationGate(pooled: Tensor, first: DenseTensors, secon
     return gate;
   }
   const tensors = [pooled, first.weight, second.weight, ...[first.bias, second.bias].filter((b): b is Tensor => b !== null)];
-  const buffers = (layer: DenseTensors) => ({ weight: layer.weight.buffer, bias: layer.bias?.buffer ?? null, activation: layer.activation });
+  const buffers = (layer: DenseLayer<Tensor>) => ({ weight: layer.weight.binding, bias: layer.bias?.binding ?? null, activation: layer.activation });
   return produce('squeeze_excitation_gate', tensors, outputPlan.outputShape, (input, output) =>
     launchSqueezeExcitationGate(
       pooled.device,

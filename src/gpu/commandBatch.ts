@@ -1,15 +1,30 @@
 // Work recorded by kernels in one synchronous stretch of code (a forward pass, a chain of ops) is encoded
-// into one command encoder and submitted once, when the pipelines it needs are ready. Buffers released
-// meanwhile are destroyed only after that submit, so recorded commands never touch a destroyed buffer.
-import { releaseBuffer } from './buffers.js';
-import { checkDeviceUsable, deviceState } from './deviceState.js';
+// into one command encoder, its dispatches into one compute pass, and submitted once, when the pipelines it
+// needs are ready. Buffers released meanwhile go back to the pool (or are destroyed) only after that submit,
+// so recorded commands never touch a buffer that was reused or destroyed.
+import { WebGPULayersError } from '../errors.js';
+import type { DeviceContext } from './context.js';
 
-export type EncodeFn = (encoder: GPUCommandEncoder, pipeline: GPUComputePipeline | null) => void;
-
-interface RecordedWork {
-  pipeline: Promise<GPUComputePipeline> | null;
-  encode: EncodeFn;
+/** A kernel dispatch: its pipeline (maybe still compiling), what it binds, and its grid. */
+export interface DispatchCommand {
+  kind: 'dispatch';
+  pipeline: Promise<GPUComputePipeline>;
+  /** The pipeline cache's key: bind groups are cached per pipeline. */
+  pipelineKey: string;
+  bindings: GPUBufferBinding[];
+  grid: readonly [number, number, number];
+  /** measureGpuTime is open: this dispatch gets a pass of its own that writes timestamps. */
+  timestampWrites?: GPUComputePassTimestampWrites;
 }
+
+export interface CopyCommand {
+  kind: 'copy';
+  source: GPUBuffer;
+  destination: GPUBuffer;
+  size: number;
+}
+
+export type Command = DispatchCommand | CopyCommand;
 
 /** The batch now being recorded: when it is submitted, and when WebGPU has validated it. */
 interface BatchPromises {
@@ -19,104 +34,129 @@ interface BatchPromises {
   checked: Promise<void>;
 }
 
-interface Batcher {
-  pending: RecordedWork[];
-  pendingReleases: GPUBuffer[];
-  current: BatchPromises | null;
+type Release = [GPUBuffer, (buffer: GPUBuffer) => void];
+
+export class CommandBatch {
+  readonly #context: DeviceContext;
+  #pending: Command[] = [];
+  #pendingReleases: Release[] = [];
+  #current: BatchPromises | null = null;
   /** The previous batch: batches submit in order. */
-  tail: Promise<void>;
+  #tail: Promise<void> = Promise.resolve();
   /** The newest batch's check, for `synchronize`. */
-  lastChecked: Promise<void>;
+  #lastChecked: Promise<void> = Promise.resolve();
   /** Releases owed by the batch whose submit is in progress (it may still be waiting for pipelines). */
-  submittingReleases: GPUBuffer[] | null;
-}
+  #submittingReleases: Release[] | null = null;
 
-const batchers = new WeakMap<GPUDevice, Batcher>();
-
-function batcherOf(device: GPUDevice): Batcher {
-  let batcher = batchers.get(device);
-  if (!batcher) {
-    batcher = { pending: [], pendingReleases: [], current: null, tail: Promise.resolve(), lastChecked: Promise.resolve(), submittingReleases: null };
-    batchers.set(device, batcher);
+  constructor(context: DeviceContext) {
+    this.#context = context;
   }
-  return batcher;
-}
 
-/**
- * Records work for the next submit on `device`. Returns a promise that resolves once it is submitted and
- * WebGPU found nothing wrong with it, or rejects with the pipeline-compile or WebGPU error that stopped it.
- */
-export function record(device: GPUDevice, pipeline: Promise<GPUComputePipeline> | null, encode: EncodeFn): Promise<void> {
-  checkDeviceUsable(device);
-  const batcher = batcherOf(device);
-  batcher.pending.push({ pipeline, encode });
-  if (!batcher.current) {
-    // `then` runs after the current synchronous code, so everything it records joins this batch.
-    const outcome = batcher.tail.then(() => submit(device, batcher));
-    const submitted = outcome.then(() => {});
-    const checked = outcome.then(({ validation }) => validation);
-    // Reported to whoever awaits the work; never an unhandled rejection.
-    submitted.catch(() => {});
-    checked.catch(() => {});
-    batcher.current = { submitted, checked };
-    batcher.lastChecked = checked;
-    batcher.tail = submitted.catch(() => {});
+  /**
+   * Records a command for the next submit. Returns a promise that resolves once it is submitted and WebGPU
+   * found nothing wrong with it, or rejects with the pipeline-compile or WebGPU error that stopped it.
+   */
+  record(command: Command): Promise<void> {
+    this.#context.checkUsable();
+    this.#pending.push(command);
+    if (!this.#current) {
+      // `then` runs after the current synchronous code, so everything it records joins this batch.
+      const outcome = this.#tail.then(() => this.#submit());
+      const submitted = outcome.then(() => {});
+      const checked = outcome.then(({ validation }) => validation);
+      // Reported to whoever awaits the work; never an unhandled rejection.
+      submitted.catch(() => {});
+      checked.catch(() => {});
+      this.#current = { submitted, checked };
+      this.#lastChecked = checked;
+      this.#tail = submitted.catch(() => {});
+    }
+    return this.#current.checked;
   }
-  return batcher.current.checked;
-}
 
-/** Destroys `buffer` once every command recorded so far that may use it has been submitted. */
-export function releaseAfterSubmit(device: GPUDevice, buffer: GPUBuffer): void {
-  const batcher = batcherOf(device);
-  if (batcher.current) batcher.pendingReleases.push(buffer);
-  else if (batcher.submittingReleases) batcher.submittingReleases.push(buffer);
-  else releaseBuffer(device, buffer);
-}
-
-/** Resolves when every op recorded on `device` so far has been submitted to its queue (not yet run). */
-export function whenSubmitted(device: GPUDevice): Promise<void> {
-  return batcherOf(device).current?.submitted ?? Promise.resolve();
-}
-
-/**
- * Encodes and submits the batch. The error scopes are read afterwards, off the submit's path: waiting for
- * them can take as long as the GPU work itself on some adapters. (Returned in an object so the promise
- * is not flattened into the submit's.)
- */
-async function submit(device: GPUDevice, batcher: Batcher): Promise<{ validation: Promise<void> }> {
-  const work = batcher.pending;
-  const releases = batcher.pendingReleases;
-  batcher.pending = [];
-  batcher.pendingReleases = [];
-  batcher.current = null;
-  batcher.submittingReleases = releases;
-  try {
-    const pipelines = await Promise.all(work.map((w) => w.pipeline));
-    checkDeviceUsable(device);
-    device.pushErrorScope('validation');
-    device.pushErrorScope('out-of-memory');
-    const encoder = device.createCommandEncoder({ label: 'webgpu-layers' });
-    work.forEach((w, i) => w.encode(encoder, pipelines[i] ?? null));
-    device.queue.submit([encoder.finish()]);
-    deviceState(device).submits++;
-    const scopes = [device.popErrorScope(), device.popErrorScope()];
-    const validation = Promise.all(scopes).then(([outOfMemory, invalid]) => {
-      const error = outOfMemory ?? invalid;
-      if (error) throw new Error(`webgpu-layers: the GPU rejected the work: ${error.message}`);
-    });
-    return { validation };
-  } finally {
-    batcher.submittingReleases = null;
-    for (const buffer of releases) releaseBuffer(device, buffer);
+  /**
+   * Hands `buffer` to `release` (the pool, or destroy) once every command recorded so far that may use it has
+   * been submitted: at once when none is waiting.
+   */
+  releaseAfterSubmit(buffer: GPUBuffer, release: (buffer: GPUBuffer) => void): void {
+    if (this.#current) this.#pendingReleases.push([buffer, release]);
+    else if (this.#submittingReleases) this.#submittingReleases.push([buffer, release]);
+    else release(buffer);
   }
-}
 
-/**
- * Resolves when every op queued on `device` so far has run on the GPU (like torch.cuda.synchronize());
- * rejects with the error that stopped queued work, if any.
- */
-export async function synchronize(device: GPUDevice): Promise<void> {
-  const batcher = batcherOf(device);
-  await batcher.lastChecked;
-  await device.queue.onSubmittedWorkDone();
+  /** Resolves when every op recorded so far has been submitted to the queue (not yet run). */
+  whenSubmitted(): Promise<void> {
+    return this.#current?.submitted ?? Promise.resolve();
+  }
+
+  /** Resolves when every op queued so far has run on the GPU; rejects with the error that stopped queued work. */
+  async synchronize(): Promise<void> {
+    await this.#lastChecked;
+    await this.#context.device.queue.onSubmittedWorkDone();
+  }
+
+  /**
+   * Encodes and submits the batch. The error scopes are read afterwards, off the submit's path: waiting for
+   * them can take as long as the GPU work itself on some adapters. (Returned in an object so the promise
+   * is not flattened into the submit's.)
+   */
+  async #submit(): Promise<{ validation: Promise<void> }> {
+    const commands = this.#pending;
+    const releases = this.#pendingReleases;
+    this.#pending = [];
+    this.#pendingReleases = [];
+    this.#current = null;
+    this.#submittingReleases = releases;
+    const context = this.#context;
+    try {
+      const pipelines = await Promise.all(commands.map((c) => (c.kind === 'dispatch' ? c.pipeline : null)));
+      context.checkUsable();
+      const { device } = context;
+      device.pushErrorScope('validation');
+      device.pushErrorScope('out-of-memory');
+      const encoder = device.createCommandEncoder({ label: 'webgpu-layers' });
+      let pass: GPUComputePassEncoder | null = null;
+      let bound: GPUComputePipeline | null = null;
+      commands.forEach((command, i) => {
+        if (command.kind === 'copy') {
+          pass?.end();
+          pass = null;
+          encoder.copyBufferToBuffer(command.source, 0, command.destination, 0, command.size);
+          return;
+        }
+        const pipeline = pipelines[i]!;
+        const bindGroup = context.bindGroups.get(command.pipelineKey, pipeline, command.bindings);
+        if (command.timestampWrites) {
+          // A pass of its own, timed; the shared pass resumes after it.
+          pass?.end();
+          pass = null;
+          const timed = encoder.beginComputePass({ label: command.pipelineKey, timestampWrites: command.timestampWrites });
+          timed.setPipeline(pipeline);
+          timed.setBindGroup(0, bindGroup);
+          timed.dispatchWorkgroups(...command.grid);
+          timed.end();
+          return;
+        }
+        if (!pass) {
+          pass = encoder.beginComputePass({ label: 'webgpu-layers' });
+          bound = null;
+        }
+        if (bound !== pipeline) pass.setPipeline((bound = pipeline));
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(...command.grid);
+      });
+      (pass as GPUComputePassEncoder | null)?.end();
+      device.queue.submit([encoder.finish()]);
+      context.counts.submits++;
+      const scopes = [device.popErrorScope(), device.popErrorScope()];
+      const validation = Promise.all(scopes).then(([outOfMemory, invalid]) => {
+        const error = outOfMemory ?? invalid;
+        if (error) throw new WebGPULayersError('gpu-rejected', `the GPU rejected the work: ${error.message}`);
+      });
+      return { validation };
+    } finally {
+      this.#submittingReleases = null;
+      for (const [buffer, release] of releases) release(buffer);
+    }
+  }
 }

@@ -3,19 +3,20 @@
 // once per device; kernels then choose a strategy whose loops fit under it, or refuse with a clear error
 // instead of returning wrong numbers.
 import code from '../../shaders/loop_limit_probe.wgsl?raw';
+import { WebGPULayersError } from '../errors.js';
+import { contextOf } from './context.js';
 
 const PROBE_ITERATIONS = 1 << 20;
-const limits = new WeakMap<GPUDevice, number>();
 
 /** The loop cap measured on `device`, Infinity when it has none or was not probed. */
 export function loopLimit(device: GPUDevice): number {
-  return limits.get(device) ?? Infinity;
+  return contextOf(device).loopLimit;
 }
 
 /** Runs the probe shader once and records the cap (Infinity when the loop ran in full). */
 export async function probeLoopLimit(device: GPUDevice): Promise<number> {
-  const known = limits.get(device);
-  if (known !== undefined) return known;
+  const context = contextOf(device);
+  if (context.loopLimitProbed) return context.loopLimit;
   const counts = device.createBuffer({ size: 8, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST, mappedAtCreation: true });
   new Uint32Array(counts.getMappedRange()).set([PROBE_ITERATIONS, 0]);
   counts.unmap();
@@ -34,7 +35,8 @@ export async function probeLoopLimit(device: GPUDevice): Promise<number> {
     const ran = new Uint32Array(readback.getMappedRange())[1]!;
     readback.unmap();
     const limit = ran < PROBE_ITERATIONS ? ran : Infinity;
-    limits.set(device, limit);
+    context.loopLimit = limit;
+    context.loopLimitProbed = true;
     return limit;
   } finally {
     counts.destroy();
@@ -50,8 +52,9 @@ export function loopFits(device: GPUDevice, iterations: number): boolean {
 /** Throws a clear error, before any GPU work, when a kernel's loop would be cut short on `device`. */
 export function checkLoop(device: GPUDevice, kernel: string, iterations: number, what: string): void {
   if (loopFits(device, iterations)) return;
-  throw new RangeError(
-    `webgpu-layers: ${kernel} needs a loop of ${iterations} iterations (${what}), but this adapter stops shader loops ` +
+  throw new WebGPULayersError(
+    'too-large',
+    `${kernel} needs a loop of ${iterations} iterations (${what}), but this adapter stops shader loops ` +
       `after ${loopLimit(device)} (Mesa llvmpipe does). Use another adapter: WEBGPU_LAYERS_ADAPTER=swiftshader, or a GPU.`,
   );
 }

@@ -1,22 +1,19 @@
-// One compute-pipeline cache per device, keyed by kernel name + override constants, never by a shape,
-// so a new image size never recompiles. In-flight compiles are shared.
-import { deviceState } from './deviceState.js';
-
-/** A WGSL kernel: its source (shaders/<name>.wgsl) and the override constants it is built with. */
-export interface KernelDescriptor {
-  /** The shader's file name without .wgsl, e.g. `avg_pool2d`; also its label in WebGPU errors. */
-  name: string;
-  code: string;
-}
+// One compute-pipeline cache per device (in its context), keyed by kernel name + override constants, never by
+// a shape, so a new image size never recompiles. In-flight compiles are shared.
+import { WebGPULayersError } from '../errors.js';
+import type { DeviceContext } from './context.js';
+import type { Kernel } from './kernel.js';
 
 export type OverrideConstants = Record<string, number>;
 
-export function getPipeline(device: GPUDevice, kernel: KernelDescriptor, constants: OverrideConstants): Promise<GPUComputePipeline> {
-  const key = `${kernel.name}${JSON.stringify(constants)}`;
-  const cache = deviceState(device).pipelines;
+/** The cache key of a kernel built with `constants`. */
+export const pipelineKey = (kernel: Kernel<never>, constants: OverrideConstants) => `${kernel.name}${JSON.stringify(constants)}`;
+
+export function getPipeline(context: DeviceContext, kernel: Kernel<never>, constants: OverrideConstants, key: string): Promise<GPUComputePipeline> {
+  const cache = context.pipelines;
   let pipeline = cache.get(key);
   if (!pipeline) {
-    pipeline = compile(device, kernel, constants, key);
+    pipeline = compile(context.device, kernel, constants, key);
     // A failed compile is not cached, so a later call reports it again rather than a stale rejection.
     pipeline.catch(() => cache.delete(key));
     cache.set(key, pipeline);
@@ -24,7 +21,7 @@ export function getPipeline(device: GPUDevice, kernel: KernelDescriptor, constan
   return pipeline;
 }
 
-async function compile(device: GPUDevice, kernel: KernelDescriptor, constants: OverrideConstants, label: string) {
+async function compile(device: GPUDevice, kernel: Kernel<never>, constants: OverrideConstants, label: string) {
   const module = device.createShaderModule({ code: kernel.code, label: kernel.name });
   try {
     return await device.createComputePipelineAsync({
@@ -34,7 +31,8 @@ async function compile(device: GPUDevice, kernel: KernelDescriptor, constants: O
     });
   } catch (error) {
     const info = await module.getCompilationInfo();
-    const lines = info.messages.map((m) => `  ${kernel.name}.wgsl:${m.lineNum}:${m.linePos} ${m.type}: ${m.message}`);
-    throw new Error(`webgpu-layers: kernel ${label} failed to compile: ${(error as Error).message}\n${lines.join('\n')}`);
+    // Lines of the kernel's own .wgsl file (the generated declarations come before it).
+    const lines = info.messages.map((m) => `  ${kernel.name}.wgsl:${m.lineNum - kernel.bodyLine}:${m.linePos} ${m.type}: ${m.message}`);
+    throw new WebGPULayersError('compile-failed', `kernel ${label} failed to compile: ${(error as Error).message}\n${lines.join('\n')}`);
   }
 }

@@ -2,7 +2,9 @@
 // pieces along their (n, c) planes (for Linear, its rows): each piece binds a window of the input and of the
 // output, and the kernel is told where its first plane starts inside those windows (binding offsets must be
 // aligned, planes need not be). Windows end on a 16-byte boundary, so kernels that read vec4s (linear) find the
-// last, partly used vec4 inside (buffers are allocated in 16-byte multiples).
+// last, partly used vec4 inside (buffers are allocated in 16-byte multiples: src/gpu/allocator.ts).
+
+import { WebGPULayersError } from '../errors.js';
 
 export interface PlaneChunk {
   firstPlane: number;
@@ -17,8 +19,9 @@ export interface PlaneChunk {
 const alignDown = (value: number, alignment: number) => Math.floor(value / alignment) * alignment;
 
 /** The window [offset, offset + size) that holds planes [first, first + count), and where they start in it. */
-function window(first: number, count: number, planeBytes: number, alignment: number, buffer: GPUBuffer) {
-  const start = first * planeBytes;
+function window(first: number, count: number, planeBytes: number, alignment: number, tensor: GPUBufferBinding) {
+  const buffer = tensor.buffer;
+  const start = (tensor.offset ?? 0) + first * planeBytes;
   const offset = alignDown(start, alignment);
   const size = Math.max(16, Math.ceil((start + count * planeBytes - offset) / 16) * 16);
   return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
@@ -34,8 +37,8 @@ export function launchInChunks(
   planes: number,
   inPlaneElements: number,
   outPlaneElements: number,
-  input: GPUBuffer,
-  output: GPUBuffer,
+  input: GPUBufferBinding,
+  output: GPUBufferBinding,
   launchChunk: (chunk: PlaneChunk) => Promise<void>,
   planeName = '(n, c) plane',
 ): Promise<void> {
@@ -43,13 +46,14 @@ export function launchInChunks(
   const maxBinding = device.limits.maxStorageBufferBindingSize;
   const alignment = device.limits.minStorageBufferOffsetAlignment;
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
-    return launchChunk({ firstPlane: 0, planes, input: { buffer: input }, output: { buffer: output }, inputBase: 0, outputBase: 0 });
+    return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0 });
   }
   // A window starts up to alignment − 4 bytes before its first plane and ends up to 12 bytes after its last.
   const perChunk = Math.floor((maxBinding - alignment - 16) / Math.max(inPlaneBytes, outPlaneBytes, 4));
   if (perChunk < 1) {
-    throw new RangeError(
-      `webgpu-layers: one ${planeName} needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` +
+    throw new WebGPULayersError(
+      'too-large',
+      `one ${planeName} needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` +
         `maxStorageBufferBindingSize (${maxBinding} bytes)`,
     );
   }

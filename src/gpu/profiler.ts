@@ -1,22 +1,8 @@
-// GPU time of the kit's own work, from `timestamp-query`: while a measurement is open, every compute pass the
-// kit records writes a timestamp at its start and end; the sum of the passes is the GPU time.
-import { whenSubmitted } from './commandBatch.js';
-import { deviceState } from './deviceState.js';
-
-/** The timestamp slots of one measurement. */
-export interface Profile {
-  querySet: GPUQuerySet;
-  /** Timestamp pairs written so far (two slots each). */
-  passes: number;
-  capacity: number;
-}
-
-const open = new WeakMap<GPUDevice, Profile>();
-
-/** The measurement open on `device`, if any: launch.ts gives each pass it records a pair of slots from it. */
-export function activeProfile(device: GPUDevice): Profile | undefined {
-  return open.get(device);
-}
+// GPU time of the kit's own work, from `timestamp-query`: while a measurement is open, every dispatch the
+// kit records gets a compute pass of its own that writes a timestamp at its start and end; the sum of the
+// passes is the GPU time. (Outside a measurement, a batch's dispatches share one pass.)
+import { WebGPULayersError } from '../errors.js';
+import { contextOf, type Profile } from './context.js';
 
 /** The `timestampWrites` of the next pass of `profile`, or undefined once its slots are used up. */
 export function nextTimestampWrites(profile: Profile): GPUComputePassTimestampWrites | undefined {
@@ -38,15 +24,16 @@ export interface GpuTiming {
  */
 export async function measureGpuTime(device: GPUDevice, record: () => void, maxPasses = 64): Promise<GpuTiming | null> {
   if (!device.features.has('timestamp-query')) return null;
-  if (open.has(device)) throw new Error('webgpu-layers: measureGpuTime calls cannot be nested on one device');
+  const context = contextOf(device);
+  if (context.profile) throw new WebGPULayersError('invalid-state', 'measureGpuTime calls cannot be nested on one device');
   const profile: Profile = { querySet: device.createQuerySet({ type: 'timestamp', count: 2 * maxPasses }), passes: 0, capacity: maxPasses };
-  open.set(device, profile);
+  context.profile = profile;
   try {
     record();
   } finally {
-    open.delete(device);
+    context.profile = null;
   }
-  await whenSubmitted(device);
+  await context.batch.whenSubmitted();
   const bytes = 16 * Math.max(1, profile.passes);
   const resolved = device.createBuffer({ size: bytes, usage: GPUBufferUsage.QUERY_RESOLVE | GPUBufferUsage.COPY_SRC });
   const readback = device.createBuffer({ size: bytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
@@ -56,7 +43,7 @@ export async function measureGpuTime(device: GPUDevice, record: () => void, maxP
     encoder.resolveQuerySet(profile.querySet, 0, 2 * profile.passes, resolved, 0);
     encoder.copyBufferToBuffer(resolved, 0, readback, 0, bytes);
     device.queue.submit([encoder.finish()]);
-    deviceState(device).submits++;
+    context.counts.submits++;
     await readback.mapAsync(GPUMapMode.READ);
     const stamps = new BigUint64Array(readback.getMappedRange());
     let ns = 0n;

@@ -1,5 +1,6 @@
 import functions from '../../shaders/activation_functions.wgsl?raw';
-import code from '../../shaders/activation.wgsl?raw';
+import source from '../../shaders/activation.wgsl?raw';
+import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
 
@@ -7,22 +8,27 @@ import { launchInChunks } from '../gpu/planeChunks.js';
 export const ACTIVATIONS = { identity: 0, relu: 1, relu6: 2, sigmoid: 3, hardsigmoid: 4, hardswish: 5 } as const;
 export type ActivationName = keyof typeof ACTIVATIONS;
 
-/** WGSL that calls `activate()`: the shared functions prepended to the kernel. */
-export const withActivationFunctions = (kernelCode: string) => `${functions}\n${kernelCode}`;
+/** The WGSL library that defines `activate()`, for kernels that fuse an activation. */
+export const ACTIVATION_FUNCTIONS = functions;
 
 const WORKGROUP_SIZE = 64;
-const kernel = { name: 'activation', code: withActivationFunctions(code) };
+const kernel = defineKernel({
+  name: 'activation',
+  source,
+  bindings: [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }],
+  params: { total: 'u32' },
+  chunked: true,
+  libraries: [functions],
+});
 
 /** Records an elementwise activation over `total` elements. */
-export function launchActivation(device: GPUDevice, activation: ActivationName, total: number, input: GPUBuffer, output: GPUBuffer): Promise<void> {
+export function launchActivation(device: GPUDevice, activation: ActivationName, total: number, input: GPUBufferBinding, output: GPUBufferBinding): Promise<void> {
   // Elements are "planes" of one value, so a tensor larger than one binding runs in pieces.
   return launchInChunks(device, total, 1, 1, input, output, (chunk) =>
-    launch(device, {
-      kernel,
+    launch(device, kernel, {
       constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
-      inputs: [chunk.input],
-      output: chunk.output,
-      params: [['u32', chunk.planes], ['u32', chunk.inputBase], ['u32', chunk.outputBase]],
+      bindings: [chunk.input, chunk.output],
+      params: { total: chunk.planes, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
       workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
     }),
   );

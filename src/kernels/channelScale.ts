@@ -1,31 +1,42 @@
-import code from '../../shaders/channel_scale.wgsl?raw';
+import source from '../../shaders/channel_scale.wgsl?raw';
+import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
-import { variantConstants } from '../gpu/variants.js';
+import { strategyConstants } from '../gpu/strategies.js';
 
 const WORKGROUP_SIZE = 64;
-const kernel = { name: 'channel_scale', code };
+const kernel = defineKernel({
+  name: 'channel_scale',
+  source,
+  bindings: [
+    { name: 'x', access: 'read', element: 'vec4<f32>' },
+    { name: 'gate', access: 'read' },
+    { name: 'y', access: 'read_write', element: 'vec4<f32>' },
+  ],
+  params: {
+    firstVec4: 'u32', // the first vec4 of the window that holds an element of this piece
+    vec4s: 'u32', // how many vec4s hold its elements
+    windowStart: 'u32', // the tensor element at the window's start (a multiple of 64: offsets are aligned)
+    planeSize: 'u32',
+    lastPlane: 'u32', // the tensor's last plane: clamps the gate index of padding past the end
+  },
+});
 
 /** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/channel_scale.wgsl). */
-export function launchChannelScale(device: GPUDevice, planes: number, planeSize: number, x: GPUBuffer, gate: GPUBuffer, y: GPUBuffer): Promise<void> {
-  const variant = variantConstants(device, 'channel_scale');
-  const constants = { WORKGROUP_SIZE, ...variant };
+export function launchChannelScale(device: GPUDevice, planes: number, planeSize: number, x: GPUBufferBinding, gate: GPUBufferBinding, y: GPUBufferBinding): Promise<void> {
+  const strategy = strategyConstants(device, 'channel_scale');
+  const constants = { WORKGROUP_SIZE, ...strategy };
   return launchInChunks(device, planes, planeSize, planeSize, x, y, (chunk) => {
     // x and y have the same plane size, so their windows coincide: the piece's elements are
     // [base, base + count) of each window, covered by whole vec4s.
     const count = chunk.planes * planeSize;
     const firstVec4 = Math.floor(chunk.inputBase / 4);
     const vec4s = Math.ceil((chunk.inputBase + count) / 4) - firstVec4;
-    return launch(device, {
-      kernel,
+    return launch(device, kernel, {
       constants,
-      inputs: [chunk.input, gate],
-      output: chunk.output,
-      params: [
-        ['u32', firstVec4], ['u32', vec4s], ['u32', chunk.firstPlane * planeSize - chunk.inputBase],
-        ['u32', planeSize], ['u32', planes - 1],
-      ],
-      workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * variant.VEC4S_PER_INVOCATION!)),
+      bindings: [chunk.input, gate, chunk.output],
+      params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize - chunk.inputBase, planeSize, lastPlane: planes - 1 },
+      workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * strategy.VEC4S_PER_INVOCATION!)),
     });
   });
 }

@@ -1,21 +1,39 @@
-import code from '../../shaders/linear.wgsl?raw';
-import { placeholderBuffer } from '../gpu/buffers.js';
+import source from '../../shaders/linear.wgsl?raw';
+import { contextOf } from '../gpu/context.js';
+import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
-import { variantWithinLoopLimit } from '../gpu/variants.js';
-import { ACTIVATIONS, withActivationFunctions, type ActivationName } from './activations.js';
+import { strategyWithinLoopLimit } from '../gpu/strategies.js';
+import { ACTIVATIONS, ACTIVATION_FUNCTIONS, type ActivationName } from './activations.js';
 
 const WORKGROUP_SIZE = 64;
-const kernel = { name: 'linear', code: withActivationFunctions(code) };
+const kernel = defineKernel({
+  name: 'linear',
+  source,
+  bindings: [
+    { name: 'x', access: 'read', element: 'vec4<f32>' },
+    { name: 'weight', access: 'read', element: 'vec4<f32>' },
+    { name: 'bias', access: 'read' },
+    { name: 'y', access: 'read_write' },
+  ],
+  // inputBase is a multiple of 4 when inFeatures is (binding offsets are 256-byte aligned).
+  params: { rows: 'u32', inFeatures: 'u32', outFeatures: 'u32' },
+  chunked: true,
+  libraries: [ACTIVATION_FUNCTIONS],
+});
 
-export interface LinearLaunch {
+/** A dense layer on the device: its weight, its optional bias and the activation fused after it. */
+export interface DenseLayer<T> {
+  weight: T;
+  bias: T | null;
+  activation: ActivationName;
+}
+
+export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
   rows: number;
   inFeatures: number;
   outFeatures: number;
-  x: GPUBuffer;
-  weight: GPUBuffer;
-  bias: GPUBuffer | null;
-  activation: ActivationName;
+  x: GPUBufferBinding;
   /** The weight is stored [inFeatures, outFeatures] (nn.Linear's device layout) rather than PyTorch's. */
   weightTransposed: boolean;
 }
@@ -24,28 +42,24 @@ export interface LinearLaunch {
  * Records y = activation(x · Wᵀ + b): one invocation per output feature (or four) and block of rows; an x or
  * y larger than one binding runs in pieces of rows.
  */
-export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer): Promise<void> {
+export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBufferBinding): Promise<void> {
   // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
   const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
-  const { constants: variant } = variantWithinLoopLimit(device, 'linear', (c) => steps * c.ROWS_PER_INVOCATION!, `${work.inFeatures} input features`);
+  const { constants: strategy } = strategyWithinLoopLimit(device, 'linear', (c) => steps * c.ROWS_PER_INVOCATION!, `${work.inFeatures} input features`);
   // Four features per invocation where the strategy asks for it and the weight rows are whole vec4s.
-  const features = variant.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
-  return launchInChunks(device, work.rows, work.inFeatures, work.outFeatures, work.x, y, (chunk) => launch(device, {
-    kernel,
+  const features = strategy.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
+  const bias = work.bias ?? { buffer: contextOf(device).placeholder() };
+  return launchInChunks(device, work.rows, work.inFeatures, work.outFeatures, work.x, y, (chunk) => launch(device, kernel, {
     constants: {
       WORKGROUP_SIZE,
       ACTIVATION: ACTIVATIONS[work.activation],
       HAS_BIAS: work.bias ? 1 : 0,
       WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0,
-      ...variant,
+      ...strategy,
       FOUR_FEATURES: features === 4 ? 1 : 0,
     },
-    inputs: [chunk.input, work.weight, work.bias ?? placeholderBuffer(device)],
-    output: chunk.output,
-    params: [
-      ['u32', chunk.planes], ['u32', work.inFeatures], ['u32', work.outFeatures],
-      ['u32', chunk.inputBase], ['u32', chunk.outputBase],
-    ],
-    workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / variant.ROWS_PER_INVOCATION!)],
+    bindings: [chunk.input, work.weight, bias, chunk.output],
+    params: { rows: chunk.planes, inFeatures: work.inFeatures, outFeatures: work.outFeatures, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+    workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / strategy.ROWS_PER_INVOCATION!)],
   }), 'row of x or y');
 }

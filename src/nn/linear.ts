@@ -1,7 +1,8 @@
 // nn.Linear: y = x · Wᵀ + b, PyTorch's parameter layout and initialisation.
 import { TorchError } from '../errors.js';
-import { denseLayer, type DenseTensors } from '../functional.js';
+import { denseLayer } from '../functional.js';
 import type { ActivationName } from '../kernels/activations.js';
+import type { DenseLayer } from '../kernels/linear.js';
 import { planLinear } from '../linearPlan.js';
 import * as reference from '../reference/index.js';
 import type { TensorData } from '../reference/tensorData.js';
@@ -48,7 +49,7 @@ export class Linear extends Module {
   }
 
   /** @internal The parameters on `device` (the weight transposed, [in, out]) with the activation to fuse after them. */
-  dense(device: GPUDevice, activation: ActivationName): DenseTensors {
+  dense(device: GPUDevice, activation: ActivationName): DenseLayer<Tensor> {
     this.checkUsable();
     return { weight: this.weight.on(device, this.typeName), bias: this.bias?.on(device, this.typeName) ?? null, activation };
   }

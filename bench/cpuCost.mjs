@@ -1,0 +1,175 @@
+// "CPU cost per forward": batch-1 layers, where on a real GPU the CPU work of each forward sets the speed.
+// For each case, in one run on one device:
+//  - ours: wall time from forward() until its work is submitted (SwiftShader's submit is asynchronous, so this
+//    separates the CPU's part from the GPU's);
+//  - the raw floor: a plain WebGPU loop recording the same number of dispatches (a copy kernel over the input's
+//    elements, pipeline and bind group made once) into one pass and submitting it;
+//  - TF.js WebGPU: the same layer from the call until its work is submitted; ORT-web: one session.run (it
+//    awaits its own work), where ONNX can express the layer;
+//  - throughput: 100 forwards queued before one readback, per forward;
+//  - the GPU objects one steady-state forward creates, from gpuStats.
+import { readFileSync } from 'node:fs';
+import { Tensor, gpuStats, synchronize, whenSubmitted } from 'webgpu-layers';
+import { CASE_MAKERS } from './cases.mjs';
+import { onnxModel } from './onnx.mjs';
+
+export const CPU_COST_CASES = [
+  CASE_MAKERS.avgPool([1, 64, 56, 56], 3, 2, 1),
+  CASE_MAKERS.adaptive([1, 256, 14, 14], [5, 7]),
+  CASE_MAKERS.seLayer([1, 256, 56, 56]),
+  CASE_MAKERS.squeezeAndExcite([1, 96, 7, 7]),
+  CASE_MAKERS.squeezeAndExcite([1, 960, 7, 7]),
+  CASE_MAKERS.resnetHead([1, 2048, 7, 7], 1000),
+];
+
+const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
+};
+const summary = (times) => ({ medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length });
+
+/** A copy kernel, its pipeline and one bind group over `elements` floats: the floor's dispatch. */
+function rawFloor(device, elements) {
+  const code = readFileSync(new URL('./copy_kernel.wgsl', import.meta.url), 'utf8');
+  const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
+  const usage = GPUBufferUsage.STORAGE;
+  const buffers = [device.createBuffer({ size: elements * 4, usage }), device.createBuffer({ size: elements * 4, usage })];
+  const params = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
+  new Uint32Array(params.getMappedRange()).set([elements, 0, 0, 0]);
+  params.unmap();
+  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [...buffers, params].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const groups = Math.ceil(elements / 64);
+  const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
+  return {
+    /** Records `dispatches` dispatches into one pass and submits them; returns the CPU time. */
+    run(dispatches) {
+      const t0 = performance.now();
+      const encoder = device.createCommandEncoder();
+      const pass = encoder.beginComputePass();
+      pass.setPipeline(pipeline);
+      for (let i = 0; i < dispatches; i++) {
+        pass.setBindGroup(0, bindGroup);
+        pass.dispatchWorkgroups(x, Math.ceil(groups / x));
+      }
+      pass.end();
+      device.queue.submit([encoder.finish()]);
+      return performance.now() - t0;
+    },
+    dispose: () => [...buffers, params].forEach((b) => b.destroy()),
+  };
+}
+
+/** Runs the section; `peers` are the bench's loaded tfjs and ORT-web (or their `unavailable` notes). */
+export async function runCpuCost(device, { tfjs, ortWeb, runs, log, seededData }) {
+  const rows = [];
+  for (const [index, testCase] of CPU_COST_CASES.entries()) {
+    const size = testCase.shape.reduce((a, b) => a * b, 1);
+    const data = seededData(size, 100 + index);
+    const x = Tensor.fromArray(device, data, testCase.shape);
+    const prepared = testCase.prepare(device, tfjs.unavailable ? null : tfjs);
+    const row = { case: testCase.name };
+
+    // Warm-up: weights uploaded, pipelines compiled, pool and caches filled.
+    for (let i = 0; i < 5; i++) {
+      const y = prepared.ours(x);
+      await y.toArray();
+      y.dispose();
+    }
+    const before = gpuStats(device);
+    const once = prepared.ours(x);
+    await once.toArray();
+    once.dispose();
+    const after = gpuStats(device);
+    row.perForward = Object.fromEntries(['buffersCreated', 'bindGroupsCreated', 'writeBuffers', 'dispatches', 'submits'].map((k) => [k, after[k] - before[k]]));
+
+    // Ours and the floor, interleaved so that the machine's noise hits both alike.
+    const floor = rawFloor(device, size);
+    const ours = [];
+    const raw = [];
+    for (let i = 0; i < runs; i++) {
+      const t0 = performance.now();
+      const y = prepared.ours(x);
+      await whenSubmitted(device);
+      ours.push(performance.now() - t0);
+      await synchronize(device);
+      y.dispose();
+      raw.push(floor.run(row.perForward.dispatches));
+      await device.queue.onSubmittedWorkDone();
+    }
+    floor.dispose();
+    row.ours = summary(ours);
+    row.floor = summary(raw);
+    row.oursOverFloor = row.ours.medianMs / row.floor.medianMs;
+
+    // 100 forwards queued before one readback.
+    {
+      const t0 = performance.now();
+      const ys = Array.from({ length: 100 }, () => prepared.ours(x));
+      await ys[99].toArray();
+      row.queuedMsPerForward = (performance.now() - t0) / 100;
+      ys.forEach((y) => y.dispose());
+    }
+
+    // TF.js: the call until its work is submitted.
+    if (tfjs.unavailable || prepared.tfjs.unsupported) row.tfjs = { note: tfjs.unavailable ?? prepared.tfjs.unsupported };
+    else {
+      const xt = await tfjs.input(data, testCase.shape);
+      const backend = tfjs.tf.backend();
+      const times = [];
+      for (let i = 0; i < runs + 3; i++) {
+        const t0 = performance.now();
+        const y = tfjs.tf.tidy(() => prepared.tfjs.run(tfjs.tf, xt));
+        backend.endComputePassEncoder();
+        backend.submitQueue();
+        if (i >= 3) times.push(performance.now() - t0);
+        await device.queue.onSubmittedWorkDone();
+        y.dispose();
+      }
+      row.tfjs = summary(times);
+      xt.dispose();
+    }
+
+    // ORT-web: one session.run, which awaits its own work.
+    if (ortWeb.unavailable || prepared.onnx.unsupported) row.ortWeb = { note: ortWeb.unavailable ?? prepared.onnx.unsupported };
+    else {
+      try {
+        const model = onnxModel({ nodes: prepared.onnx.nodes, initializers: prepared.onnx.initializers, input: ['x', testCase.shape], output: ['y', prepared.reference({ data, shape: testCase.shape }).shape] });
+        const session = await ortWeb.session(model);
+        const feeds = { x: ortWeb.input(x) };
+        const times = [];
+        for (let i = 0; i < runs + 3; i++) {
+          const t0 = performance.now();
+          const outputs = await session.run(feeds);
+          if (i >= 3) times.push(performance.now() - t0);
+          await device.queue.onSubmittedWorkDone();
+          outputs.y.dispose?.();
+        }
+        row.ortWeb = summary(times);
+        await session.release();
+      } catch (error) {
+        row.ortWeb = { note: `failed: ${error.message.split('\n')[0]}` };
+      }
+    }
+    const fmt = (r) => (r.medianMs == null ? r.note : `${(r.medianMs * 1000).toFixed(0)} µs`);
+    log(`[cpu ${index + 1}/${CPU_COST_CASES.length}] ${testCase.name}: ours ${fmt(row.ours)}, floor ${fmt(row.floor)} (${row.oursOverFloor.toFixed(2)}×), tfjs ${fmt(row.tfjs)}, ort-web ${fmt(row.ortWeb)}, queued ${(row.queuedMsPerForward * 1000).toFixed(0)} µs/forward, per forward ${JSON.stringify(row.perForward)}`);
+    rows.push(row);
+    prepared.dispose?.();
+    x.dispose();
+  }
+  return rows;
+}
+
+/** The section's markdown table. */
+export function cpuCostTable(rows) {
+  const us = (r) => (r?.medianMs == null ? 'n/a' : `${(r.medianMs * 1000).toFixed(0)} (${(r.minMs * 1000).toFixed(0)}–${(r.maxMs * 1000).toFixed(0)})`);
+  const lines = [
+    '| case (batch 1) | ours µs | raw floor µs | ours / floor | TF.js µs (to submit) | ORT-web µs (run) | 100 queued, µs per forward | created per forward (buffers, bind groups, writeBuffers) | dispatches |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const p = r.perForward;
+    lines.push(`| ${r.case} | ${us(r.ours)} | ${us(r.floor)} | ${r.oursOverFloor.toFixed(2)}× | ${us(r.tfjs)} | ${us(r.ortWeb)} | ${(r.queuedMsPerForward * 1000).toFixed(0)} | ${p.buffersCreated}, ${p.bindGroupsCreated}, ${p.writeBuffers} | ${p.dispatches} |`);
+  }
+  const notes = rows.flatMap((r) => [r.tfjs, r.ortWeb].filter((x) => x?.note).map((x) => `- ${r.case}: ${x.note}`));
+  return [...lines, ...new Set(notes)].join('\n');
+}

@@ -1,0 +1,153 @@
+// A caching allocator, like PyTorch's CUDA caching allocator: buffers of disposed tensors, intermediates and
+// readback staging go back to free lists keyed by usage and size bucket, and later allocations of the same
+// bucket reuse them without `createBuffer`. Callers return a buffer only once every command that may use it
+// has been submitted (CommandBatch.releaseAfterSubmit), so queue order makes reuse safe, writeBuffer included.
+// Cached bytes above the cap on reserved bytes are evicted, oldest first.
+import type { DeviceContext } from './context.js';
+
+export type BufferKind = 'storage' | 'readback';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/** The default cap on reserved bytes (live + cached): the pool gives back what is over it. */
+export const DEFAULT_RESERVED_CAP = 512 * MiB;
+
+/** A buffer's size on the device: 16-byte multiples, so kernels reading vec4s find the last partial one inside. */
+export const alignedBytes = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
+
+/**
+ * The size bucket of a request: 512-byte steps up to 1 MiB, 128 KiB steps above (at most 1/8 wasted), never
+ * past the device's maxBufferSize. Close sizes share a bucket, so a new image size often reuses buffers.
+ */
+export function bucketBytes(bytes: number, maxBufferSize: number): number {
+  const aligned = alignedBytes(bytes);
+  const step = aligned <= MiB ? 512 : 128 * KiB;
+  const bucket = Math.ceil(aligned / step) * step;
+  return bucket <= maxBufferSize ? bucket : aligned;
+}
+
+/** What `memoryStats` reports, in PyTorch's terms (torch.cuda.memory_stats). */
+export interface MemoryStats {
+  /** Bytes of buffers held by live tensors, intermediates and reads in flight (bucket sizes). */
+  allocatedBytes: number;
+  /** allocatedBytes plus the bytes cached in the pool, ready for reuse. */
+  reservedBytes: number;
+  /** Bytes cached in the pool (reserved − allocated). */
+  cachedBytes: number;
+  peakAllocatedBytes: number;
+  peakReservedBytes: number;
+  /** The cap on reservedBytes beyond which cached buffers are evicted (`setMemoryCap`). */
+  reservedCapBytes: number;
+  /** Allocations asked of the allocator, and how many of them the pool served without `createBuffer`. */
+  allocations: number;
+  poolHits: number;
+  /** Buffers returned (to the pool or destroyed). */
+  frees: number;
+  /** Buffers the allocator created and destroyed on the device (its "segments"). */
+  buffersCreated: number;
+  buffersDestroyed: number;
+  /** Buffers in the pool now. */
+  cachedBuffers: number;
+  /** Small uniform buffers of kernel parameters, cached per kernel and plan (not in reservedBytes). */
+  paramsBytes: number;
+}
+
+export class CachingAllocator {
+  readonly #context: DeviceContext;
+  /** Free buffers by usage and size. */
+  readonly #free = new Map<string, GPUBuffer[]>();
+  /** Every free buffer, oldest first: the eviction order. */
+  readonly #freeOrder = new Set<GPUBuffer>();
+  #cap = DEFAULT_RESERVED_CAP;
+  readonly stats = {
+    allocatedBytes: 0, cachedBytes: 0, peakAllocatedBytes: 0, peakReservedBytes: 0,
+    allocations: 0, poolHits: 0, frees: 0, buffersCreated: 0, buffersDestroyed: 0,
+  };
+
+  constructor(context: DeviceContext) {
+    this.#context = context;
+  }
+
+  static usage(kind: BufferKind): GPUBufferUsageFlags {
+    return kind === 'storage'
+      ? GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
+      : GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
+  }
+
+  /** A buffer of at least `bytes` (in its size bucket), from the pool when one is free. */
+  acquire(kind: BufferKind, bytes: number, label: string): GPUBuffer {
+    const usage = CachingAllocator.usage(kind);
+    const size = bucketBytes(bytes, this.#context.device.limits.maxBufferSize);
+    const stats = this.stats;
+    stats.allocations++;
+    let buffer = this.#free.get(`${usage}:${size}`)?.pop();
+    if (buffer) {
+      this.#freeOrder.delete(buffer);
+      stats.cachedBytes -= size;
+      stats.poolHits++;
+    } else {
+      buffer = this.#context.createBuffer({ size, usage, label });
+      stats.buffersCreated++;
+    }
+    stats.allocatedBytes += size;
+    stats.peakAllocatedBytes = Math.max(stats.peakAllocatedBytes, stats.allocatedBytes);
+    stats.peakReservedBytes = Math.max(stats.peakReservedBytes, stats.allocatedBytes + stats.cachedBytes);
+    return buffer;
+  }
+
+  /** Takes back a buffer from `acquire`; every command that may use it must have been submitted. */
+  release(buffer: GPUBuffer): void {
+    const stats = this.stats;
+    stats.allocatedBytes -= buffer.size;
+    stats.frees++;
+    if (this.#context.disposed) {
+      this.#destroy(buffer);
+      return;
+    }
+    const key = `${buffer.usage}:${buffer.size}`;
+    let list = this.#free.get(key);
+    if (!list) this.#free.set(key, (list = []));
+    list.push(buffer);
+    this.#freeOrder.add(buffer);
+    stats.cachedBytes += buffer.size;
+    this.#evictOverCap();
+  }
+
+  get cap(): number {
+    return this.#cap;
+  }
+
+  set cap(bytes: number) {
+    this.#cap = bytes;
+    this.#evictOverCap();
+  }
+
+  /** Destroys every cached buffer (torch.cuda.empty_cache): reserved falls back to allocated. */
+  emptyCache(): void {
+    for (const buffer of [...this.#freeOrder]) this.#evict(buffer);
+  }
+
+  get cachedBuffers(): number {
+    return this.#freeOrder.size;
+  }
+
+  #evictOverCap(): void {
+    while (this.stats.allocatedBytes + this.stats.cachedBytes > this.#cap && this.#freeOrder.size > 0) {
+      this.#evict(this.#freeOrder.values().next().value!);
+    }
+  }
+
+  #evict(buffer: GPUBuffer): void {
+    const list = this.#free.get(`${buffer.usage}:${buffer.size}`)!;
+    list.splice(list.indexOf(buffer), 1);
+    this.#freeOrder.delete(buffer);
+    this.stats.cachedBytes -= buffer.size;
+    this.#destroy(buffer);
+  }
+
+  #destroy(buffer: GPUBuffer): void {
+    this.stats.buffersDestroyed++;
+    this.#context.destroyBuffer(buffer);
+  }
+}

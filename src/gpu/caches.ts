@@ -1,0 +1,112 @@
+// The per-device caches that keep a steady-state forward from creating GPU objects: kernel parameter
+// uniforms (one buffer per kernel and packed plan, written once at creation) and bind groups (one per
+// pipeline and set of bound windows). Both are bounded, least recently used first out; a cached object that
+// a recorded, not yet submitted, command may use is only dropped after that submit.
+import type { DeviceContext } from './context.js';
+
+/** Entries kept per cache: thousands of distinct plans (shapes) before the oldest are dropped. */
+export const CACHE_ENTRIES = 2048;
+
+/** A Map used as an LRU: a hit moves the entry to the end; the first entry is the oldest. */
+function touch<K, V>(map: Map<K, V>, key: K): V | undefined {
+  const value = map.get(key);
+  if (value !== undefined) {
+    map.delete(key);
+    map.set(key, value);
+  }
+  return value;
+}
+
+/** Uniform buffers of packed `struct Params`, keyed by kernel and contents. */
+export class ParamsCache {
+  readonly #context: DeviceContext;
+  readonly #buffers = new Map<string, GPUBuffer>();
+  bytes = 0;
+
+  constructor(context: DeviceContext) {
+    this.#context = context;
+  }
+
+  /** A uniform buffer holding `words` for `kernel`: created (mapped, no writeBuffer) on first use of a plan. */
+  get(kernel: string, words: Uint32Array): GPUBuffer {
+    const key = `${kernel}:${words.join(',')}`;
+    const cached = touch(this.#buffers, key);
+    if (cached) return cached;
+    const buffer = this.#context.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `${kernel} params` });
+    new Uint32Array(buffer.getMappedRange()).set(words);
+    buffer.unmap();
+    this.#buffers.set(key, buffer);
+    this.bytes += buffer.size;
+    if (this.#buffers.size > CACHE_ENTRIES) {
+      const [oldestKey, oldest] = this.#buffers.entries().next().value!;
+      this.#buffers.delete(oldestKey);
+      this.bytes -= oldest.size;
+      this.#context.batch.releaseAfterSubmit(oldest, (b) => this.#context.destroyBuffer(b));
+    }
+    return buffer;
+  }
+
+  clear(): void {
+    for (const buffer of this.#buffers.values()) this.#context.destroyBuffer(buffer);
+    this.#buffers.clear();
+    this.bytes = 0;
+  }
+}
+
+/** Bind groups by pipeline and bound windows; dropped with any buffer they bind when it is destroyed. */
+export class BindGroupCache {
+  readonly #context: DeviceContext;
+  readonly #groups = new Map<string, { group: GPUBindGroup; ids: number[] }>();
+  /** The cache keys that bind each buffer (by id), to drop them when it is destroyed. */
+  readonly #byBuffer = new Map<number, Set<string>>();
+
+  constructor(context: DeviceContext) {
+    this.#context = context;
+  }
+
+  get(pipelineKey: string, pipeline: GPUComputePipeline, bindings: readonly GPUBufferBinding[]): GPUBindGroup {
+    const ids = bindings.map((b) => this.#context.bufferId(b.buffer));
+    const key = `${pipelineKey}|${bindings.map((b, i) => `${ids[i]}:${b.offset ?? 0}:${b.size ?? ''}`).join(',')}`;
+    const cached = touch(this.#groups, key);
+    if (cached) return cached.group;
+    const group = this.#context.createBindGroup({
+      label: pipelineKey,
+      layout: pipeline.getBindGroupLayout(0),
+      entries: bindings.map((resource, binding) => ({ binding, resource })),
+    });
+    this.#groups.set(key, { group, ids });
+    for (const id of ids) {
+      const keys = this.#byBuffer.get(id);
+      if (keys) keys.add(key);
+      else this.#byBuffer.set(id, new Set([key]));
+    }
+    if (this.#groups.size > CACHE_ENTRIES) this.#delete(this.#groups.keys().next().value!);
+    return group;
+  }
+
+  #delete(key: string): void {
+    const entry = this.#groups.get(key);
+    if (!entry) return;
+    this.#groups.delete(key);
+    for (const id of entry.ids) {
+      const keys = this.#byBuffer.get(id);
+      keys?.delete(key);
+      if (keys?.size === 0) this.#byBuffer.delete(id);
+    }
+  }
+
+  /** Forgets the bind groups that bind `buffer` (it is being destroyed). */
+  forgetBuffer(buffer: GPUBuffer): void {
+    const keys = this.#byBuffer.get(this.#context.bufferId(buffer));
+    if (keys) for (const key of [...keys]) this.#delete(key);
+  }
+
+  clear(): void {
+    this.#groups.clear();
+    this.#byBuffer.clear();
+  }
+
+  get size(): number {
+    return this.#groups.size;
+  }
+}

@@ -1,0 +1,80 @@
+// A kernel is declared once: its name, its WGSL body (shaders/<name>.wgsl), its storage bindings and the typed
+// fields of its `struct Params`. From that one declaration come the WGSL declarations (the shared prelude, the
+// struct, the bindings in order: inputs, outputs, params) and the packer of the uniform, so the shader and its
+// launcher can never disagree on the layout. Kernels that run in pieces of planes (src/gpu/planeChunks.ts) get
+// the piece's offsets as two more fields, `inputBase` and `outputBase`, filled from the piece by the launcher.
+import prelude from '../../shaders/prelude.wgsl?raw';
+
+export type FieldType = 'u32' | 'i32' | 'f32';
+export type ParamFields = Readonly<Record<string, FieldType>>;
+export type ParamValues<F extends ParamFields> = { readonly [K in keyof F]: number };
+
+export interface BindingSpec {
+  name: string;
+  access: 'read' | 'read_write';
+  /** The array's element type (default f32). */
+  element?: 'f32' | 'vec4<f32>';
+}
+
+export interface KernelSpec<F extends ParamFields> {
+  /** The shader's file name without .wgsl, e.g. `avg_pool2d`; also its label in WebGPU errors. */
+  name: string;
+  /** The WGSL body: functions and `@compute fn main(id: Invocation)`, using `params` and the bindings by name. */
+  source: string;
+  /** Storage bindings in binding order: inputs, then outputs. The params uniform comes after them. */
+  bindings: readonly BindingSpec[];
+  params: F;
+  /** Runs in pieces of planes: adds `inputBase` and `outputBase` (f32 elements) to the params. */
+  chunked?: boolean;
+  /** WGSL the body calls, placed before it (e.g. the activation functions). */
+  libraries?: readonly string[];
+}
+
+export interface Kernel<F extends ParamFields = ParamFields> {
+  readonly name: string;
+  /** The full WGSL: prelude, generated declarations, libraries, body. */
+  readonly code: string;
+  /** Lines before the body, to report compile errors at the body's own line numbers. */
+  readonly bodyLine: number;
+  readonly bindingCount: number;
+  readonly chunked: boolean;
+  /** The `struct Params` bytes (16-byte multiple) of `values`, as u32 words. */
+  pack(values: ParamValues<F> & ChunkOffsets): Uint32Array;
+}
+
+export interface ChunkOffsets {
+  readonly inputBase?: number;
+  readonly outputBase?: number;
+}
+
+const CHUNK_FIELDS = { inputBase: 'u32', outputBase: 'u32' } as const;
+
+export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): Kernel<F> {
+  const fields = Object.entries(spec.chunked ? { ...spec.params, ...CHUNK_FIELDS } : spec.params) as [string, FieldType][];
+  const declarations = [
+    `struct Params {\n${fields.map(([name, type]) => `  ${name}: ${type},`).join('\n')}\n}`,
+    ...spec.bindings.map((b, i) => `@group(0) @binding(${i}) var<storage, ${b.access}> ${b.name}: array<${b.element ?? 'f32'}>;`),
+    `@group(0) @binding(${spec.bindings.length}) var<uniform> params: Params;`,
+  ].join('\n');
+  const head = [prelude, `// Generated from the ${spec.name} kernel's declaration (src/kernels/).`, declarations, ...(spec.libraries ?? [])].join('\n');
+  const words = Math.ceil(fields.length / 4) * 4;
+  return {
+    name: spec.name,
+    code: `${head}\n${spec.source}`,
+    bodyLine: head.split('\n').length,
+    bindingCount: spec.bindings.length,
+    chunked: spec.chunked ?? false,
+    pack(values) {
+      const packed = new Uint32Array(words);
+      const view = new DataView(packed.buffer);
+      fields.forEach(([name, type], i) => {
+        const value = (values as Record<string, number | undefined>)[name];
+        if (value === undefined) throw new Error(`webgpu-layers: kernel ${spec.name} was launched without its "${name}" parameter`);
+        if (type === 'u32') view.setUint32(i * 4, value, true);
+        else if (type === 'i32') view.setInt32(i * 4, value, true);
+        else view.setFloat32(i * 4, value, true);
+      });
+      return packed;
+    },
+  };
+}
