@@ -1,7 +1,7 @@
 // "CPU cost per forward": batch-1 layers, where on a real GPU the CPU work of each forward sets the speed.
 // For each case, in one run on one device:
-//  - ours: wall time from forward() until its work is submitted (SwiftShader's submit is asynchronous, so this
-//    separates the CPU's part from the GPU's);
+//  - ours: wall time from forward() until queue.submit has returned with its work (SwiftShader's submit is
+//    asynchronous, so this separates the CPU's part from the GPU's), with the GPU idle before each forward;
 //  - the raw floor: a plain WebGPU loop recording the same number of dispatches (a copy kernel over the input's
 //    elements, pipeline and bind group made once) into one pass and submitting it;
 //  - TF.js WebGPU: the same layer from the call until its work is submitted; ORT-web: one session.run (it
@@ -9,7 +9,7 @@
 //  - throughput: 100 forwards queued before one readback, per forward;
 //  - the GPU objects one steady-state forward creates, from gpuStats.
 import { readFileSync } from 'node:fs';
-import { Tensor, gpuStats, synchronize, whenSubmitted } from 'webgpu-layers';
+import { Tensor, deviceContext, gpuStats, synchronize, whenSubmitted } from 'webgpu-layers';
 import { CASE_MAKERS } from './cases.mjs';
 import { onnxModel } from './onnx.mjs';
 
@@ -84,13 +84,15 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, seededData }
 
     // Ours and the floor, interleaved so that the machine's noise hits both alike.
     const floor = rawFloor(device, size);
+    const context = deviceContext(device);
     const ours = [];
     const raw = [];
     for (let i = 0; i < runs; i++) {
       const t0 = performance.now();
       const y = prepared.ours(x);
       await whenSubmitted(device);
-      ours.push(performance.now() - t0);
+      // Until queue.submit returned: the promise hops after it are the bench's, not the forward's.
+      ours.push(context.lastSubmitAt - t0);
       await synchronize(device);
       y.dispose();
       raw.push(floor.run(row.perForward.dispatches));

@@ -16,6 +16,7 @@ import {
   planAdaptiveAvgPool2d,
   planAvgPool2d,
   resolveAvgPool2dArgs,
+  type AdaptiveAvgPool2dPlan,
   type AdaptiveOutputSize,
   type AvgPool2dArgs,
   type AvgPool2dOptions,
@@ -65,7 +66,11 @@ function wholeMapDivisor(plan: AvgPool2dPlan): number | null {
 
 /** avg_pool2d with arguments already normalised (nn.AvgPool2d resolves them once, at construction). */
 export function avgPool2dWithArgs(input: Tensor, args: AvgPool2dArgs): Tensor {
-  const plan = planAvgPool2d(input.shape, args);
+  return avgPool2dWithPlan(input, planAvgPool2d(input.shape, args));
+}
+
+/** @internal avg_pool2d on a plan made for this input's shape. */
+export function avgPool2dWithPlan(input: Tensor, plan: AvgPool2dPlan): Tensor {
   const divisor = wholeMapDivisor(plan);
   return produce('avg_pool2d', [input], plan.outputShape, (x, y) =>
     divisor === null
@@ -87,7 +92,11 @@ export function avgPool2d(input: Tensor, kernelSize: IntOrPair, options: AvgPool
  * `null` in `outputSize` keeps that input dimension. Output 1×1 is a global mean, as in PyTorch.
  */
 export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize): Tensor {
-  const plan = planAdaptiveAvgPool2d(input.shape, outputSize);
+  return adaptiveAvgPool2dWithPlan(input, planAdaptiveAvgPool2d(input.shape, outputSize));
+}
+
+/** @internal adaptive_avg_pool2d on a plan made for this input's shape. */
+export function adaptiveAvgPool2dWithPlan(input: Tensor, plan: AdaptiveAvgPool2dPlan): Tensor {
   const planeSize = plan.inH * plan.inW;
   if (plan.isGlobalMean && planeSize === 0 && plan.planes > 0) {
     // PyTorch's mean over an empty map is NaN; no kernel needs to run for that.

@@ -3,10 +3,19 @@
 
 /** Throws a TypeError unless `shape` is an array of non-negative integers; returns its element count. */
 export function checkShape(shape: readonly number[]): number {
-  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
-    throw new TypeError(`shape must be an array of non-negative integers, but got [${String(shape)}]`);
+  // A plain loop: this runs a few times per forward.
+  let size = 1;
+  const valid = Array.isArray(shape);
+  for (let i = 0; valid && i < shape.length; i++) {
+    const d = shape[i]!;
+    if (!Number.isSafeInteger(d) || d < 0) {
+      size = -1;
+      break;
+    }
+    size *= d;
   }
-  return shape.reduce((a, b) => a * b, 1);
+  if (!valid || size < 0) throw new TypeError(`shape must be an array of non-negative integers, but got [${String(shape)}]`);
+  return size;
 }
 
 /** Throws unless `data` is a Float32Array with the shape's element count; `who` prefixes the message. */
@@ -14,4 +23,22 @@ export function checkData(data: Float32Array, shape: readonly number[], who = ''
   const size = checkShape(shape);
   if (!(data instanceof Float32Array)) throw new TypeError(`${who}data must be a Float32Array`);
   if (data.length !== size) throw new RangeError(`${who}data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);
+}
+
+/**
+ * The plan of the last input shape seen (modules keep one): a forward on the same shape as the one before
+ * reuses its validated plan instead of checking again. Plans are pure functions of the shape.
+ */
+export class LastPlan<P> {
+  #shape: readonly number[] | null = null;
+  #plan: P | null = null;
+
+  get(shape: readonly number[], plan: (shape: readonly number[]) => P): P {
+    const last = this.#shape;
+    if (last && last.length === shape.length && last.every((d, i) => d === shape[i])) return this.#plan!;
+    const planned = plan(shape); // throws PyTorch's error for a bad shape, and then remembers nothing
+    this.#shape = shape.slice();
+    this.#plan = planned;
+    return planned;
+  }
 }

@@ -37,6 +37,8 @@ function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
   context.batch.releaseAfterSubmit(buffer, (b) => context.allocator.release(b));
 }
 
+const RESOLVED = Promise.resolve();
+
 export class Tensor {
   readonly device: GPUDevice;
   readonly shape: readonly number[];
@@ -46,10 +48,10 @@ export class Tensor {
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
 
-  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>) {
+  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape)) {
     this.device = device;
-    this.shape = Object.freeze([...shape]);
-    this.size = shape.reduce((a, b) => a * b, 1);
+    this.shape = Object.freeze(shape.slice());
+    this.size = size;
     this.#storage = storage;
     this.#written = written;
   }
@@ -62,7 +64,7 @@ export class Tensor {
     checkFits(device, shape, data.length);
     const buffer = context.allocator.acquire('storage', data.byteLength, 'tensor');
     context.writeBuffer(buffer, data);
-    return new Tensor(device, shape, new Storage(context, buffer), Promise.resolve());
+    return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, data.length);
   }
 
   /** @internal An output tensor whose contents the caller's kernels will write. */
@@ -71,7 +73,7 @@ export class Tensor {
     checkFits(device, shape, size);
     const context = contextOf(device);
     const buffer = context.allocator.acquire('storage', size * 4, 'tensor');
-    return new Tensor(device, shape, new Storage(context, buffer), Promise.resolve());
+    return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, size);
   }
 
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */
@@ -108,7 +110,7 @@ export class Tensor {
       throw new TorchError(messages.invalidView(shape, this.size));
     }
     storage.users++;
-    return new Tensor(this.device, shape, storage, this.#written);
+    return new Tensor(this.device, shape, storage, this.#written, this.size);
   }
 
   /** Waits for the GPU work that produces this tensor and reads it back. */

@@ -29,11 +29,12 @@ export class ParamsCache {
 
   /** A uniform buffer holding `words` for `kernel`: created (mapped, no writeBuffer) on first use of a plan. */
   get(kernel: string, words: Uint32Array): GPUBuffer {
-    const key = `${kernel}:${words.join(',')}`;
+    let key = kernel;
+    for (let i = 0; i < words.length; i++) key += `,${words[i]}`;
     const cached = touch(this.#buffers, key);
     if (cached) return cached;
     const buffer = this.#context.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `${kernel} params` });
-    new Uint32Array(buffer.getMappedRange()).set(words);
+    new Uint32Array(buffer.getMappedRange()).set(words); // a copy: `words` is the kernel's scratch array
     buffer.unmap();
     this.#buffers.set(key, buffer);
     this.bytes += buffer.size;
@@ -64,11 +65,18 @@ export class BindGroupCache {
     this.#context = context;
   }
 
-  get(pipelineKey: string, pipeline: GPUComputePipeline, bindings: readonly GPUBufferBinding[]): GPUBindGroup {
-    const ids = bindings.map((b) => this.#context.bufferId(b.buffer));
-    const key = `${pipelineKey}|${bindings.map((b, i) => `${ids[i]}:${b.offset ?? 0}:${b.size ?? ''}`).join(',')}`;
+  /** The cached bind group, or a new one (`beforeCreate` runs first: the batch opens its error scopes). */
+  get(pipelineKey: string, pipeline: GPUComputePipeline, bindings: readonly GPUBufferBinding[], beforeCreate?: () => void): GPUBindGroup {
+    const ids: number[] = [];
+    let key = pipelineKey;
+    for (const b of bindings) {
+      const id = this.#context.bufferId(b.buffer);
+      ids.push(id);
+      key += `|${id}:${b.offset ?? 0}:${b.size ?? ''}`;
+    }
     const cached = touch(this.#groups, key);
     if (cached) return cached.group;
+    beforeCreate?.();
     const group = this.#context.createBindGroup({
       label: pipelineKey,
       layout: pipeline.getBindGroupLayout(0),

@@ -8,7 +8,7 @@ import type { DeviceContext } from './context.js';
 /** A kernel dispatch: its pipeline (maybe still compiling), what it binds, and its grid. */
 export interface DispatchCommand {
   kind: 'dispatch';
-  pipeline: Promise<GPUComputePipeline>;
+  pipeline: GPUComputePipeline | Promise<GPUComputePipeline>;
   /** The pipeline cache's key: bind groups are cached per pipeline. */
   pipelineKey: string;
   bindings: GPUBufferBinding[];
@@ -47,6 +47,8 @@ export class CommandBatch {
   #lastChecked: Promise<void> = Promise.resolve();
   /** Releases owed by the batch whose submit is in progress (it may still be waiting for pipelines). */
   #submittingReleases: Release[] | null = null;
+  /** Buffers created as of the last batch checked with error scopes. */
+  #buffersAtLastCheck = -1;
 
   constructor(context: DeviceContext) {
     this.#context = context;
@@ -109,11 +111,26 @@ export class CommandBatch {
     this.#submittingReleases = releases;
     const context = this.#context;
     try {
-      const pipelines = await Promise.all(commands.map((c) => (c.kind === 'dispatch' ? c.pipeline : null)));
+      // Waits only for pipelines still compiling (a steady-state forward has none).
+      const pending = commands.some((c) => c.kind === 'dispatch' && c.pipeline instanceof Promise);
+      const pipelines = pending
+        ? await Promise.all(commands.map((c) => (c.kind === 'dispatch' ? c.pipeline : null)))
+        : commands.map((c) => (c.kind === 'dispatch' ? (c.pipeline as GPUComputePipeline) : null));
       context.checkUsable();
       const { device } = context;
-      device.pushErrorScope('validation');
-      device.pushErrorScope('out-of-memory');
+      // Error scopes cost four calls into WebGPU per submit (about as much as the rest of a small forward on
+      // the CPU). A batch that only reuses pipelines, buffers and bind groups that earlier checked batches used
+      // cannot fail validation, so only batches that bring something new are checked: a pipeline just
+      // compiled, a buffer created since the last check, or a bind group created while encoding (the scopes are
+      // pushed before it is; encoder errors surface at finish(), inside them).
+      let checked = false;
+      const check = () => {
+        if (checked) return;
+        checked = true;
+        device.pushErrorScope('validation');
+        device.pushErrorScope('out-of-memory');
+      };
+      if (context.counts.buffersCreated !== this.#buffersAtLastCheck || pending) check();
       const encoder = device.createCommandEncoder({ label: 'webgpu-layers' });
       let pass: GPUComputePassEncoder | null = null;
       let bound: GPUComputePipeline | null = null;
@@ -125,7 +142,7 @@ export class CommandBatch {
           return;
         }
         const pipeline = pipelines[i]!;
-        const bindGroup = context.bindGroups.get(command.pipelineKey, pipeline, command.bindings);
+        const bindGroup = context.bindGroups.get(command.pipelineKey, pipeline, command.bindings, check);
         if (command.timestampWrites) {
           // A pass of its own, timed; the shared pass resumes after it.
           pass?.end();
@@ -147,11 +164,18 @@ export class CommandBatch {
       });
       (pass as GPUComputePassEncoder | null)?.end();
       device.queue.submit([encoder.finish()]);
+      context.lastSubmitAt = performance.now();
       context.counts.submits++;
+      if (!checked) return { validation: Promise.resolve() };
+      this.#buffersAtLastCheck = context.counts.buffersCreated;
+      context.counts.checkedSubmits++;
       const scopes = [device.popErrorScope(), device.popErrorScope()];
       const validation = Promise.all(scopes).then(([outOfMemory, invalid]) => {
         const error = outOfMemory ?? invalid;
-        if (error) throw new WebGPULayersError('gpu-rejected', `the GPU rejected the work: ${error.message}`);
+        if (error) {
+          this.#buffersAtLastCheck = -1; // check the next batch too
+          throw new WebGPULayersError('gpu-rejected', `the GPU rejected the work: ${error.message}`);
+        }
       });
       return { validation };
     } finally {

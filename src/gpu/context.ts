@@ -22,6 +22,8 @@ export class DeviceContext {
   disposed = false;
   /** Compute pipelines by kernel name + override constants, never by shape; in-flight compiles are shared. */
   readonly pipelines = new Map<string, Promise<GPUComputePipeline>>();
+  /** The pipelines whose compile has finished. */
+  readonly readyPipelines = new Map<string, GPUComputePipeline>();
   readonly allocator: CachingAllocator;
   readonly params: ParamsCache;
   readonly bindGroups: BindGroupCache;
@@ -34,7 +36,9 @@ export class DeviceContext {
   /** The open measureGpuTime, if any: every dispatch recorded meanwhile writes timestamps. */
   profile: Profile | null = null;
   /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
-  readonly counts = { dispatches: 0, submits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0 };
+  /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
+  lastSubmitAt = 0;
+  readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0 };
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;
   #placeholder: GPUBuffer | null = null;
@@ -127,6 +131,7 @@ export class DeviceContext {
     this.params.clear();
     this.bindGroups.clear();
     this.pipelines.clear();
+    this.readyPipelines.clear();
     this.strategies.clear();
     this.#placeholder?.destroy();
     this.#placeholder = null;

@@ -38,7 +38,10 @@ export interface Kernel<F extends ParamFields = ParamFields> {
   readonly bodyLine: number;
   readonly bindingCount: number;
   readonly chunked: boolean;
-  /** The `struct Params` bytes (16-byte multiple) of `values`, as u32 words. */
+  /**
+   * The `struct Params` bytes (16-byte multiple) of `values`, as u32 words, in a scratch array the next call
+   * overwrites (the params cache copies it when it makes a buffer).
+   */
   pack(values: ParamValues<F> & ChunkOffsets): Uint32Array;
 }
 
@@ -57,7 +60,10 @@ export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): 
     `@group(0) @binding(${spec.bindings.length}) var<uniform> params: Params;`,
   ].join('\n');
   const head = [prelude, `// Generated from the ${spec.name} kernel's declaration (src/kernels/).`, declarations, ...(spec.libraries ?? [])].join('\n');
-  const words = Math.ceil(fields.length / 4) * 4;
+  // One scratch array per kernel: packing a forward's params allocates nothing.
+  const packed = new Uint32Array(Math.ceil(fields.length / 4) * 4);
+  const asInt = new Int32Array(packed.buffer);
+  const asFloat = new Float32Array(packed.buffer);
   return {
     name: spec.name,
     code: `${head}\n${spec.source}`,
@@ -65,15 +71,14 @@ export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): 
     bindingCount: spec.bindings.length,
     chunked: spec.chunked ?? false,
     pack(values) {
-      const packed = new Uint32Array(words);
-      const view = new DataView(packed.buffer);
-      fields.forEach(([name, type], i) => {
+      for (let i = 0; i < fields.length; i++) {
+        const [name, type] = fields[i]!;
         const value = (values as Record<string, number | undefined>)[name];
         if (value === undefined) throw new Error(`webgpu-layers: kernel ${spec.name} was launched without its "${name}" parameter`);
-        if (type === 'u32') view.setUint32(i * 4, value, true);
-        else if (type === 'i32') view.setInt32(i * 4, value, true);
-        else view.setFloat32(i * 4, value, true);
-      });
+        if (type === 'u32') packed[i] = value;
+        else if (type === 'i32') asInt[i] = value;
+        else asFloat[i] = value;
+      }
       return packed;
     },
   };

@@ -1,18 +1,21 @@
 // nn.AvgPool2d and nn.AdaptiveAvgPool2d: PyTorch's constructors, with the arguments checked at construction.
-import { adaptiveAvgPool2d, avgPool2dWithArgs } from '../functional.js';
+import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan } from '../functional.js';
 import {
   checkAdaptiveOutputSize,
   checkAvgPool2dArgs,
   planAdaptiveAvgPool2d,
   planAvgPool2d,
   resolveAvgPool2dArgs,
+  type AdaptiveAvgPool2dPlan,
   type AdaptiveOutputSize,
   type AvgPool2dArgs,
+  type AvgPool2dPlan,
   type AvgPool2dOptions,
   type IntOrPair,
 } from '../poolingPlan.js';
 import * as reference from '../reference/index.js';
 import type { TensorData } from '../reference/tensorData.js';
+import { LastPlan } from '../shape.js';
 import type { Tensor } from '../tensor.js';
 import { Module } from './module.js';
 
@@ -25,6 +28,7 @@ import { Module } from './module.js';
 export class AvgPool2d extends Module {
   protected readonly typeName = 'AvgPool2d';
   readonly args: Readonly<AvgPool2dArgs>;
+  readonly #plans = new LastPlan<AvgPool2dPlan>();
 
   constructor(kernelSize: IntOrPair, options: AvgPool2dOptions = {}) {
     super();
@@ -34,11 +38,15 @@ export class AvgPool2d extends Module {
 
   /** The output shape for an input shape, or PyTorch's error; no GPU work. */
   outputShape(inputShape: readonly number[]): number[] {
-    return planAvgPool2d(inputShape, this.args).outputShape;
+    return this.#plan(inputShape).outputShape;
+  }
+
+  #plan(shape: readonly number[]): AvgPool2dPlan {
+    return this.#plans.get(shape, (s) => planAvgPool2d(s, this.args));
   }
 
   protected run(input: Tensor): Tensor {
-    return avgPool2dWithArgs(input, this.args);
+    return avgPool2dWithPlan(input, this.#plan(input.shape));
   }
 
   protected runCpu({ data, shape }: TensorData): TensorData {
@@ -56,6 +64,7 @@ export class AvgPool2d extends Module {
 export class AdaptiveAvgPool2d extends Module {
   protected readonly typeName = 'AdaptiveAvgPool2d';
   readonly outputSize: AdaptiveOutputSize;
+  readonly #plans = new LastPlan<AdaptiveAvgPool2dPlan>();
 
   constructor(outputSize: AdaptiveOutputSize) {
     super();
@@ -65,11 +74,15 @@ export class AdaptiveAvgPool2d extends Module {
 
   /** The output shape for an input shape, or PyTorch's error; no GPU work. */
   outputShape(inputShape: readonly number[]): number[] {
-    return planAdaptiveAvgPool2d(inputShape, this.outputSize).outputShape;
+    return this.#plan(inputShape).outputShape;
+  }
+
+  #plan(shape: readonly number[]): AdaptiveAvgPool2dPlan {
+    return this.#plans.get(shape, (s) => planAdaptiveAvgPool2d(s, this.outputSize));
   }
 
   protected run(input: Tensor): Tensor {
-    return adaptiveAvgPool2d(input, this.outputSize);
+    return adaptiveAvgPool2dWithPlan(input, this.#plan(input.shape));
   }
 
   protected runCpu({ data, shape }: TensorData): TensorData {
