@@ -5,6 +5,7 @@ import { synchronize } from './gpu/context.js';
 import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type TunableKernel } from './gpu/strategies.js';
 import { adaptiveAvgPool2d, avgPool2d, channelScale, denseLayer } from './functional.js';
+import { SqueezeAndExcite } from './nn/squeezeExcitation.js';
 import { Tensor } from './tensor.js';
 
 export interface AutotuneResult {
@@ -35,6 +36,13 @@ function onTwo(device: GPUDevice, shape: number[], otherShape: number[], op: (x:
   return { run: () => op(x, other), dispose: () => [x, other].forEach((t) => t.dispose()) };
 }
 
+/** An SE block's excitation (MobileNetV3's, on its 7×7 map), its weights uploaded once. */
+function excitation(device: GPUDevice, shape: number[]): Workload {
+  const se = new SqueezeAndExcite(shape[1]!, shape[1]!, shape[2]!);
+  const x = filled(device, shape);
+  return { run: () => se.excitation(x), dispose: () => [x, se].forEach((t) => t.dispose()) };
+}
+
 /** Linear in nn.Linear's device layout (the weight transposed, [in, out]), where four features per invocation apply. */
 const transposedLinear = (x: Tensor, weight: Tensor) => denseLayer(x, { weight, bias: null, activation: 'identity' });
 
@@ -63,6 +71,7 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
     (device) => onTwo(device, [8, 512], [512, 1000], transposedLinear),
     (device) => onTwo(device, [64, 256], [256, 256], transposedLinear),
   ],
+  squeeze_excitation: [(device) => excitation(device, [1, 96, 7, 7]), (device) => excitation(device, [4, 960, 7, 7])],
 };
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;

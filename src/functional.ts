@@ -9,8 +9,9 @@ import { launchAvgPool2d } from './kernels/avgPool2d.js';
 import { launchChannelScale } from './kernels/channelScale.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
 import { launchLinear, type DenseLayer } from './kernels/linear.js';
-import { MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
-import { planLinear } from './linearPlan.js';
+import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
+import { planLinear, type LinearPlan } from './linearPlan.js';
+import { kernelStrategy } from './gpu/strategies.js';
 import {
   avgPoolWindow,
   planAdaptiveAvgPool2d,
@@ -56,7 +57,7 @@ function produce(op: string, inputs: readonly Tensor[], outputShape: readonly nu
  * The divisor when the single output window covers the whole map (e.g. AvgPool2d(7) on 7×7, the fixed
  * ResNet head), so the reduction kernel can run it; null otherwise.
  */
-function wholeMapDivisor(plan: AvgPool2dPlan): number | null {
+export function wholeMapDivisor(plan: AvgPool2dPlan): number | null {
   if (plan.outH !== 1 || plan.outW !== 1) return null;
   const rows = avgPoolWindow(0, plan.strideH, plan.padH, plan.kernelH, plan.inH);
   const cols = avgPoolWindow(0, plan.strideW, plan.padW, plan.kernelW, plan.inW);
@@ -149,36 +150,68 @@ export function channelScale(x: Tensor, gate: Tensor): Tensor {
   return produce('channel_scale', [x, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output));
 }
 
+/** What the SE blocks' excitation needs of their pool: its forward, and whether it is a global pool. */
+export interface ExcitationPool {
+  forward(x: Tensor): Tensor;
+  /** The divisor when the pool reduces each whole map of `shape` to one value, else null. */
+  globalDivisor(shape: readonly number[]): number | null;
+}
+
 /**
- * @internal The SE block's excitation: second.activation(second(first.activation(first(pooled)))), fused into
- * one dispatch when the hidden layer fits in workgroup memory, else two Linear dispatches.
+ * @internal The SE block's excitation: pool x (N, C, H, W), flatten to (N, features), then the dense layers.
+ * Two layers whose hidden layer fits in workgroup memory run as one dispatch; with the device's "fused"
+ * strategy and a small global pool, that dispatch pools too, so the whole excitation is one dispatch. Anything
+ * else runs the layers one Linear dispatch each. Callers have checked the shapes (PyTorch's errors).
  */
-export function squeezeExcitationGate(pooled: Tensor, first: DenseLayer<Tensor>, second: DenseLayer<Tensor>): Tensor {
-  const hiddenPlan = planLinear(pooled.shape, pytorchWeightShape(first.weight, true));
-  const outputPlan = planLinear(hiddenPlan.outputShape, pytorchWeightShape(second.weight, true));
-  // The fused kernel's inner loops run channels × ⌈hidden / 64⌉ and hidden × ⌈out / 64⌉ times per invocation.
-  const fusedLoops = Math.max(hiddenPlan.inFeatures * Math.ceil(hiddenPlan.outFeatures / 64), hiddenPlan.outFeatures * Math.ceil(outputPlan.outFeatures / 64));
-  if (hiddenPlan.outFeatures > MAX_SE_HIDDEN || !loopFits(pooled.device, fusedLoops)) {
-    const hidden = denseLayer(pooled, first);
-    const gate = denseLayer(hidden, second);
-    hidden.dispose();
-    return gate;
+export function excitationGate(x: Tensor, pool: ExcitationPool, features: number, layers: DenseLayer<Tensor>[]): Tensor {
+  const device = x.device;
+  const [samples, channels, h, w] = x.shape as [number, number, number, number];
+  const plans = [];
+  let shape: readonly number[] = [samples, features];
+  for (const layer of layers) {
+    const plan = planLinear(shape, pytorchWeightShape(layer.weight, true));
+    plans.push(plan);
+    shape = plan.outputShape;
   }
-  const tensors = [pooled, first.weight, second.weight, ...[first.bias, second.bias].filter((b): b is Tensor => b !== null)];
-  const buffers = (layer: DenseLayer<Tensor>) => ({ weight: layer.weight.binding, bias: layer.bias?.binding ?? null, activation: layer.activation });
-  return produce('squeeze_excitation_gate', tensors, outputPlan.outputShape, (input, output) =>
-    launchSqueezeExcitationGate(
-      pooled.device,
-      {
-        samples: hiddenPlan.rows,
-        channels: hiddenPlan.inFeatures,
-        hidden: hiddenPlan.outFeatures,
-        outChannels: outputPlan.outFeatures,
-        pooled: input,
-        first: buffers(first),
-        second: buffers(second),
-      },
-      output,
-    ),
-  );
+  const [hiddenPlan, outputPlan] = plans as [LinearPlan, LinearPlan];
+  // The fused MLP's inner loops run channels × ⌈hidden / 64⌉ and hidden × ⌈out / 64⌉ times per invocation.
+  const mlpFuses = layers.length === 2 && hiddenPlan.outFeatures <= MAX_SE_HIDDEN &&
+    loopFits(device, Math.max(hiddenPlan.inFeatures * Math.ceil(hiddenPlan.outFeatures / 64), hiddenPlan.outFeatures * Math.ceil(outputPlan.outFeatures / 64)));
+  const planeSize = h * w;
+  const divisor = mlpFuses && kernelStrategy(device, 'squeeze_excitation') === 'fused' ? pool.globalDivisor(x.shape) : null;
+  const poolFuses = divisor !== null && features === channels && channels <= MAX_FUSED_CHANNELS &&
+    channels * planeSize <= MAX_FUSED_ELEMENTS && loopFits(device, Math.ceil(channels / 64) * planeSize);
+  const pooled = poolFuses ? null : pool.forward(x);
+  const input = poolFuses ? x : pooled!.reshape([samples, features]);
+  pooled?.dispose();
+  try {
+    if (!mlpFuses) {
+      return layers.reduce((current, layer) => {
+        const next = denseLayer(current, layer);
+        if (current !== input) current.dispose();
+        return next;
+      }, input);
+    }
+    const [first, second] = layers as [DenseLayer<Tensor>, DenseLayer<Tensor>];
+    const tensors = [input, first.weight, second.weight, ...[first.bias, second.bias].filter((b): b is Tensor => b !== null)];
+    const bindings = (layer: DenseLayer<Tensor>) => ({ weight: layer.weight.binding, bias: layer.bias?.binding ?? null, activation: layer.activation });
+    return produce('squeeze_excitation_gate', tensors, outputPlan.outputShape, (inputBinding, output) =>
+      launchSqueezeExcitationGate(
+        device,
+        {
+          samples,
+          channels: hiddenPlan.inFeatures,
+          hidden: hiddenPlan.outFeatures,
+          outChannels: outputPlan.outFeatures,
+          input: inputBinding,
+          pool: poolFuses ? { planeSize, divisor: divisor! } : null,
+          first: bindings(first),
+          second: bindings(second),
+        },
+        output,
+      ),
+    );
+  } finally {
+    if (input !== x) input.dispose();
+  }
 }

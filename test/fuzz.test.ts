@@ -4,12 +4,12 @@
 // failure prints the seed; rerun it with FUZZ_SEED=<seed>. FUZZ_SCALE=10 runs ten times as many configurations
 // (with FUZZ_SECONDS raised to match).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, nn, reference, type TunableKernel } from '../src/index.js';
+import { F, KERNEL_STRATEGIES, Tensor, nn, reference, type TunableKernel } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
 import { env, testAdapters, testDevice } from './helpers/device.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from './helpers/poolingConfigs.js';
 import { randomData, seededRandom, type Random } from './helpers/random.js';
-import { forceStrategies, type Strategies } from './helpers/variants.js';
+import { forceStrategies, type Strategies } from './helpers/strategies.js';
 
 const SECONDS = Number(env('FUZZ_SECONDS') ?? 8);
 const BASE_SEED = Number(env('FUZZ_SEED') ?? 1_000_000);
@@ -30,7 +30,7 @@ function fuzzData(random: Random, size: number): Float32Array {
 
 /** A random strategy for each of `kernels`, so the fuzz run covers every strategy, not only the default. */
 function pickStrategies(random: Random, kernels: TunableKernel[]): Strategies {
-  return Object.fromEntries(kernels.map((kernel) => [kernel, random.pick(Object.keys(KERNEL_VARIANTS[kernel]))]));
+  return Object.fromEntries(kernels.map((kernel) => [kernel, random.pick(Object.keys(KERNEL_STRATEGIES[kernel]))]));
 }
 
 /** Runs `op` with `strategies` forced; ops record synchronously, so the switch covers just this op. */

@@ -2,7 +2,7 @@
 // Every case is an assertion that fails if the behaviour regresses; after each error the device and the
 // module that threw must still work.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, compiledPipelineCount, gpuStats, liveBytes, loopLimit, loadSafetensors, nn, reference, setKernelVariant } from '../src/index.js';
+import { F, Tensor, compiledPipelineCount, gpuStats, liveBytes, loopLimit, loadSafetensors, nn, reference, setKernelStrategy } from '../src/index.js';
 import { requestDevice } from '../src/node.js';
 import { expectClose } from './helpers/compare.js';
 import { testAdapters } from './helpers/device.js';
@@ -108,8 +108,8 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     const capped = Number.isFinite(loopLimit(device));
     expect(capped).toBe(adapter === 'llvmpipe'); // measured by requestDevice's probe
     let refused = 0;
-    for (const variant of ['workgroup', 'invocation'] as const) {
-      setKernelVariant(device, 'global_avg_pool2d', variant); // the launcher switches when the loop would not fit
+    for (const strategy of ['workgroup', 'invocation'] as const) {
+      setKernelStrategy(device, 'global_avg_pool2d', strategy); // the launcher switches when the loop would not fit
       for (const [name, run, expected] of checks) {
         let y: Tensor;
         try {
@@ -121,7 +121,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
           refused++;
           continue;
         }
-        expectClose(await y.toArray(), expected.data, `${name} (${variant})`);
+        expectClose(await y.toArray(), expected.data, `${name} (${strategy})`);
         y.dispose();
       }
     }

@@ -8,18 +8,32 @@ import type { DenseLayer } from './linear.js';
 const WORKGROUP_SIZE = 64;
 /** The hidden layer lives in workgroup memory: 4 KiB of the 16 KiB every WebGPU device guarantees. */
 export const MAX_SE_HIDDEN = 1024;
+/** With the "fused" strategy the pooled channels live there too: 8 KiB more. */
+export const MAX_FUSED_CHANNELS = 2048;
+/**
+ * The fused strategy runs one workgroup per sample over its whole input: worth it for small maps (MobileNetV3's
+ * 7×7 SE blocks), not for a [256, 56, 56] map, which the split strategy pools with a workgroup per map.
+ */
+export const MAX_FUSED_ELEMENTS = 65_536;
 const kernel = defineKernel({
   name: 'squeeze_excitation_gate',
   source,
   bindings: [
-    { name: 'pooled', access: 'read' },
+    { name: 'input', access: 'read' },
     { name: 'w1', access: 'read' },
     { name: 'b1', access: 'read' },
     { name: 'w2', access: 'read' },
     { name: 'b2', access: 'read' },
     { name: 'gate', access: 'read_write' },
   ],
-  params: { samples: 'u32', channels: 'u32', hidden: 'u32', outChannels: 'u32' }, // hidden ≤ MAX_HIDDEN
+  params: {
+    samples: 'u32',
+    channels: 'u32',
+    hidden: 'u32', // ≤ MAX_HIDDEN
+    outChannels: 'u32',
+    planeSize: 'u32', // POOL_INPUT: elements of each map
+    divisor: 'f32', // POOL_INPUT: what each map's sum is divided by
+  },
   libraries: [ACTIVATION_FUNCTIONS],
 });
 
@@ -28,7 +42,10 @@ export interface SqueezeExcitationGateLaunch {
   channels: number;
   hidden: number;
   outChannels: number;
-  pooled: GPUBufferBinding;
+  /** Pooled values [samples, channels], or with `pool` the maps [samples, channels, planeSize] to pool first. */
+  input: GPUBufferBinding;
+  /** Pool the input in the same dispatch (the fused strategy): each map's size and divisor. */
+  pool: { planeSize: number; divisor: number } | null;
   /** Weights [in, out]: transposed from PyTorch's layout, as nn.Linear uploads them. */
   first: DenseLayer<GPUBufferBinding>;
   second: DenseLayer<GPUBufferBinding>;
@@ -45,9 +62,14 @@ export function launchSqueezeExcitationGate(device: GPUDevice, work: SqueezeExci
       OUTPUT_ACTIVATION: ACTIVATIONS[work.second.activation],
       HAS_HIDDEN_BIAS: work.first.bias ? 1 : 0,
       HAS_OUTPUT_BIAS: work.second.bias ? 1 : 0,
+      POOL_INPUT: work.pool ? 1 : 0,
+      MAX_CHANNELS: work.pool ? MAX_FUSED_CHANNELS : 1,
     },
-    bindings: [work.pooled, work.first.weight, work.first.bias ?? placeholder, work.second.weight, work.second.bias ?? placeholder, gate],
-    params: { samples: work.samples, channels: work.channels, hidden: work.hidden, outChannels: work.outChannels },
+    bindings: [work.input, work.first.weight, work.first.bias ?? placeholder, work.second.weight, work.second.bias ?? placeholder, gate],
+    params: {
+      samples: work.samples, channels: work.channels, hidden: work.hidden, outChannels: work.outChannels,
+      planeSize: work.pool?.planeSize ?? 0, divisor: work.pool?.divisor ?? 1,
+    },
     workgroups: work.samples,
   });
 }

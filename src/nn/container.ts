@@ -1,5 +1,6 @@
 // nn.Sequential and nn.Flatten.
 import { TorchError, messages } from '../errors.js';
+import type { DenseLayer } from '../kernels/linear.js';
 import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { Activation } from './activation.js';
@@ -30,6 +31,34 @@ export class Sequential extends Module {
     const layer = this.#layers.at(index);
     if (!layer) throw new RangeError(`index ${index} is out of range for a Sequential of ${this.#layers.length}`);
     return layer;
+  }
+
+  /**
+   * The output shape for an input shape, or the first child's PyTorch error; no GPU work. Children without
+   * `outputShape` (the activations) keep the shape.
+   */
+  outputShape(inputShape: readonly number[]): number[] {
+    return this.#layers.reduce<number[]>((shape, layer) => {
+      const shaped = layer as Module & { outputShape?: (shape: readonly number[]) => number[] };
+      return shaped.outputShape ? shaped.outputShape(shape) : shape;
+    }, [...inputShape]);
+  }
+
+  /**
+   * The children as dense layers on `device` when they are Linears, each optionally followed by an activation
+   * (what an SE block's MLP is), so a caller can fuse them; null otherwise.
+   */
+  denseLayers(device: GPUDevice): DenseLayer<Tensor>[] | null {
+    const layers: DenseLayer<Tensor>[] = [];
+    for (let i = 0; i < this.#layers.length; i++) {
+      const layer = this.#layers[i]!;
+      if (!(layer instanceof Linear)) return null;
+      const next = this.#layers[i + 1];
+      const activation = next instanceof Activation ? next.activation : 'identity';
+      if (next instanceof Activation) i++;
+      layers.push(layer.dense(device, activation));
+    }
+    return layers;
   }
 
   protected run(input: Tensor): Tensor {

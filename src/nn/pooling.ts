@@ -1,5 +1,5 @@
 // nn.AvgPool2d and nn.AdaptiveAvgPool2d: PyTorch's constructors, with the arguments checked at construction.
-import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan } from '../functional.js';
+import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan, wholeMapDivisor } from '../functional.js';
 import {
   checkAdaptiveOutputSize,
   checkAvgPool2dArgs,
@@ -45,6 +45,11 @@ export class AvgPool2d extends Module {
     return this.#plans.get(shape, (s) => planAvgPool2d(s, this.args));
   }
 
+  /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
+  globalDivisor(shape: readonly number[]): number | null {
+    return wholeMapDivisor(this.#plan(shape));
+  }
+
   protected run(input: Tensor): Tensor {
     return avgPool2dWithPlan(input, this.#plan(input.shape));
   }
@@ -79,6 +84,12 @@ export class AdaptiveAvgPool2d extends Module {
 
   #plan(shape: readonly number[]): AdaptiveAvgPool2dPlan {
     return this.#plans.get(shape, (s) => planAdaptiveAvgPool2d(s, this.outputSize));
+  }
+
+  /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
+  globalDivisor(shape: readonly number[]): number | null {
+    const plan = this.#plan(shape);
+    return plan.isGlobalMean && plan.inH * plan.inW > 0 ? plan.inH * plan.inW : null;
   }
 
   protected run(input: Tensor): Tensor {

@@ -1,8 +1,9 @@
-// The seed's two squeeze-and-excitation blocks. Both run as three dispatches in one command encoder:
-// pool → fused excitation MLP → channel scale; the only full-size tensor written is the output.
+// The seed's two squeeze-and-excitation blocks. Both run their own children (the pool and the Sequential MLP)
+// on the GPU as pool → fused excitation MLP → channel scale in one command encoder, or, with a small global
+// pool and the device's "fused" strategy, as two dispatches (the excitation pools its input itself). The only
+// full-size tensor written is the output.
 import { TorchError, messages } from '../errors.js';
-import { channelScale, squeezeExcitationGate } from '../functional.js';
-import type { ActivationName } from '../kernels/activations.js';
+import { channelScale, excitationGate } from '../functional.js';
 import * as reference from '../reference/index.js';
 import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
@@ -23,26 +24,40 @@ function checkCount(name: string, value: number): void {
   if (!Number.isSafeInteger(value) || value <= 0) throw new TypeError(`${name} must be a positive integer, but got ${String(value)}`);
 }
 
-/** Pool → excitation MLP: the per-channel gate (N, C), once every shape is known to be valid. */
-function excite(x: Tensor, pool: Module, pooledFeatures: number, first: Linear, second: Linear, activations: [ActivationName, ActivationName]): Tensor {
-  const pooled = pool.forward(x);
-  const flat = pooled.reshape([x.shape[0]!, pooledFeatures]);
-  pooled.dispose();
-  const gate = squeezeExcitationGate(flat, first.dense(x.device, activations[0]), second.dense(x.device, activations[1]));
-  flat.dispose();
-  return gate;
-}
-
 /**
  * What both SE blocks share: y = x · excitation(x), the gate released once the scale that reads it is
  * recorded; on the CPU, the same composition on the reference ops.
  */
 export abstract class ExcitationBlock extends Module {
-  /** The attention weights, one per channel. Shapes: (N, C, H, W) → (N, C). */
-  abstract excitation(x: Tensor): Tensor;
-
   /** The pool and the MLP after it, as PyTorch names them for this block. */
-  protected abstract parts(): { pool: Module; mlp: Sequential };
+  protected abstract parts(): { pool: AvgPool2d | AdaptiveAvgPool2d; mlp: Sequential };
+
+  /** How the block flattens the pooled map: PyTorch's `.view(b, c)` (SELayer) or `.view(b, -1)` (SqueezeAndExcite). */
+  protected abstract readonly pooledView: 'channels' | 'flatten';
+
+  /**
+   * The attention weights, one per channel: the MLP of the pooled, flattened input. Every shape is checked
+   * first, with PyTorch's errors, before any GPU work. Shapes: (N, C, H, W) → (N, C).
+   */
+  excitation(x: Tensor): Tensor {
+    this.checkUsable();
+    const { pool, mlp } = this.parts();
+    const [b, c] = unpack4(x.shape);
+    const pooledShape = pool.outputShape(x.shape);
+    const features = pooledShape.slice(1).reduce((p, d) => p * d, 1);
+    if (this.pooledView === 'channels' && features !== c) throw new TorchError(messages.invalidView([b, c], b * features));
+    const gateShape = mlp.outputShape([b, features]);
+    if (gateShape.length !== 2 || gateShape[1] !== c) throw new TorchError(messages.invalidView([b, c, 1, 1], gateShape.reduce((p, d) => p * d, 1)));
+    const layers = mlp.denseLayers(x.device);
+    if (layers && layers.length > 0) return excitationGate(x, pool, features, layers);
+    // An MLP that is not Linear (+ activation) pairs runs module by module.
+    const pooled = pool.forward(x);
+    const flat = pooled.reshape([b, features]);
+    pooled.dispose();
+    const gate = mlp.forward(flat);
+    flat.dispose();
+    return gate;
+  }
 
   /** `excitation` on the CPU reference ops: pool, flatten, the MLP, checked against `.view(b, c, 1, 1)`. */
   excitationCpu(x: TensorData): TensorData {
@@ -74,6 +89,7 @@ export abstract class ExcitationBlock extends Module {
  */
 export class SELayer extends ExcitationBlock {
   protected readonly typeName = 'SELayer';
+  protected readonly pooledView = 'channels';
   readonly avgPool: AdaptiveAvgPool2d;
   readonly fc: Sequential;
 
@@ -90,16 +106,6 @@ export class SELayer extends ExcitationBlock {
       'fc',
       new Sequential(new Linear(channel, hidden, { bias: false }), new ReLU(), new Linear(hidden, channel, { bias: false }), new Sigmoid()),
     );
-  }
-
-  /** The attention weights: sigmoid(fc(avg_pool(x))), one per channel. Shapes: (N, C, H, W) → (N, C). */
-  excitation(x: Tensor): Tensor {
-    this.checkUsable();
-    const [b, c] = unpack4(x.shape);
-    const first = this.fc.at(0) as Linear;
-    const second = this.fc.at(2) as Linear;
-    second.outputShape(first.outputShape([b, c])); // fc(avg_pool(x).view(b, c)): PyTorch's shape error, before GPU work
-    return excite(x, this.avgPool, c, first, second, ['relu', 'sigmoid']);
   }
 
   protected parts() {
@@ -124,9 +130,9 @@ export interface SqueezeAndExciteOptions {
  */
 export class SqueezeAndExcite extends ExcitationBlock {
   protected readonly typeName = 'SqueezeAndExcite';
+  protected readonly pooledView = 'flatten';
   readonly pool: AvgPool2d | AdaptiveAvgPool2d;
   readonly SEblock: Sequential;
-  readonly #gate: 'hardswish' | 'hardsigmoid';
 
   constructor(
     readonly inChannels: number,
@@ -140,26 +146,12 @@ export class SqueezeAndExcite extends ExcitationBlock {
     checkCount('outChannels', outChannels);
     checkCount('divide', divide);
     const mid = Math.floor(inChannels / divide);
-    this.#gate = options.gate ?? 'hardswish';
+    const gate = options.gate ?? 'hardswish';
     this.pool = this.registerModule('pool', options.pool === 'adaptive' ? new AdaptiveAvgPool2d(1) : new AvgPool2d(seKernelSize, { stride: 1 }));
     this.SEblock = this.registerModule(
       'SEblock',
-      new Sequential(new Linear(inChannels, mid), new ReLU6(), new Linear(mid, outChannels), this.#gate === 'hardswish' ? new Hardswish() : new Hardsigmoid()),
+      new Sequential(new Linear(inChannels, mid), new ReLU6(), new Linear(mid, outChannels), gate === 'hardswish' ? new Hardswish() : new Hardsigmoid()),
     );
-  }
-
-  /** The attention weights: SEblock(pool(x)), one per channel. Shapes: (N, C, H, W) → (N, C). */
-  excitation(x: Tensor): Tensor {
-    this.checkUsable();
-    // PyTorch: b, c, h, w = x.size(); out = self.SEblock(self.pool(x).view(b, -1)).view(b, c, 1, 1); return out * x
-    const [b, c] = unpack4(x.shape);
-    const pooledShape = this.pool.outputShape(x.shape);
-    const features = pooledShape.slice(1).reduce((p, d) => p * d, 1);
-    const first = this.SEblock.at(0) as Linear;
-    const second = this.SEblock.at(2) as Linear;
-    const gateShape = second.outputShape(first.outputShape([b, features]));
-    if (gateShape[1] !== c) throw new TorchError(messages.invalidView([b, c, 1, 1], b * gateShape[1]!));
-    return excite(x, this.pool, features, first, second, ['relu6', this.#gate]);
   }
 
   protected parts() {

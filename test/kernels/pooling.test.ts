@@ -1,7 +1,7 @@
 // The WGSL pooling kernels on real WebGPU (Dawn, software adapters here), against real PyTorch fixtures and
 // against the CPU reference on hundreds of seeded random configurations.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, autotune, compiledPipelineCount, kernelVariant, liveBytes, reference } from '../../src/index.js';
+import { F, KERNEL_STRATEGIES, Tensor, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../helpers/device.js';
 import {
@@ -15,7 +15,7 @@ import {
 } from '../helpers/fixtures.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from '../helpers/poolingConfigs.js';
 import { randomData, seededRandom } from '../helpers/random.js';
-import { withVariant } from '../helpers/variants.js';
+import { withStrategy } from '../helpers/strategies.js';
 
 const RANDOM_CONFIGS = 320;
 const BASE_SEED = Number(env('POOLING_SEED') ?? 20261127);
@@ -87,8 +87,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     }
   });
 
-  test.each(Object.keys(KERNEL_VARIANTS.global_avg_pool2d))('the global pool strategy "%s" matches the reference', async (variant) => {
-    await withVariant(device, 'global_avg_pool2d', variant, async () => {
+  test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool2d))('the global pool strategy "%s" matches the reference', async (strategy) => {
+    await withStrategy(device, 'global_avg_pool2d', strategy, async () => {
       const random = seededRandom(BASE_SEED + 1);
       // Plane sizes below, at and above the workgroup size and the vec4 step; whole-map AvgPool2d divisors too.
       for (const shape of [[3, 1, 1], [2, 5, 1, 3], [1, 7, 8, 8], [2, 3, 13, 11], [70000, 2, 2]]) {
@@ -100,7 +100,7 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
           [F.avgPool2d(x, [h, w], { divisorOverride: 3 }), reference.avgPool2d(data, shape, [h, w], { divisorOverride: 3 })],
         ] as const;
         for (const [gpu, cpu] of runs) {
-          expectClose(await gpu.toArray(), cpu.data, `${variant} on [${shape}]`);
+          expectClose(await gpu.toArray(), cpu.data, `${strategy} on [${shape}]`);
           gpu.dispose();
         }
         x.dispose();
@@ -108,9 +108,9 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     });
   });
 
-  const poolingStrategies = (['avg_pool2d', 'adaptive_avg_pool2d'] as const).flatMap((op) => Object.keys(KERNEL_VARIANTS[op]).map((variant) => [op, variant] as const));
-  test.each(poolingStrategies)('the %s strategy "%s" matches the reference on 150 random configurations', async (op, variant) => {
-    await withVariant(device, op, variant, async () => {
+  const poolingStrategies = (['avg_pool2d', 'adaptive_avg_pool2d'] as const).flatMap((op) => Object.keys(KERNEL_STRATEGIES[op]).map((strategy) => [op, strategy] as const));
+  test.each(poolingStrategies)('the %s strategy "%s" matches the reference on 150 random configurations', async (op, strategy) => {
+    await withStrategy(device, op, strategy, async () => {
       const runs = [];
       for (let seed = BASE_SEED + 10_000; runs.length < 150; seed++) {
         const random = seededRandom(seed);
@@ -121,7 +121,7 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         runs.push({ seed, config, data, x, y: runConfig(config, x) });
       }
       for (const { seed, config, data, x, y } of runs) {
-        expectClose(await y.toArray(), runReferenceConfig(config, data).data, `${variant}, seed ${seed}: ${JSON.stringify(config)}`);
+        expectClose(await y.toArray(), runReferenceConfig(config, data).data, `${strategy}, seed ${seed}: ${JSON.stringify(config)}`);
         x.dispose();
         y.dispose();
       }
@@ -130,12 +130,12 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
 
   test('autotune times every strategy of every tunable kernel and keeps the fastest', async () => {
     const results = await autotune(device, { runs: 3 });
-    expect(results.map((r) => r.kernel)).toEqual(Object.keys(KERNEL_VARIANTS));
+    expect(results.map((r) => r.kernel)).toEqual(Object.keys(KERNEL_STRATEGIES));
     for (const result of results) {
-      expect(Object.keys(result.timesMs).sort()).toEqual(Object.keys(KERNEL_VARIANTS[result.kernel]).sort());
+      expect(Object.keys(result.timesMs).sort()).toEqual(Object.keys(KERNEL_STRATEGIES[result.kernel]).sort());
       const fastest = Object.entries(result.timesMs).sort((a, b) => a[1] - b[1])[0]![0];
       expect(result.chosen).toBe(fastest);
-      expect(kernelVariant(device, result.kernel)).toBe(fastest);
+      expect(kernelStrategy(device, result.kernel)).toBe(fastest);
     }
   });
 

@@ -1,14 +1,14 @@
 // The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_VARIANTS, Tensor, gpuStats, liveBytes, loadSafetensors, measureGpuTime, nn, reference } from '../../src/index.js';
+import { F, KERNEL_STRATEGIES, Tensor, gpuStats, liveBytes, loadSafetensors, measureGpuTime, nn, reference } from '../../src/index.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureInput } from '../helpers/fixtures.js';
 import { buildModule, decode, fixtureFile, layerFixtures } from '../helpers/layerFixtures.js';
 import { randomData, seededRandom } from '../helpers/random.js';
-import { withVariant } from '../helpers/variants.js';
+import { withStrategy } from '../helpers/strategies.js';
 
 type Act = 'relu' | 'relu6' | 'sigmoid' | 'hardsigmoid' | 'hardswish';
 
@@ -105,8 +105,8 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     }
   });
 
-  test.each(Object.keys(KERNEL_VARIANTS.channel_scale))('the channel scale strategy "%s" matches the reference', async (variant) => {
-    await withVariant(device, 'channel_scale', variant, async () => {
+  test.each(Object.keys(KERNEL_STRATEGIES.channel_scale))('the channel scale strategy "%s" matches the reference', async (strategy) => {
+    await withStrategy(device, 'channel_scale', strategy, async () => {
       const random = seededRandom(11);
       // Planes of 1, 2, 4 and 16 elements (several per vec4, one vec4 each, several vec4s), of 56 (a run of four
       // vec4s crosses plane ends), 143 and 27 in all (vec4s that span planes, and the padding past the end); the
@@ -116,14 +116,14 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         const data = randomData(random, shape.reduce((a, b) => a * b, 1));
         const x = Tensor.fromArray(device, data, shape);
         const y = se.forward(x);
-        expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `${variant} on [${shape}]`);
+        expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `${strategy} on [${shape}]`);
         for (const t of [x, y, se]) t.dispose();
       }
     });
   });
 
-  test.each(Object.keys(KERNEL_VARIANTS.linear))('the Linear strategy "%s" matches the reference', async (variant) => {
-    await withVariant(device, 'linear', variant, async () => {
+  test.each(Object.keys(KERNEL_STRATEGIES.linear))('the Linear strategy "%s" matches the reference', async (strategy) => {
+    await withStrategy(device, 'linear', strategy, async () => {
       const random = seededRandom(13);
       // Rows below, at and past a block of 8; the last folds its grid past 65,535 rows of blocks. Every path of
       // shaders/linear.wgsl: one or four features per invocation (outFeatures % 4), x as vec4s or not (inFeatures % 4).
@@ -133,7 +133,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         const data = randomData(random, rows * inF);
         const x = Tensor.fromArray(device, data, [rows, inF]);
         const y = linear.forward(x);
-        expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inF] }).data, `${variant}: Linear(${inF}, ${outF}) on ${rows} rows`);
+        expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inF] }).data, `${strategy}: Linear(${inF}, ${outF}) on ${rows} rows`);
         for (const t of [x, y, linear]) t.dispose();
       }
     });
@@ -153,31 +153,39 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     }
   });
 
-  test('an SE forward is three dispatches in one submit, with no full-size intermediate', async () => {
-    const se = new nn.SELayer(64, 16);
-    const x = Tensor.fromArray(device, new Float32Array(4 * 64 * 28 * 28).fill(1), [4, 64, 28, 28]);
-    (await se.forward(x).toArray()); // uploads the weights, compiles the pipelines
-    await device.queue.onSubmittedWorkDone();
-    const before = gpuStats(device);
-    const y = se.forward(x);
-    const grown = liveBytes(device) - before.liveBytes;
-    await y.toArray();
-    const after = gpuStats(device);
-    expect(after.dispatches - before.dispatches).toBe(3);
-    expect(after.submits - before.submits).toBe(1); // the readback's copy joins the same submit
-    // Output + staging for the readback + the small pooled/gate vectors and uniforms: no second copy of x.
-    expect(grown).toBeLessThan(x.size * 4 * 1.1);
-    for (const t of [x, y, se]) t.dispose();
+  test.each([
+    ['split', 3],
+    ['fused', 2],
+  ] as const)('an SE forward with the "%s" excitation is %i dispatches in one submit, with no full-size intermediate', async (strategy, dispatches) => {
+    await withStrategy(device, 'squeeze_excitation', strategy, async () => {
+      const se = new nn.SELayer(64, 16);
+      const shape = [4, 64, 28, 28];
+      const data = randomData(seededRandom(8), 4 * 64 * 28 * 28);
+      const x = Tensor.fromArray(device, data, shape);
+      await se.forward(x).toArray(); // uploads the weights, compiles the pipelines
+      await device.queue.onSubmittedWorkDone();
+      const before = gpuStats(device);
+      const y = se.forward(x);
+      const grown = liveBytes(device) - before.liveBytes;
+      const result = await y.toArray();
+      const after = gpuStats(device);
+      expect(after.dispatches - before.dispatches).toBe(dispatches);
+      expect(after.submits - before.submits).toBe(1); // the readback's copy joins the same submit
+      // Output + staging for the readback + the small pooled/gate vectors: no second copy of x.
+      expect(grown).toBeLessThan(x.size * 4 * 1.1);
+      expectClose(result, se.forwardCpu({ data, shape }).data, `SELayer(64, 16), ${strategy}`);
+      for (const t of [x, y, se]) t.dispose();
+    });
   });
 
   test('measureGpuTime reports the GPU time of the passes a forward queues (where timestamp-query exists)', async () => {
     const se = new nn.SELayer(32, 4);
     const x = Tensor.fromArray(device, randomData(seededRandom(9), 2 * 32 * 28 * 28), [2, 32, 28, 28]);
-    const timing = await measureGpuTime(device, () => se.forward(x).dispose());
+    const timing = await withStrategy(device, 'squeeze_excitation', 'split', () => measureGpuTime(device, () => se.forward(x).dispose()));
     if (!device.features.has('timestamp-query')) {
       expect(timing).toBeNull();
     } else {
-      expect(timing!.passes).toBe(3); // pool, excitation, scale
+      expect(timing!.passes).toBe(3); // pool, excitation, scale: each its own pass while measuring
       expect(timing!.ms).toBeGreaterThan(0);
     }
     const y = se.forward(x); // and a plain forward afterwards still works
