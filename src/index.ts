@@ -8,7 +8,7 @@ export { loadSafetensors, SafetensorsError } from './safetensors.js';
 export { TorchError, WebGPULayersError } from './errors.js';
 export type { KitErrorCode } from './errors.js';
 export {
-  liveBytes, compiledPipelineCount, gpuStats, memoryStats, emptyCache, setMemoryCap, deviceContext, synchronize, whenSubmitted,
+  liveBytes, compiledPipelineCount, gpuStats, memoryStats, emptyCache, setMemoryCap, resetPeakMemoryStats, deviceContext, synchronize, whenSubmitted,
 } from './gpu/context.js';
 export type { DeviceContext } from './gpu/context.js';
 export type { MemoryStats } from './gpu/allocator.js';

@@ -6,12 +6,12 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, KERNEL_STRATEGIES, Tensor, nn, reference, type TunableKernel } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
-import { env, testAdapters, testDevice } from './helpers/device.js';
+import { env, inBrowser, testAdapters, testDevice } from './helpers/device.js';
 import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from './helpers/poolingConfigs.js';
 import { randomData, seededRandom, type Random } from './helpers/random.js';
 import { forceStrategies, type Strategies } from './helpers/strategies.js';
 
-const SECONDS = Number(env('FUZZ_SECONDS') ?? 8);
+const SECONDS = Number(env('FUZZ_SECONDS') ?? (inBrowser ? 4 : 8)); // the browser runs one adapter after Node's two
 const BASE_SEED = Number(env('FUZZ_SEED') ?? 1_000_000);
 const SCALE = Number(env('FUZZ_SCALE') ?? 1);
 const BATCH = 100;
@@ -104,7 +104,7 @@ const seCase: Generator = (random) => {
     module = new nn.SqueezeAndExcite(channels, channels, shape[2]!, random.int(1, 4), { pool: adaptive ? 'adaptive' : 'fixed', gate: random.pick(['hardswish', 'hardsigmoid'] as const) });
   }
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  const strategies = pickStrategies(random, ['global_avg_pool2d', 'avg_pool2d', 'channel_scale']);
+  const strategies = pickStrategies(random, ['global_avg_pool2d', 'avg_pool2d', 'channel_scale', 'squeeze_excitation']);
   return { describe: `${module.constructor.name} on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => module.forward(t)), cpu: () => module.forwardCpu({ data: x, shape }), dispose: () => module.dispose() };
 };
 

@@ -87,6 +87,7 @@ export class CachingAllocator {
       stats.cachedBytes -= size;
       stats.poolHits++;
     } else {
+      this.#evictOverCap(size); // make room first, so reserved stays under the cap while live bytes do
       buffer = this.#context.createBuffer({ size, usage, label });
       stats.buffersCreated++;
     }
@@ -132,8 +133,9 @@ export class CachingAllocator {
     return this.#freeOrder.size;
   }
 
-  #evictOverCap(): void {
-    while (this.stats.allocatedBytes + this.stats.cachedBytes > this.#cap && this.#freeOrder.size > 0) {
+  /** Evicts cached buffers, oldest first, until reserved + `incoming` bytes fit under the cap (or none is left). */
+  #evictOverCap(incoming = 0): void {
+    while (this.stats.allocatedBytes + this.stats.cachedBytes + incoming > this.#cap && this.#freeOrder.size > 0) {
       this.#evict(this.#freeOrder.values().next().value!);
     }
   }

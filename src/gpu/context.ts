@@ -162,6 +162,13 @@ export function emptyCache(device: GPUDevice): void {
   contextOf(device).allocator.emptyCache();
 }
 
+/** Like torch.cuda.reset_peak_memory_stats: the peaks start again from the current values. */
+export function resetPeakMemoryStats(device: GPUDevice): void {
+  const stats = contextOf(device).allocator.stats;
+  stats.peakAllocatedBytes = stats.allocatedBytes;
+  stats.peakReservedBytes = stats.allocatedBytes + stats.cachedBytes;
+}
+
 /** Caps the bytes reserved on `device` (live + pooled): pooled buffers over the cap are destroyed, oldest first. */
 export function setMemoryCap(device: GPUDevice, bytes: number): void {
   if (!(bytes >= 0)) throw new WebGPULayersError('invalid-argument', `setMemoryCap: bytes must be a non-negative number, but got ${String(bytes)}`);

@@ -17,18 +17,19 @@ export function testAdapters(): (AdapterChoice | 'browser')[] {
   return chosen ? [chosen] : ['llvmpipe', 'swiftshader'];
 }
 
-export async function testDevice(adapter?: AdapterChoice | 'browser'): Promise<GPUDevice> {
+/** A device as users get it; `autotune: false` for devices a test needs only briefly (autotune takes seconds). */
+export async function testDevice(adapter?: AdapterChoice | 'browser', { autotune: tune = true } = {}): Promise<GPUDevice> {
   if (inBrowser) {
     const found = await navigator.gpu.requestAdapter();
     if (!found) throw new Error('this browser has WebGPU but no adapter');
     const device = await found.requestDevice({
       requiredLimits: { maxStorageBufferBindingSize: found.limits.maxStorageBufferBindingSize, maxBufferSize: found.limits.maxBufferSize },
     });
-    await autotune(device, { runs: 3 });
+    if (tune) await autotune(device, { runs: 3 });
     return device;
   }
   // Only in Node: the path is hidden from the browser bundler, which must not see Dawn.
   const nodeEntry = '../../src/node.js';
   const { requestDevice } = (await import(/* @vite-ignore */ nodeEntry)) as typeof import('../../src/node.js');
-  return requestDevice({ adapter: adapter as AdapterChoice | undefined, quiet: env('WEBGPU_LAYERS_QUIET') !== '0' });
+  return requestDevice({ adapter: adapter as AdapterChoice | undefined, quiet: env('WEBGPU_LAYERS_QUIET') !== '0', autotune: tune });
 }

@@ -1,5 +1,5 @@
-// The WGSL pooling kernels on real WebGPU (Dawn, software adapters here), against real PyTorch fixtures and
-// against the CPU reference on hundreds of seeded random configurations.
+// The WGSL pooling kernels on real WebGPU (Dawn, software adapters here), against real PyTorch fixtures and the
+// CPU reference on chosen edge cases (test/fuzz.test.ts runs the seeded random configurations).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, KERNEL_STRATEGIES, Tensor, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
@@ -13,21 +13,15 @@ import {
   poolingFixtures,
   type PoolingFixture,
 } from '../helpers/fixtures.js';
-import { randomPoolingConfig, runReferenceConfig, type PoolingConfig } from '../helpers/poolingConfigs.js';
 import { randomData, seededRandom } from '../helpers/random.js';
 import { withStrategy } from '../helpers/strategies.js';
 
-const RANDOM_CONFIGS = 320;
 const BASE_SEED = Number(env('POOLING_SEED') ?? 20261127);
 
 function runFixture(fixture: PoolingFixture, x: Tensor): Tensor {
   return fixture.op === 'avg_pool2d'
     ? F.avgPool2d(x, fixture.args.kernelSize, avgPoolOptions(fixture))
     : F.adaptiveAvgPool2d(x, fixture.args.outputSize);
-}
-
-function runConfig(config: PoolingConfig, x: Tensor): Tensor {
-  return config.op === 'avg_pool2d' ? F.avgPool2d(x, config.kernelSize, config.options) : F.adaptiveAvgPool2d(x, config.outputSize);
 }
 
 describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
@@ -65,28 +59,6 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     x.dispose();
   });
 
-  test(`match the CPU reference on ${RANDOM_CONFIGS} seeded random configurations`, async () => {
-    const BATCH = 40; // queue a batch of ops, then read them all back
-    for (let first = 0; first < RANDOM_CONFIGS; first += BATCH) {
-      const runs = [];
-      for (let seed = BASE_SEED + first; seed < BASE_SEED + Math.min(first + BATCH, RANDOM_CONFIGS); seed++) {
-        const random = seededRandom(seed);
-        const config = randomPoolingConfig(random);
-        const data = randomData(random, config.shape.reduce((a, b) => a * b, 1));
-        const x = Tensor.fromArray(device, data, config.shape);
-        runs.push({ seed, config, data, x, y: runConfig(config, x) });
-      }
-      for (const { seed, config, data, x, y } of runs) {
-        const expected = runReferenceConfig(config, data);
-        const context = `seed ${seed} (rerun with POOLING_SEED=${seed}) ${JSON.stringify(config)}`;
-        expect(y.shape, context).toEqual(expected.shape);
-        expectClose(await y.toArray(), expected.data, context);
-        x.dispose();
-        y.dispose();
-      }
-    }
-  });
-
   test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool2d))('the global pool strategy "%s" matches the reference', async (strategy) => {
     await withStrategy(device, 'global_avg_pool2d', strategy, async () => {
       const random = seededRandom(BASE_SEED + 1);
@@ -108,35 +80,28 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     });
   });
 
-  const poolingStrategies = (['avg_pool2d', 'adaptive_avg_pool2d'] as const).flatMap((op) => Object.keys(KERNEL_STRATEGIES[op]).map((strategy) => [op, strategy] as const));
-  test.each(poolingStrategies)('the %s strategy "%s" matches the reference on 150 random configurations', async (op, strategy) => {
-    await withStrategy(device, op, strategy, async () => {
-      const runs = [];
-      for (let seed = BASE_SEED + 10_000; runs.length < 150; seed++) {
-        const random = seededRandom(seed);
-        const config = randomPoolingConfig(random);
-        if (config.op !== op) continue;
-        const data = randomData(random, config.shape.reduce((a, b) => a * b, 1));
-        const x = Tensor.fromArray(device, data, config.shape);
-        runs.push({ seed, config, data, x, y: runConfig(config, x) });
-      }
-      for (const { seed, config, data, x, y } of runs) {
-        expectClose(await y.toArray(), runReferenceConfig(config, data).data, `${strategy}, seed ${seed}: ${JSON.stringify(config)}`);
-        x.dispose();
-        y.dispose();
-      }
-    });
-  });
-
-  test('autotune times every strategy of every tunable kernel and keeps the fastest', async () => {
+  test('autotune runs every strategy of every tunable kernel and the device then runs the fastest', async () => {
     const results = await autotune(device, { runs: 3 });
     expect(results.map((r) => r.kernel)).toEqual(Object.keys(KERNEL_STRATEGIES));
+    // Every strategy was really run: its pipelines are compiled, so switching to any of them compiles nothing.
+    const compiled = compiledPipelineCount(device);
     for (const result of results) {
       expect(Object.keys(result.timesMs).sort()).toEqual(Object.keys(KERNEL_STRATEGIES[result.kernel]).sort());
-      const fastest = Object.entries(result.timesMs).sort((a, b) => a[1] - b[1])[0]![0];
-      expect(result.chosen).toBe(fastest);
-      expect(kernelStrategy(device, result.kernel)).toBe(fastest);
+      for (const ms of Object.values(result.timesMs)) expect(ms).toBeGreaterThan(0);
+      expect(result.timesMs[result.chosen]).toBe(Math.min(...Object.values(result.timesMs)));
+      expect(kernelStrategy(device, result.kernel)).toBe(result.chosen);
     }
+    await withStrategy(device, 'avg_pool2d', 'run4', async () => {
+      await withStrategy(device, 'adaptive_avg_pool2d', 'output', async () => {
+        const x = Tensor.fromArray(device, new Float32Array(4 * 64 * 56 * 56), [4, 64, 56, 56]); // autotune's own shape
+        for (const y of [F.avgPool2d(x, 3, { stride: 2, padding: 1 }), F.adaptiveAvgPool2d(x, 7)]) {
+          await y.toArray();
+          y.dispose();
+        }
+        x.dispose();
+      });
+    });
+    expect(compiledPipelineCount(device)).toBe(compiled);
   });
 
   test('fold grids over 65,535 workgroups: more than 4 million outputs', async () => {
@@ -183,18 +148,5 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
       x.dispose();
     }
     expect(compiledPipelineCount(device)).toBe(compiled);
-  });
-
-  test('buffers are released: live bytes return to where they started', async () => {
-    const before = liveBytes(device);
-    const x = Tensor.fromArray(device, new Float32Array(2 * 64 * 9 * 9), [2, 64, 9, 9]);
-    const outputs = [F.avgPool2d(x, 3, { stride: 2, ceilMode: true }), F.adaptiveAvgPool2d(x, [4, null]), F.adaptiveAvgPool2d(x, 1)];
-    x.dispose(); // disposing an input with queued work waits for the submit, not for the caller
-    for (const y of outputs) {
-      await y.toArray();
-      y.dispose();
-    }
-    await device.queue.onSubmittedWorkDone();
-    expect(liveBytes(device)).toBe(before);
   });
 });
