@@ -1,5 +1,5 @@
 // Where the demo runs its layers: the browser's WebGPU when there is an adapter, else the CPU reference.
-import { autotune, reference, synchronize, Tensor } from '../src/index.js';
+import { DeviceKeeper, reference, synchronize, Tensor } from '../src/index.js';
 import type { nn } from '../src/index.js';
 
 export interface TensorData {
@@ -18,19 +18,20 @@ export interface RunResult {
 export interface Runner {
   label: string;
   device: GPUDevice | null;
+  /** Keeps the WebGPU device, replacing it when lost; absent on the CPU. */
+  keeper?: DeviceKeeper;
   run(module: nn.Module, input: TensorData): Promise<RunResult>;
   /** Runs `forward` for a module method other than forward (e.g. SE excitation). */
   runWith(gpu: (x: Tensor) => Tensor, cpu: (x: TensorData) => TensorData, input: TensorData): Promise<RunResult>;
 }
 
-async function gpuDevice(): Promise<{ device: GPUDevice; label: string } | { reason: string }> {
-  if (!('gpu' in navigator) || !navigator.gpu) return { reason: 'this browser has no WebGPU (navigator.gpu is missing)' };
-  const adapter = await navigator.gpu.requestAdapter();
-  if (!adapter) return { reason: 'WebGPU is present but no adapter is available' };
-  const device = await adapter.requestDevice();
-  const info = adapter.info;
-  const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
-  return { device, label: `WebGPU on ${name}${adapter.info.isFallbackAdapter ? ' (software)' : ''}` };
+/** The browser's device, kept across a lost device; or why there is none. */
+async function gpuDevice(): Promise<{ keeper: DeviceKeeper } | { reason: string }> {
+  try {
+    return { keeper: await DeviceKeeper.create() };
+  } catch (error) {
+    return { reason: (error as Error).message.replace(/^webgpu-layers: /, '') };
+  }
 }
 
 export async function createRunner(): Promise<Runner> {
@@ -43,9 +44,10 @@ export async function createRunner(): Promise<Runner> {
       runWith: async (_gpu, cpu, input) => cpuRun(() => cpu(input)),
     };
   }
-  const { device, label } = found;
-  await autotune(device, { runs: 3 });
+  const { keeper } = found;
   const runWith = async (gpu: (x: Tensor) => Tensor, cpu: (x: TensorData) => TensorData, input: TensorData): Promise<RunResult> => {
+    if (keeper.replaced) await keeper.replaced; // a lost device is being replaced: run on the new one
+    const device = keeper.device;
     const x = Tensor.fromArray(device, input.data, input.shape);
     try {
       const t0 = performance.now();
@@ -62,8 +64,13 @@ export async function createRunner(): Promise<Runner> {
     }
   };
   return {
-    label,
-    device,
+    get label() {
+      return keeper.label;
+    },
+    get device() {
+      return keeper.device;
+    },
+    keeper,
     run: (module, input) => runWith((x) => module.forward(x), (x) => module.forwardCpu(x), input),
     runWith,
   };

@@ -50,7 +50,22 @@ function produce(op: string, inputs: readonly Tensor[], outputShape: readonly nu
     output.dispose(); // a kernel that cannot run (too large for the device) leaves nothing behind
     throw error;
   }
+  // A caller's buffer (Tensor.fromGPUBuffer) must pass its device check before this work is submitted.
+  for (const t of inputs) {
+    const check = t.externalCheck;
+    if (check && output.size > 0) contextOf(t.device).batch.requireBeforeSubmit(check);
+  }
   return output;
+}
+
+/** Runs `op` on `x` padded to 16 bytes (kernels that read vec4s), releasing a padded copy once it is recorded. */
+function withPadded(x: Tensor, op: (padded: Tensor) => Tensor): Tensor {
+  const padded = x.padded();
+  try {
+    return op(padded);
+  } finally {
+    if (padded !== x) padded.dispose();
+  }
 }
 
 /**
@@ -129,8 +144,12 @@ const pytorchWeightShape = (weight: Tensor, transposed: boolean) => (transposed 
 function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolean): Tensor {
   const { weight, bias, activation } = layer;
   const plan = planLinear(x.shape, pytorchWeightShape(weight, transposed));
-  return produce('linear', bias ? [x, weight, bias] : [x, weight], plan.outputShape, (input, output) =>
-    launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed }, output),
+  checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
+  // x and the weight are read as vec4s: a caller's unpadded buffer is copied into a padded one first.
+  return withPadded(x, (padded) =>
+    produce('linear', bias ? [padded, weight, bias] : [padded, weight], plan.outputShape, (input, output) =>
+      launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed }, output),
+    ),
   );
 }
 
@@ -147,7 +166,11 @@ export function activation(x: Tensor, name: ActivationName): Tensor {
 /** @internal The SE block's last step: x (N, C, H, W) · gate (N, C) broadcast over H×W. */
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
-  return produce('channel_scale', [x, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output));
+  checkInputs('channel_scale', [x, gate]);
+  // x is read as vec4s: a caller's unpadded buffer is copied into a padded one first.
+  return withPadded(x, (padded) =>
+    produce('channel_scale', [padded, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output)),
+  );
 }
 
 /** What the SE blocks' excitation needs of their pool: its forward, and whether it is a global pool. */

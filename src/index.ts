@@ -1,3 +1,4 @@
+/// <reference types="@webgpu/types" preserve="true" />
 // webgpu-layers: the browser-safe core. It takes any GPUDevice (navigator.gpu's, or Dawn's from
 // 'webgpu-layers/node') and never imports Node modules.
 export { Tensor } from './tensor.js';
@@ -16,6 +17,9 @@ export { loopLimit, probeLoopLimit } from './gpu/loopLimit.js';
 export { measureGpuTime } from './gpu/profiler.js';
 export type { GpuTiming } from './gpu/profiler.js';
 export { autotune } from './autotune.js';
+export { requestBrowserDevice, DeviceKeeper } from './browserDevice.js';
+export type { AcquiredDevice, BrowserDeviceOptions } from './browserDevice.js';
+export type { FromGPUBufferOptions, GPUBufferView } from './tensor.js';
 export type { AutotuneResult } from './autotune.js';
 export { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, KERNEL_VARIANTS, kernelVariant, setKernelVariant } from './gpu/strategies.js';
 export type { TunableKernel, StrategyOf, VariantOf } from './gpu/strategies.js';

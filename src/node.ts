@@ -1,10 +1,33 @@
 // webgpu-layers/node: a GPUDevice in Node through Dawn (the `webgpu` npm package). A hardware adapter when
 // there is one; otherwise a software one: SwiftShader (Vulkan, shipped by Debian's chromium) or Mesa
 // llvmpipe (OpenGL ES, WebGPU compatibility mode).
+/// <reference types="@webgpu/types" preserve="true" />
 import { existsSync } from 'node:fs';
-import { create, globals } from 'webgpu';
 import { autotune } from './autotune.js';
+import { WebGPULayersError } from './errors.js';
+import { contextOf } from './gpu/context.js';
 import { probeLoopLimit } from './gpu/loopLimit.js';
+
+/**
+ * Dawn for Node, the `webgpu` package: a peer dependency (browser-only users need not install it), loaded here
+ * so that a missing one is a clear error when a device is asked for, not a failed import.
+ */
+let dawnError: Error | null = null;
+const dawn: typeof import('webgpu') | null = await import('webgpu').catch((error: Error) => {
+  dawnError = error;
+  return null;
+});
+
+function requireDawn(): typeof import('webgpu') {
+  if (dawn) return dawn;
+  const missing = (dawnError as (Error & { code?: string }) | null)?.code === 'ERR_MODULE_NOT_FOUND';
+  throw new WebGPULayersError(
+    'no-adapter',
+    missing
+      ? "webgpu-layers/node needs Dawn for Node, the 'webgpu' package (a peer dependency): npm install webgpu"
+      : `webgpu-layers/node could not load the 'webgpu' package (Dawn for Node): ${dawnError?.message}`,
+  );
+}
 
 export type AdapterChoice = 'auto' | 'hardware' | 'swiftshader' | 'llvmpipe';
 
@@ -52,7 +75,7 @@ const instanceOf = new WeakMap<GPUDevice, GPU>();
 /** Dawn's GPUBufferUsage, GPUMapMode, ... as globals, as a browser has them; done once. */
 export function installWebGPUGlobals(): void {
   if (globalsInstalled) return;
-  Object.assign(globalThis, globals);
+  Object.assign(globalThis, requireDawn().globals);
   globalsInstalled = true;
 }
 
@@ -105,14 +128,14 @@ const runtimeDir = () => ({ XDG_RUNTIME_DIR: process.env.XDG_RUNTIME_DIR ?? '/tm
 async function vulkanAdapter(icd: string | null): Promise<Candidate> {
   const vars: Record<string, string> = icd ? { ...runtimeDir(), VK_ICD_FILENAMES: icd } : runtimeDir();
   return withEnvironment(vars, async () => {
-    const gpu = create(['backend=vulkan']);
+    const gpu = requireDawn().create(['backend=vulkan']);
     return { gpu, adapter: await gpu.requestAdapter({ powerPreference: 'high-performance' }) };
   });
 }
 
 async function llvmpipeAdapter(): Promise<Candidate> {
   return withEnvironment({ EGL_PLATFORM: process.env.EGL_PLATFORM ?? 'surfaceless' }, async () => {
-    const gpu = create(['backend=opengles']);
+    const gpu = requireDawn().create(['backend=opengles']);
     return { gpu, adapter: await gpu.requestAdapter({ featureLevel: 'compatibility' }) };
   });
 }
@@ -138,7 +161,7 @@ function choiceFromEnvironment(): AdapterChoice {
   const value = process.env.WEBGPU_LAYERS_ADAPTER?.trim().toLowerCase();
   if (!value) return 'auto';
   if (value === 'auto' || value === 'hardware' || value === 'swiftshader' || value === 'llvmpipe') return value;
-  throw new Error(`WEBGPU_LAYERS_ADAPTER must be one of auto, hardware, swiftshader, llvmpipe, but got "${value}"`);
+  throw new WebGPULayersError('no-adapter', `WEBGPU_LAYERS_ADAPTER must be one of auto, hardware, swiftshader, llvmpipe, but got "${value}"`);
 }
 
 /** The adapter's own limits, so big tensors get what the hardware allows rather than WebGPU's defaults. */
@@ -158,13 +181,14 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   const result = await findAdapter(choice);
   if (!result) {
     const what = choice === 'auto' ? 'no WebGPU adapter (hardware or software)' : `no ${choice} WebGPU adapter`;
-    throw new Error(`webgpu-layers: ${what} could be found. ${INSTALL_HINT}`);
+    throw new WebGPULayersError('no-adapter', `${what} could be found. ${INSTALL_HINT}`);
   }
   const { adapter } = result;
   const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   const requiredLimits = options.limits === 'default' ? {} : adapterLimits(adapter);
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: result.choice });
   instanceOf.set(device, result.gpu);
+  contextOf(device); // the kit's state for this device, made now rather than on first use
   const quiet = options.quiet ?? process.env.WEBGPU_LAYERS_QUIET === '1';
   if (!quiet) {
     process.stderr.write(`webgpu-layers: using ${describeAdapter(adapter.info, result.choice !== 'hardware')} [${result.choice}]\n`);

@@ -18,18 +18,35 @@ function checkFits(device: GPUDevice, shape: readonly number[], size: number): v
   }
 }
 
-/** A pooled GPU buffer shared by a tensor and its views. */
+/**
+ * A GPU buffer shared by a tensor and its views: a pooled one, or a caller's (`external`), which the kit never
+ * destroys or pools and which may hold the tensor at an offset, unpadded.
+ */
 class Storage {
   users = 1;
   readsInFlight = 0;
   constructor(
     readonly context: DeviceContext,
     readonly buffer: GPUBuffer,
+    readonly external: { byteOffset: number; checked: Promise<void> } | null = null,
   ) {}
 
   releaseIfUnused(): void {
-    if (this.users === 0 && this.readsInFlight === 0) releaseToPool(this.context, this.buffer);
+    if (this.users === 0 && this.readsInFlight === 0 && !this.external) releaseToPool(this.context, this.buffer);
   }
+}
+
+export interface FromGPUBufferOptions {
+  /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
+  byteOffset?: number;
+}
+
+/** Where a tensor's data is on the GPU, to hand it to other code (`tensor.gpuBuffer`). */
+export interface GPUBufferView {
+  buffer: GPUBuffer;
+  byteOffset: number;
+  /** The tensor's bytes: size · 4 (the buffer may be longer). */
+  byteLength: number;
 }
 
 /** Gives a buffer back to its allocator once the commands recorded so far (which may use it) are submitted. */
@@ -67,6 +84,59 @@ export class Tensor {
     return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, data.length);
   }
 
+  /**
+   * A tensor over a GPU buffer the caller owns (another library's output, a buffer of the app's): no copy, and
+   * the kit never destroys it. Checked before any GPU work: STORAGE usage, size, offset alignment and the device
+   * (WebGPU reports a buffer of another device asynchronously: work on the tensor then fails with a
+   * `wrong-device` error before anything is submitted). The caller keeps the buffer alive and unchanged while
+   * the kit's queued work reads it; `toArray()` needs COPY_SRC usage too.
+   * @example const x = Tensor.fromGPUBuffer(device, ortOutput.gpuBuffer, [1, 64, 56, 56]);
+   */
+  static fromGPUBuffer(device: GPUDevice, buffer: GPUBuffer, shape: readonly number[], options: FromGPUBufferOptions = {}): Tensor {
+    const who = 'Tensor.fromGPUBuffer';
+    const size = checkShape(shape);
+    const context = contextOf(device);
+    context.checkUsable();
+    if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
+      throw new WebGPULayersError('invalid-argument', `${who}: expected a GPUBuffer, but got ${buffer === null ? 'null' : typeof buffer}`);
+    }
+    const byteOffset = options.byteOffset ?? 0;
+    const alignment = device.limits.minStorageBufferOffsetAlignment;
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % alignment !== 0) {
+      throw new WebGPULayersError('invalid-argument', `${who}: byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment (${alignment}), but got ${String(byteOffset)}`);
+    }
+    if (!(buffer.usage & GPUBufferUsage.STORAGE)) {
+      throw new WebGPULayersError('invalid-argument', `${who}: the buffer needs STORAGE usage for the kit's kernels to read it (its usage is ${buffer.usage})`);
+    }
+    if (byteOffset + size * 4 > buffer.size) {
+      throw new WebGPULayersError(
+        'invalid-argument',
+        `${who}: a float32 tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + size * 4} bytes, but the buffer has ${buffer.size}`,
+      );
+    }
+    checkFits(device, shape, size);
+    const checked = context.checkExternalBuffer(buffer);
+    const storage = new Storage(context, buffer, { byteOffset, checked });
+    return new Tensor(device, shape, storage, checked, size);
+  }
+
+  /**
+   * The GPU buffer that holds this tensor, where, and how many bytes, to hand it to other code on the same
+   * device (ORT-web's `Tensor.fromGpuBuffer`, TF.js's `tf.tensor({ buffer })`). Valid until the tensor (and its
+   * views) are disposed: after that the kit may reuse the buffer, so the other code must have submitted its
+   * reads by then. Wait for the kit's work first (`await synchronize(device)`, or `await whenSubmitted(device)`:
+   * the queue keeps submissions in order).
+   */
+  get gpuBuffer(): GPUBufferView {
+    const storage = this.#usableStorage();
+    return { buffer: storage.buffer, byteOffset: storage.external?.byteOffset ?? 0, byteLength: this.size * 4 };
+  }
+
+  /** @internal An external tensor's device check, which work on it must await before it is submitted. */
+  get externalCheck(): Promise<void> | null {
+    return this.#usableStorage().external?.checked ?? null;
+  }
+
   /** @internal An output tensor whose contents the caller's kernels will write. */
   static empty(device: GPUDevice, shape: readonly number[]): Tensor {
     const size = checkShape(shape);
@@ -90,9 +160,20 @@ export class Tensor {
     return this.#usableStorage().buffer;
   }
 
-  /** @internal The tensor's bytes as a binding: its buffer may be larger (a pooled size bucket). */
+  /**
+   * @internal The tensor's bytes as a binding. A pooled buffer is bound to the next 16-byte boundary (its bucket
+   * is longer still), so kernels may read the last vec4 whole; a caller's buffer only to the next 4 bytes.
+   */
   get binding(): GPUBufferBinding {
-    return { buffer: this.#usableStorage().buffer, offset: 0, size: alignedBytes(this.size * 4) };
+    const storage = this.#usableStorage();
+    if (storage.external) return { buffer: storage.buffer, offset: storage.external.byteOffset, size: Math.max(4, this.size * 4) };
+    return { buffer: storage.buffer, offset: 0, size: alignedBytes(this.size * 4) };
+  }
+
+  /** @internal Whether `binding` ends on a 16-byte boundary, as kernels that read vec4s need. */
+  get vec4Padded(): boolean {
+    const external = this.#usableStorage().external;
+    return !external || (this.size * 4) % 16 === 0;
   }
 
   #usableStorage(): Storage {
@@ -113,6 +194,20 @@ export class Tensor {
     return new Tensor(this.device, shape, storage, this.#written, this.size);
   }
 
+  /**
+   * @internal This tensor as a binding padded to 16 bytes (for kernels reading vec4s): itself, or, for a caller's
+   * buffer whose length is not a multiple of 16, a copy in a pooled buffer (one copy command, released after use).
+   */
+  padded(): Tensor {
+    if (this.vec4Padded) return this;
+    const storage = this.#usableStorage();
+    const copy = Tensor.empty(this.device, this.shape);
+    const batch = storage.context.batch;
+    copy.setWrittenBy(batch.record({ kind: 'copy', source: storage.buffer, sourceOffset: storage.external!.byteOffset, destination: copy.buffer, size: this.size * 4 }));
+    batch.requireBeforeSubmit(storage.external!.checked);
+    return copy;
+  }
+
   /** Waits for the GPU work that produces this tensor and reads it back. */
   async toArray(): Promise<Float32Array> {
     const storage = this.#usableStorage();
@@ -127,7 +222,17 @@ export class Tensor {
     storage.readsInFlight++;
     try {
       // The copy joins the batch that writes this tensor, so a read costs no extra submit.
-      const copied = context.batch.record({ kind: 'copy', source: storage.buffer, destination: staging, size: alignedBytes(bytes) });
+      if (storage.external && !(storage.buffer.usage & GPUBufferUsage.COPY_SRC)) {
+        throw new WebGPULayersError('invalid-argument', `toArray(): this tensor's buffer (from Tensor.fromGPUBuffer) has no COPY_SRC usage, so it cannot be read back`);
+      }
+      if (storage.external) await storage.external.checked;
+      const copied = context.batch.record({
+        kind: 'copy',
+        source: storage.buffer,
+        sourceOffset: storage.external?.byteOffset ?? 0,
+        destination: staging,
+        size: storage.external ? bytes : alignedBytes(bytes), // a caller's buffer may end right after the tensor
+      });
       await this.#written;
       await copied;
       await this.#map(context, staging);

@@ -20,6 +20,7 @@ export interface DispatchCommand {
 export interface CopyCommand {
   kind: 'copy';
   source: GPUBuffer;
+  sourceOffset?: number;
   destination: GPUBuffer;
   size: number;
 }
@@ -40,6 +41,8 @@ export class CommandBatch {
   readonly #context: DeviceContext;
   #pending: Command[] = [];
   #pendingReleases: Release[] = [];
+  /** Checks the batch now being recorded must pass before it is submitted (a caller's buffer's device). */
+  #pendingChecks: Promise<void>[] = [];
   #current: BatchPromises | null = null;
   /** The previous batch: batches submit in order. */
   #tail: Promise<void> = Promise.resolve();
@@ -77,6 +80,14 @@ export class CommandBatch {
   }
 
   /**
+   * Makes the batch being recorded wait for `check` before it is submitted; if the check fails, nothing of the
+   * batch is submitted and its work rejects with the check's error. Call right after recording the work.
+   */
+  requireBeforeSubmit(check: Promise<void>): void {
+    this.#pendingChecks.push(check);
+  }
+
+  /**
    * Hands `buffer` to `release` (the pool, or destroy) once every command recorded so far that may use it has
    * been submitted: at once when none is waiting.
    */
@@ -105,12 +116,15 @@ export class CommandBatch {
   async #submit(): Promise<{ validation: Promise<void> }> {
     const commands = this.#pending;
     const releases = this.#pendingReleases;
+    const checks = this.#pendingChecks;
     this.#pending = [];
     this.#pendingReleases = [];
+    this.#pendingChecks = [];
     this.#current = null;
     this.#submittingReleases = releases;
     const context = this.#context;
     try {
+      if (checks.length) await Promise.all(checks);
       // Waits only for pipelines still compiling (a steady-state forward has none).
       const pending = commands.some((c) => c.kind === 'dispatch' && c.pipeline instanceof Promise);
       const pipelines = pending
@@ -130,7 +144,7 @@ export class CommandBatch {
         device.pushErrorScope('validation');
         device.pushErrorScope('out-of-memory');
       };
-      if (context.counts.buffersCreated !== this.#buffersAtLastCheck || pending) check();
+      if (context.counts.buffersCreated !== this.#buffersAtLastCheck || pending || checks.length) check();
       const encoder = device.createCommandEncoder({ label: 'webgpu-layers' });
       let pass: GPUComputePassEncoder | null = null;
       let bound: GPUComputePipeline | null = null;
@@ -138,7 +152,7 @@ export class CommandBatch {
         if (command.kind === 'copy') {
           pass?.end();
           pass = null;
-          encoder.copyBufferToBuffer(command.source, 0, command.destination, 0, command.size);
+          encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
           return;
         }
         const pipeline = pipelines[i]!;

@@ -42,6 +42,7 @@ export class DeviceContext {
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;
   #placeholder: GPUBuffer | null = null;
+  #probeLayout: GPUBindGroupLayout | null = null;
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -97,6 +98,30 @@ export class DeviceContext {
    */
   placeholder(): GPUBuffer {
     return (this.#placeholder ??= this.createBuffer({ size: 16, usage: GPUBufferUsage.STORAGE, label: 'placeholder' }));
+  }
+
+  /**
+   * Whether a caller's buffer belongs to this device: WebGPU has no synchronous way to tell, so a bind group is
+   * made with it inside an error scope. Resolves, or rejects with a `wrong-device` error.
+   */
+  checkExternalBuffer(buffer: GPUBuffer): Promise<void> {
+    const device = this.device;
+    this.#probeLayout ??= device.createBindGroupLayout({
+      label: 'external buffer check',
+      entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'read-only-storage' } }],
+    });
+    device.pushErrorScope('validation');
+    this.createBindGroup({ layout: this.#probeLayout, entries: [{ binding: 0, resource: { buffer, size: 4 } }] });
+    const checked = device.popErrorScope().then((error) => {
+      if (error) {
+        throw new WebGPULayersError(
+          'wrong-device',
+          `Tensor.fromGPUBuffer: WebGPU rejected the buffer for this device (${error.message.split('\n')[0]}); a buffer must come from the same GPUDevice as the tensors it meets`,
+        );
+      }
+    });
+    checked.catch(() => {}); // reported to whoever uses the tensor
+    return checked;
   }
 
   memoryStats(): MemoryStats {

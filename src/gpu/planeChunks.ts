@@ -23,7 +23,8 @@ function window(first: number, count: number, planeBytes: number, alignment: num
   const buffer = tensor.buffer;
   const start = (tensor.offset ?? 0) + first * planeBytes;
   const offset = alignDown(start, alignment);
-  const size = Math.max(16, Math.ceil((start + count * planeBytes - offset) / 16) * 16);
+  // Up to the next 16 bytes, never past the buffer's end (a caller's buffer may end right after the tensor).
+  const size = Math.min(Math.max(16, Math.ceil((start + count * planeBytes - offset) / 16) * 16), Math.floor((buffer.size - offset) / 4) * 4);
   return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
 }
 

@@ -1,6 +1,8 @@
 // The base of every layer, mirroring torch.nn.Module: created without a device; parameters live on the CPU
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
+import { WebGPULayersError } from '../errors.js';
+import { contextOf } from '../gpu/context.js';
 import type { TensorData } from '../reference/tensorData.js';
 import { Tensor } from '../tensor.js';
 
@@ -69,11 +71,18 @@ export class Parameter {
     }
   }
 
-  /** The parameter on `device` in its device layout, uploaded on first use; it stays on that one device. */
+  /**
+   * The parameter on `device` in its device layout, uploaded on first use; it stays on that one device, unless
+   * that device was lost: then it moves to the new one (a page that replaced a lost device keeps its modules).
+   */
   on(device: GPUDevice, owner: string): Tensor {
+    if (this.#onDevice && this.#onDevice.device !== device && contextOf(this.#onDevice.device).lostReason) {
+      this.#onDevice.dispose();
+      this.#onDevice = null;
+    }
     if (!this.#onDevice) this.#onDevice = this.#upload(device);
     else if (this.#onDevice.device !== device) {
-      throw new Error(`webgpu-layers: this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
+      throw new WebGPULayersError('wrong-device', `this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
     }
     return this.#onDevice;
   }
@@ -129,7 +138,7 @@ export abstract class Module {
   protected abstract runCpu(input: TensorData): TensorData;
 
   protected checkUsable(): void {
-    if (this.#disposed) throw new Error(`webgpu-layers: this ${this.typeName} was disposed and cannot be used`);
+    if (this.#disposed) throw new WebGPULayersError('disposed', `this ${this.typeName} was disposed and cannot be used`);
   }
 
   /** Copies of the parameters under PyTorch's keys. */
