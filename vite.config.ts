@@ -31,6 +31,8 @@ export default defineConfig({
           include: ['test/**/*.test.ts'],
           // Each file creates its own Dawn devices; two cores run two files at once at most.
           maxWorkers: 2,
+          // ONNX Runtime Web's wasm (test/interop.test.ts): V8's optimizing wasm compiler takes a minute on it.
+          execArgv: ['--liftoff-only'],
           sequence: { groupOrder: 0 },
         },
       },

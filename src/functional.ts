@@ -9,6 +9,7 @@ import { launchAvgPool2d } from './kernels/avgPool2d.js';
 import { launchChannelScale } from './kernels/channelScale.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
 import { launchLinear, type DenseLayer } from './kernels/linear.js';
+import { launchPermute } from './kernels/permute.js';
 import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
 import { planLinear, type LinearPlan } from './linearPlan.js';
 import { kernelStrategy } from './gpu/strategies.js';
@@ -40,12 +41,18 @@ function checkInputs(op: string, tensors: readonly Tensor[]): void {
  * Checks the inputs (live, one device), allocates the output and records `write` into it, or returns it at once
  * when it has no elements. `write` gets the first input's buffer and the output's.
  */
-function produce(op: string, inputs: readonly Tensor[], outputShape: readonly number[], write: (input: GPUBufferBinding, output: GPUBufferBinding) => Promise<void>): Tensor {
+function produce(
+  op: string,
+  inputs: readonly Tensor[],
+  outputShape: readonly number[],
+  write: (input: GPUBufferBinding, output: GPUBufferBinding) => Promise<void>,
+  exactOutput = false,
+): Tensor {
   checkInputs(op, inputs);
   const input = inputs[0]!;
-  const output = Tensor.empty(input.device, outputShape);
+  const output = Tensor.empty(input.device, outputShape, exactOutput);
   try {
-    if (output.size > 0) output.setWrittenBy(write(input.binding, output.binding));
+    if (output.size > 0) output.setWrittenBy(write(input.binding, exactOutput ? { buffer: output.buffer } : output.binding));
   } catch (error) {
     output.dispose(); // a kernel that cannot run (too large for the device) leaves nothing behind
     throw error;
@@ -237,4 +244,12 @@ export function excitationGate(x: Tensor, pool: ExcitationPool, features: number
   } finally {
     if (input !== x) input.dispose();
   }
+}
+
+/**
+ * @internal x.permute(dims) of a 4-D tensor, as a new tensor (one copy kernel): NCHW ↔ NHWC for TF.js. `exact`:
+ * in a buffer of exactly its bytes.
+ */
+export function permute4d(x: Tensor, dims: readonly [number, number, number, number], exact = false): Tensor {
+  return produce('permute', [x], dims.map((d) => x.shape[d]!), (input, output) => launchPermute(x.device, x.shape, dims, input, output), exact);
 }

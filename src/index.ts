@@ -18,6 +18,8 @@ export { measureGpuTime } from './gpu/profiler.js';
 export type { GpuTiming } from './gpu/profiler.js';
 export { autotune } from './autotune.js';
 export { requestBrowserDevice, DeviceKeeper } from './browserDevice.js';
+export { fromOrtTensor, toOrtTensor, fromTfjs, toTfjs } from './interop.js';
+export type { OrtLike, OrtTensorLike, TfLike, TfTensorLike, TfHandOffOptions } from './interop.js';
 export type { AcquiredDevice, BrowserDeviceOptions } from './browserDevice.js';
 export type { FromGPUBufferOptions, GPUBufferView } from './tensor.js';
 export type { AutotuneResult } from './autotune.js';

@@ -137,12 +137,15 @@ export class Tensor {
     return this.#usableStorage().external?.checked ?? null;
   }
 
-  /** @internal An output tensor whose contents the caller's kernels will write. */
-  static empty(device: GPUDevice, shape: readonly number[]): Tensor {
+  /**
+   * @internal An output tensor whose contents the caller's kernels will write. `exact`: its buffer is exactly its
+   * bytes (for TF.js, which takes a buffer's size as the data's); kernels reading vec4s must not get such a one.
+   */
+  static empty(device: GPUDevice, shape: readonly number[], exact = false): Tensor {
     const size = checkShape(shape);
     checkFits(device, shape, size);
     const context = contextOf(device);
-    const buffer = context.allocator.acquire('storage', size * 4, 'tensor');
+    const buffer = context.allocator.acquire('storage', size * 4, 'tensor', exact);
     return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, size);
   }
 
@@ -226,6 +229,7 @@ export class Tensor {
         throw new WebGPULayersError('invalid-argument', `toArray(): this tensor's buffer (from Tensor.fromGPUBuffer) has no COPY_SRC usage, so it cannot be read back`);
       }
       if (storage.external) await storage.external.checked;
+      context.counts.readbacks++;
       const copied = context.batch.record({
         kind: 'copy',
         source: storage.buffer,

@@ -75,10 +75,13 @@ export class CachingAllocator {
       : GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
   }
 
-  /** A buffer of at least `bytes` (in its size bucket), from the pool when one is free. */
-  acquire(kind: BufferKind, bytes: number, label: string): GPUBuffer {
+  /**
+   * A buffer of at least `bytes` (in its size bucket), from the pool when one is free. `exact`: exactly `bytes`
+   * rounded to 4, for code that takes a buffer's whole size as the data's (TF.js).
+   */
+  acquire(kind: BufferKind, bytes: number, label: string, exact = false): GPUBuffer {
     const usage = CachingAllocator.usage(kind);
-    const size = bucketBytes(bytes, this.#context.device.limits.maxBufferSize);
+    const size = exact ? Math.max(4, Math.ceil(bytes / 4) * 4) : bucketBytes(bytes, this.#context.device.limits.maxBufferSize);
     const stats = this.stats;
     stats.allocations++;
     let buffer = this.#free.get(`${usage}:${size}`)?.pop();

@@ -38,7 +38,7 @@ export class DeviceContext {
   /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
   /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
   lastSubmitAt = 0;
-  readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0 };
+  readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0, readbacks: 0 };
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;
   #placeholder: GPUBuffer | null = null;

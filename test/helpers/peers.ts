@@ -1,0 +1,43 @@
+// TF.js WebGPU and ONNX Runtime Web in Node, on the kit's own device (as bench/peers/*.mjs set them up), for the
+// hand-off tests.
+import { installWebGPUGlobals } from '../../src/node.js';
+
+type Navigator = { gpu?: unknown };
+const globalNavigator = () => ((globalThis as { navigator?: Navigator }).navigator ??= {} as Navigator);
+
+/** TF.js with its WebGPU backend registered on `device`. */
+export async function tfjsOn(device: GPUDevice) {
+  installWebGPUGlobals();
+  globalNavigator().gpu ??= {}; // TF.js checks navigator.gpu when it is imported
+  const tf = await import('@tensorflow/tfjs-core');
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(device, device.adapterInfo));
+  await tf.setBackend('webgpu');
+  tf.env().set('WEBGPU_CPU_FORWARD', false);
+  return tf;
+}
+
+/** onnxruntime-web's WebGPU build, answering its adapter request with `device`. */
+export async function ortOn(device: GPUDevice) {
+  installWebGPUGlobals();
+  // Dawn's writeBuffer rejects views of a SharedArrayBuffer (ORT's wasm heap): give it a plain copy.
+  const queue = device.queue as GPUQueue & { patched?: boolean };
+  if (!queue.patched) {
+    const writeBuffer = queue.writeBuffer.bind(queue);
+    queue.writeBuffer = ((buffer: GPUBuffer, offset: number, data: BufferSource, dataOffset?: number, size?: number) => {
+      const view = ArrayBuffer.isView(data);
+      const shared = (view ? data.buffer : data) instanceof SharedArrayBuffer;
+      // A copy of the same type, so dataOffset and size keep their units.
+      const source = shared ? (view ? (data as Uint8Array).slice() : new Uint8Array(data as ArrayBuffer).slice()) : data;
+      return writeBuffer(buffer, offset, source as BufferSource, dataOffset, size);
+    }) as GPUQueue['writeBuffer'];
+    queue.patched = true;
+  }
+  const adapter = { features: device.features, limits: device.limits, info: device.adapterInfo, requestDevice: async () => device };
+  globalNavigator().gpu = { requestAdapter: async () => adapter, getPreferredCanvasFormat: () => 'rgba8unorm', wgslLanguageFeatures: new Set() };
+  const ort = await import('onnxruntime-web/webgpu');
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = 'error';
+  return ort;
+}
