@@ -22,6 +22,8 @@ export { fromOrtTensor, toOrtTensor, fromTfjs, toTfjs } from './interop.js';
 export type { OrtLike, OrtTensorLike, TfLike, TfTensorLike, TfHandOffOptions } from './interop.js';
 export type { AcquiredDevice, BrowserDeviceOptions } from './browserDevice.js';
 export type { FromGPUBufferOptions, GPUBufferView } from './tensor.js';
+export type { FromImageOptions } from './imagePlan.js';
+export type { ImageSource, PixelData } from './imageSource.js';
 export type { AutotuneResult } from './autotune.js';
 export { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, KERNEL_VARIANTS, kernelVariant, setKernelVariant } from './gpu/strategies.js';
 export type { TunableKernel, StrategyOf, VariantOf } from './gpu/strategies.js';

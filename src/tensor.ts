@@ -6,6 +6,8 @@
 import { TorchError, WebGPULayersError, messages } from './errors.js';
 import { alignedBytes } from './gpu/allocator.js';
 import { contextOf, type DeviceContext } from './gpu/context.js';
+import type { FromImageOptions } from './imagePlan.js';
+import { tensorFromImage, type ImageSource } from './imageSource.js';
 import { checkData, checkShape } from './shape.js';
 
 /** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
@@ -118,6 +120,17 @@ export class Tensor {
     const checked = context.checkExternalBuffer(buffer);
     const storage = new Storage(context, buffer, { byteOffset, checked });
     return new Tensor(device, shape, storage, checked, size);
+  }
+
+  /**
+   * An image as a (1, 3, H, W) float tensor on the GPU, as torchvision's ToTensor → Resize → Normalize: values
+   * ÷255, bilinear resize (align_corners=False, no antialias), then (x − mean) / std per channel. Sources: an
+   * ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, HTMLVideoElement, VideoFrame or ImageData
+   * (copyExternalImageToTexture), or in Node any `{ data, width, height }` of RGBA bytes. One kernel after the copy.
+   * @example Tensor.fromImage(device, video, { size: 224, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] })
+   */
+  static fromImage(device: GPUDevice, source: ImageSource, options: FromImageOptions = {}): Tensor {
+    return tensorFromImage(device, source, options);
   }
 
   /**

@@ -25,7 +25,17 @@ export interface CopyCommand {
   size: number;
 }
 
-export type Command = DispatchCommand | CopyCommand;
+/** A texture's pixels into a buffer (Tensor.fromImage). */
+export interface TextureCopyCommand {
+  kind: 'textureToBuffer';
+  texture: GPUTexture;
+  destination: GPUBuffer;
+  bytesPerRow: number;
+  width: number;
+  height: number;
+}
+
+export type Command = DispatchCommand | CopyCommand | TextureCopyCommand;
 
 /** The batch now being recorded: when it is submitted, and when WebGPU has validated it. */
 interface BatchPromises {
@@ -35,7 +45,7 @@ interface BatchPromises {
   checked: Promise<void>;
 }
 
-type Release = [GPUBuffer, (buffer: GPUBuffer) => void];
+type Release = [unknown, (resource: never) => void];
 
 export class CommandBatch {
   readonly #context: DeviceContext;
@@ -91,10 +101,10 @@ export class CommandBatch {
    * Hands `buffer` to `release` (the pool, or destroy) once every command recorded so far that may use it has
    * been submitted: at once when none is waiting.
    */
-  releaseAfterSubmit(buffer: GPUBuffer, release: (buffer: GPUBuffer) => void): void {
-    if (this.#current) this.#pendingReleases.push([buffer, release]);
-    else if (this.#submittingReleases) this.#submittingReleases.push([buffer, release]);
-    else release(buffer);
+  releaseAfterSubmit<T>(resource: T, release: (resource: T) => void): void {
+    if (this.#current) this.#pendingReleases.push([resource, release as (resource: never) => void]);
+    else if (this.#submittingReleases) this.#submittingReleases.push([resource, release as (resource: never) => void]);
+    else release(resource);
   }
 
   /** Resolves when every op recorded so far has been submitted to the queue (not yet run). */
@@ -149,10 +159,11 @@ export class CommandBatch {
       let pass: GPUComputePassEncoder | null = null;
       let bound: GPUComputePipeline | null = null;
       commands.forEach((command, i) => {
-        if (command.kind === 'copy') {
+        if (command.kind !== 'dispatch') {
           pass?.end();
           pass = null;
-          encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
+          if (command.kind === 'copy') encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
+          else encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [command.width, command.height]);
           return;
         }
         const pipeline = pipelines[i]!;
@@ -194,7 +205,7 @@ export class CommandBatch {
       return { validation };
     } finally {
       this.#submittingReleases = null;
-      for (const [buffer, release] of releases) release(buffer);
+      for (const [resource, release] of releases) (release as (resource: unknown) => void)(resource);
     }
   }
 }

@@ -38,11 +38,13 @@ export class DeviceContext {
   /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
   /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
   lastSubmitAt = 0;
-  readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0, readbacks: 0 };
+  readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0, readbacks: 0, texturesCreated: 0 };
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;
   #placeholder: GPUBuffer | null = null;
   #probeLayout: GPUBindGroupLayout | null = null;
+  /** The texture image sources are copied into (Tensor.fromImage), kept while frames keep their size. */
+  #imageTexture: GPUTexture | null = null;
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -124,6 +126,20 @@ export class DeviceContext {
     return checked;
   }
 
+  /** An rgba8unorm texture of `width`×`height` for copyExternalImageToTexture: the last one, or a new one. */
+  imageTexture(width: number, height: number): GPUTexture {
+    const texture = this.#imageTexture;
+    if (texture && texture.width === width && texture.height === height) return texture;
+    if (texture) this.batch.releaseAfterSubmit(texture, (t) => t.destroy());
+    this.counts.texturesCreated++;
+    return (this.#imageTexture = this.device.createTexture({
+      label: 'image source',
+      size: [width, height],
+      format: 'rgba8unorm',
+      usage: GPUTextureUsage.COPY_DST | GPUTextureUsage.COPY_SRC | GPUTextureUsage.RENDER_ATTACHMENT | GPUTextureUsage.TEXTURE_BINDING,
+    }));
+  }
+
   memoryStats(): MemoryStats {
     const s = this.allocator.stats;
     return {
@@ -160,6 +176,8 @@ export class DeviceContext {
     this.strategies.clear();
     this.#placeholder?.destroy();
     this.#placeholder = null;
+    this.#imageTexture?.destroy();
+    this.#imageTexture = null;
   }
 }
 

@@ -5,3 +5,4 @@ export type { TensorData } from './tensorData.js';
 export { activation, activationFunctions, channelScale, linear } from './layers.js';
 export { maxAbsDiff, worstMismatch } from './compare.js';
 export type { Mismatch, Tolerance } from './compare.js';
+export { imageToTensor } from './image.js';
