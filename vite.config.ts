@@ -21,6 +21,11 @@ export default defineConfig({
     },
   },
   test: {
+    // Examples import the package by name; in tests that is the source, so there is one Tensor class.
+    alias: [
+      { find: /^webgpu-layers\/node$/, replacement: new URL('./src/node.ts', import.meta.url).pathname },
+      { find: /^webgpu-layers$/, replacement: new URL('./src/index.ts', import.meta.url).pathname },
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     projects: [

@@ -25,6 +25,7 @@ export async function loadOrtWeb(device) {
   ort.env.logLevel = 'error';
 
   return {
+    ort,
     async session(model) {
       return ort.InferenceSession.create(model, {
         executionProviders: [{ name: 'webgpu', device, preferredLayout: 'NCHW' }],

@@ -1,0 +1,51 @@
+// The example of examples/backbone.mjs as a test: a picture → ONNX Runtime Web's WebGPU backbone → the kit's SE
+// block, ceil-mode pool, adaptive pool and ResNet head, on one device, equals the same network in PyTorch
+// (test/fixtures/generate_backbone.py); the pixels go up once, the logits come down once, nothing in between.
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { backboneModel, expectedLogits, kitLayers, runNetwork } from '../examples/backbone.mjs';
+import { gpuStats } from '../src/index.js';
+import { requestDevice } from '../src/node.js';
+import { expectClose } from './helpers/compare.js';
+import { ortOn } from './helpers/peers.js';
+
+let device: GPUDevice;
+let ort: Awaited<ReturnType<typeof ortOn>>;
+beforeAll(async () => {
+  device = await requestDevice({ adapter: 'swiftshader', quiet: true, autotune: false }); // ORT needs core WebGPU
+  ort = await ortOn(device);
+}, 300_000);
+afterAll(() => device?.destroy());
+
+test('picture → ORT backbone → the kit\'s layers → logits equal PyTorch, with one upload and one readback', async () => {
+  const session = await ort.InferenceSession.create(backboneModel([1, 3, 32, 42]), {
+    executionProviders: [{ name: 'webgpu', device, preferredLayout: 'NCHW' } as never],
+    preferredOutputLocation: 'gpu-buffer',
+  });
+  const layers = kitLayers();
+  const warm = await runNetwork(device, ort, session, layers); // compiles ORT's and the kit's kernels
+  await warm.logits.toArray();
+  warm.dispose();
+  warm.logits.dispose();
+  const mapAsync = GPUBuffer.prototype.mapAsync;
+  let readbacks = 0;
+  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
+    readbacks++;
+    return mapAsync.apply(this, args);
+  };
+  try {
+    const before = gpuStats(device);
+    const { logits, dispose } = await runNetwork(device, ort, session, layers);
+    const values = await logits.toArray();
+    const after = gpuStats(device);
+    expect(after.writeBuffers - before.writeBuffers).toBe(1); // the picture's pixels
+    expect(after.readbacks - before.readbacks).toBe(1); // the logits
+    expect(readbacks).toBe(1); // and nobody else read anything back
+    expectClose(values, expectedLogits, 'logits against PyTorch');
+    dispose();
+    logits.dispose();
+  } finally {
+    GPUBuffer.prototype.mapAsync = mapAsync;
+  }
+  Object.values(layers).forEach((m) => m.dispose());
+  await session.release();
+});
