@@ -1,7 +1,7 @@
 // Measures the kit's pooling kernels on each software adapter Dawn can use here (SwiftShader, llvmpipe),
 // to choose the default software adapter of requestDevice(). Run: npm run bench:adapters
 // Wall time from submit to onSubmittedWorkDone (llvmpipe has no timestamp-query), median of the runs.
-import { F, Tensor } from 'webgpu-layers';
+import { F, Tensor, median } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 
 const CASES = [
@@ -14,7 +14,6 @@ const CASES = [
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function timeCase(device, testCase) {
   const size = testCase.shape.reduce((a, b) => a * b, 1);

@@ -9,7 +9,7 @@
 //  - throughput: 100 forwards queued before one readback, per forward;
 //  - the GPU objects one steady-state forward creates, from gpuStats.
 import { readFileSync } from 'node:fs';
-import { Tensor, deviceContext, gpuStats, synchronize, whenSubmitted } from 'webgpu-layers';
+import { Tensor, deviceContext, gpuStats, median, synchronize, whenSubmitted } from 'webgpu-layers';
 import { CASE_MAKERS } from './cases.mjs';
 import { onnxModel } from './onnx.mjs';
 
@@ -22,10 +22,6 @@ export const CPU_COST_CASES = [
   CASE_MAKERS.resnetHead([1, 2048, 7, 7], 1000),
 ];
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 const summary = (times) => ({ medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length });
 
 /** A copy kernel, its pipeline and one bind group over `elements` floats: the floor's dispatch. */

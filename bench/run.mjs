@@ -6,7 +6,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tensor, measureGpuTime, reference, synchronize, whenSubmitted } from 'webgpu-layers';
+import { Tensor, measureGpuTime, median, reference, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 import { CASES } from './cases.mjs';
 import { cpuCostTable, runCpuCost } from './cpuCost.mjs';
@@ -31,10 +31,6 @@ const WARMUP = quick ? 1 : 3;
 const BUDGET_MS = quick ? 2_500 : 15_000;
 
 const log = (text) => process.stderr.write(`${text}\n`);
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
 
 async function measure(fn) {
   for (let i = 0; i < WARMUP; i++) await fn();

@@ -6,6 +6,7 @@ import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type TunableKernel } from './gpu/strategies.js';
 import { adaptiveAvgPool2d, avgPool2d, channelScale, denseLayer } from './functional.js';
 import { SqueezeAndExcite } from './nn/squeezeExcitation.js';
+import { median } from './stats.js';
 import { Tensor } from './tensor.js';
 
 export interface AutotuneResult {
@@ -74,7 +75,6 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
   squeeze_excitation: [(device) => excitation(device, [1, 96, 7, 7]), (device) => excitation(device, [4, 960, 7, 7])],
 };
 
-const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)]!;
 
 async function timeWorkload(device: GPUDevice, run: () => Tensor, runs: number): Promise<number> {
   const once = async () => {

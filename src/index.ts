@@ -17,6 +17,7 @@ export { loopLimit, probeLoopLimit } from './gpu/loopLimit.js';
 export { measureGpuTime } from './gpu/profiler.js';
 export type { GpuTiming } from './gpu/profiler.js';
 export { autotune } from './autotune.js';
+export { median } from './stats.js';
 export { requestBrowserDevice, DeviceKeeper } from './browserDevice.js';
 export { fromOrtTensor, toOrtTensor, fromTfjs, toTfjs } from './interop.js';
 export type { OrtLike, OrtTensorLike, TfLike, TfTensorLike, TfHandOffOptions } from './interop.js';

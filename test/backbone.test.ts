@@ -4,15 +4,13 @@
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { backboneModel, expectedLogits, kitLayers, runNetwork } from '../examples/backbone.mjs';
 import { gpuStats } from '../src/index.js';
-import { requestDevice } from '../src/node.js';
 import { expectClose } from './helpers/compare.js';
-import { ortOn } from './helpers/peers.js';
+import { ortDevice, type ortOn } from './helpers/peers.js';
 
 let device: GPUDevice;
 let ort: Awaited<ReturnType<typeof ortOn>>;
 beforeAll(async () => {
-  device = await requestDevice({ adapter: 'swiftshader', quiet: true, autotune: false }); // ORT needs core WebGPU
-  ort = await ortOn(device);
+  ({ device, ort } = await ortDevice());
 }, 300_000);
 afterAll(() => device?.destroy());
 

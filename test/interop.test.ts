@@ -6,7 +6,7 @@ import { onnxModel } from '../bench/onnx.mjs';
 import { F, Tensor, WebGPULayersError, fromOrtTensor, fromTfjs, gpuStats, nn, reference, toOrtTensor, toTfjs, type TfLike } from '../src/index.js';
 import { requestDevice } from '../src/node.js';
 import { expectClose } from './helpers/compare.js';
-import { ortOn, tfjsOn } from './helpers/peers.js';
+import { ortDevice, type ortOn, tfjsOn } from './helpers/peers.js';
 import { randomData, seededRandom } from './helpers/random.js';
 
 /** Counts every upload (writeBuffer) and readback (mapAsync) on `device`, by anyone, while `body` runs. */
@@ -44,8 +44,7 @@ describe('ONNX Runtime Web (WebGPU) on the kit\'s device', () => {
   let device: GPUDevice;
   let ort: Awaited<ReturnType<typeof ortOn>>;
   beforeAll(async () => {
-    device = await requestDevice({ adapter: 'swiftshader', quiet: true, autotune: false }); // ORT needs core WebGPU
-    ort = await ortOn(device);
+    ({ device, ort } = await ortDevice());
   }, 300_000);
   afterAll(() => device?.destroy());
 

@@ -41,3 +41,10 @@ export async function ortOn(device: GPUDevice) {
   ort.env.logLevel = 'error';
   return ort;
 }
+
+/** A SwiftShader device (ORT-web needs core WebGPU; llvmpipe is compatibility mode) with ORT-web on it. */
+export async function ortDevice() {
+  const { requestDevice } = await import('../../src/node.js');
+  const device = await requestDevice({ adapter: 'swiftshader', quiet: true, autotune: false });
+  return { device, ort: await ortOn(device) };
+}
