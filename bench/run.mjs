@@ -10,6 +10,7 @@ import { Tensor, measureGpuTime, median, reference, synchronize, whenSubmitted }
 import { requestDevice } from 'webgpu-layers/node';
 import { CASES } from './cases.mjs';
 import { cpuCostTable, runCpuCost } from './cpuCost.mjs';
+import { handOffTable, runHandOff } from './handoff.mjs';
 import { onnxModel } from './onnx.mjs';
 import { loadOrtNode } from './peers/ortNode.mjs';
 import { loadOrtWeb } from './peers/ortWeb.mjs';
@@ -217,6 +218,9 @@ for (const [index, testCase] of selected.entries()) {
 // CPU cost per forward, on batch-1 layers (bench/cpuCost.mjs); `--only cpu` runs just this section.
 const cpuCost = !only || 'cpu cost'.includes(only) ? await runCpuCost(device, { tfjs, ortWeb, runs: quick ? 10 : 50, log, seededData }) : [];
 
+// Hand-offs to and from ONNX Runtime Web and TF.js (bench/handoff.mjs); `--only hand-off` runs just this section.
+const handOff = !only || 'hand-off'.includes(only) ? await runHandOff(device, { tfjs, ortWeb, runs: quick ? 5 : 15, seededData, copyKernel }) : [];
+
 const date = new Date().toISOString().slice(0, 10);
 const report = {
   adapter,
@@ -227,6 +231,7 @@ const report = {
   cases,
   results,
   cpuCost,
+  handOff,
 };
 const here = dirname(fileURLToPath(import.meta.url));
 // Only a full run writes the table the README quotes; quick and --only runs get their own names.
@@ -241,6 +246,7 @@ console.log(markdownTable(report));
 console.log(`\n${notes(report)}`);
 console.log(`\n${oursDetail(report)}`);
 if (cpuCost.length) console.log(`\nCPU cost per forward (µs, median (min–max)):\n\n${cpuCostTable(cpuCost)}`);
+if (handOff.length) console.log(`\nHand-offs (wall time until the GPU is done, median):\n\n${handOffTable(handOff)}`);
 console.log(`\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
 device.destroy();
 process.exit(0);
