@@ -27,8 +27,11 @@ export function moduleFromControls(): nn.Module {
   });
 }
 
-/** `onInput` hears of each new input picture, not of parameter changes (the SE attention panel follows it). */
-export function mountExplorer(runner: Runner, onInput: (input: TensorData) => void): { update: () => Promise<void> } {
+/**
+ * `onInput` hears of each new input picture (as a tensor and as the image it came from), not of parameter changes
+ * (the SE attention and network panels follow it).
+ */
+export function mountExplorer(runner: Runner, onInput: (input: TensorData, image: CanvasImageSource) => void): { update: () => Promise<void> } {
   let uploaded: HTMLImageElement | null = null;
   let current: TensorData | null = null;
   let currentKey = '';
@@ -38,9 +41,10 @@ export function mountExplorer(runner: Runner, onInput: (input: TensorData) => vo
     const size = Math.max(1, Math.min(512, int('size') || 64));
     const key = `${uploaded?.src ?? value('picture')} ${size}`;
     if (key !== currentKey) {
-      current = imageToTensor(uploaded ?? drawPicture(value('picture'), size), size);
+      const image = uploaded ?? drawPicture(value('picture'), size);
+      current = imageToTensor(image, size);
       currentKey = key;
-      onInput(current);
+      onInput(current, image);
     }
     const x = current!;
     drawRgb($<HTMLCanvasElement>('input'), x);

@@ -4,6 +4,7 @@ import { mountAttention } from './attention.js';
 import { createRunner } from './backend.js';
 import { mountExplorer } from './explorer.js';
 import { mountLesson } from './lesson.js';
+import { mountNetwork, webcam } from './network.js';
 
 const runner = await createRunner();
 const banner = document.getElementById('backend')!;
@@ -15,11 +16,34 @@ runner.keeper?.onReplaced((acquired, reason) => {
 });
 
 const attention = mountAttention(runner);
+const network = mountNetwork(runner);
 let attentionShown = Promise.resolve();
-const explorer = mountExplorer(runner, (picture) => {
+let explorerPicture: CanvasImageSource | null = null;
+const explorer = mountExplorer(runner, (picture, canvas) => {
   attentionShown = attention.update(picture);
+  explorerPicture = canvas;
 });
+let camera: number | null = null;
+const networkInput = async () => {
+  const choice = (document.querySelector('input[name="networkInput"]:checked') as HTMLInputElement).value;
+  if (camera !== null) cancelAnimationFrame(camera);
+  camera = null;
+  if (choice === 'fixture') return network.update('fixture');
+  if (choice === 'explorer') return explorerPicture ? network.update(explorerPicture) : undefined;
+  const video = await webcam();
+  if (typeof video === 'string') {
+    document.getElementById('networkResult')!.textContent = `Webcam unavailable (${video}); PyTorch's picture instead.`;
+    return;
+  }
+  const frame = async () => {
+    await network.update(video);
+    camera = requestAnimationFrame(frame);
+  };
+  await frame();
+};
+document.querySelectorAll('input[name="networkInput"]').forEach((input) => input.addEventListener('change', () => void networkInput()));
 await explorer.update();
 await mountLesson(runner);
 await attentionShown;
+await network.update('fixture');
 document.body.dataset.ready = 'true'; // for the end-to-end test

@@ -2,7 +2,8 @@
 // block, ceil-mode pool, adaptive pool and ResNet head, on one device, equals the same network in PyTorch
 // (test/fixtures/generate_backbone.py); the pixels go up once, the logits come down once, nothing in between.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { backboneModel, expectedLogits, kitLayers, runNetwork } from '../examples/backbone.mjs';
+import { backboneModel, expectedLogits, inputShape, kitLayers, picture, runNetwork, sessionOptions, type BackboneFixture } from '../examples/backboneNetwork.mjs';
+import backbone from './fixtures/backbone.json';
 import { gpuStats } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
 import { ortDevice, type ortOn } from './helpers/peers.js';
@@ -15,12 +16,11 @@ beforeAll(async () => {
 afterAll(() => device?.destroy());
 
 test('picture → ORT backbone → the kit\'s layers → logits equal PyTorch, with one upload and one readback', async () => {
-  const session = await ort.InferenceSession.create(backboneModel([1, 3, 32, 42]), {
-    executionProviders: [{ name: 'webgpu', device, preferredLayout: 'NCHW' } as never],
-    preferredOutputLocation: 'gpu-buffer',
-  });
-  const layers = kitLayers();
-  const warm = await runNetwork(device, ort, session, layers); // compiles ORT's and the kit's kernels
+  const fixture = backbone as unknown as BackboneFixture;
+  const session = await ort.InferenceSession.create(backboneModel(fixture, inputShape(fixture.picture)), sessionOptions(device) as never);
+  const layers = kitLayers(fixture);
+  const run = () => runNetwork(device, ort, session, layers, picture(fixture.picture), fixture.picture);
+  const warm = await run(); // compiles ORT's and the kit's kernels
   await warm.logits.toArray();
   warm.dispose();
   warm.logits.dispose();
@@ -32,13 +32,13 @@ test('picture → ORT backbone → the kit\'s layers → logits equal PyTorch, w
   };
   try {
     const before = gpuStats(device);
-    const { logits, dispose } = await runNetwork(device, ort, session, layers);
+    const { logits, dispose } = await run();
     const values = await logits.toArray();
     const after = gpuStats(device);
     expect(after.writeBuffers - before.writeBuffers).toBe(1); // the picture's pixels
     expect(after.readbacks - before.readbacks).toBe(1); // the logits
     expect(readbacks).toBe(1); // and nobody else read anything back
-    expectClose(values, expectedLogits, 'logits against PyTorch');
+    expectClose(values, expectedLogits(fixture), 'logits against PyTorch');
     dispose();
     logits.dispose();
   } finally {

@@ -75,6 +75,19 @@ describe('the demo on WebGPU', () => {
     expect(await page.textContent('#inputShape')).toBe('input [1, 3, 64, 64]');
   });
 
+  test('the network panel: ORT-web\'s WebGPU backbone and the kit\'s layers give PyTorch\'s logits, one upload and one readback', async () => {
+    await page.waitForSelector('#networkResult[data-max-diff]', { state: 'attached', timeout: 120_000 });
+    expect(Number(await page.getAttribute('#networkResult', 'data-max-diff'))).toBeLessThan(1e-4);
+    // The explorer's picture goes through the same network: the weights are on the GPU by now.
+    await page.check('input[name="networkInput"][value="explorer"]');
+    await page.dispatchEvent('input[name="networkInput"][value="explorer"]', 'change');
+    await expect.poll(() => page.getAttribute('#networkResult', 'data-max-diff')).toBeNull();
+    await page.waitForSelector('#networkResult[data-pending="0"]');
+    expect(await page.textContent('#networkResult')).toContain('1 upload (the pixels), 1 readback (the logits)');
+    expect((await page.getAttribute('#networkResult', 'data-logits'))!.split(',')).toHaveLength(10);
+    expect(await page.getAttribute('#networkResult', 'class')).toBe('result');
+  });
+
   test('AdaptiveAvgPool2d with a None member', async () => {
     await page.check('input[name="op"][value="adaptive"]');
     await page.dispatchEvent('input[name="op"][value="adaptive"]', 'change');
@@ -138,6 +151,7 @@ test('without WebGPU the page says so and runs on the CPU reference', async () =
     expect(await page.textContent('#outputShape')).toBe('output [1, 3, 32, 32]');
     expect(await page.textContent('#result')).toMatch(/^CPU time /);
     expect(await page.$eval('#lessonRows', (t) => t.textContent)).toContain('mat1 and mat2 shapes cannot be multiplied (1x32768 and 512x1000)');
+    expect(await page.textContent('#networkResult')).toMatch(/^This panel needs WebGPU/);
     expect(errors).toEqual([]);
   } finally {
     await browser.close();
