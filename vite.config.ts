@@ -3,7 +3,7 @@
 import { builtinModules } from 'node:module';
 import { playwright } from '@vitest/browser-playwright';
 import { defineConfig } from 'vitest/config';
-import { CHROMIUM_PATH, WEBGPU_ARGS } from './test/helpers/chromium.js';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './test/helpers/chromium.mjs';
 
 export default defineConfig({
   build: {

@@ -8,7 +8,6 @@
 //    awaits its own work), where ONNX can express the layer;
 //  - throughput: 100 forwards queued before one readback, per forward;
 //  - the GPU objects one steady-state forward creates, from gpuStats.
-import { readFileSync } from 'node:fs';
 import { Tensor, deviceContext, gpuStats, median, synchronize, whenSubmitted } from 'webgpu-layers';
 import { CASE_MAKERS } from './cases.mjs';
 import { onnxModel } from './onnx.mjs';
@@ -24,9 +23,17 @@ export const CPU_COST_CASES = [
 
 const summary = (times) => ({ medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length });
 
-/** A copy kernel, its pipeline and one bind group over `elements` floats: the floor's dispatch. */
-function rawFloor(device, elements) {
-  const code = readFileSync(new URL('./copy_kernel.wgsl', import.meta.url), 'utf8');
+/** Reproducible inputs: a linear congruential sequence in [-0.5, 0.5). */
+export function seededData(size, seed) {
+  let state = seed >>> 0;
+  return Float32Array.from({ length: size }, () => {
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 2 ** 32 - 0.5;
+  });
+}
+
+/** A copy kernel (bench/copy_kernel.wgsl), its pipeline and one bind group over `elements` floats: the floor's dispatch. */
+function rawFloor(device, code, elements) {
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
   const usage = GPUBufferUsage.STORAGE;
   const buffers = [device.createBuffer({ size: elements * 4, usage }), device.createBuffer({ size: elements * 4, usage })];
@@ -56,7 +63,7 @@ function rawFloor(device, elements) {
 }
 
 /** Runs the section; `peers` are the bench's loaded tfjs and ORT-web (or their `unavailable` notes). */
-export async function runCpuCost(device, { tfjs, ortWeb, runs, log, seededData }) {
+export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCode }) {
   const rows = [];
   for (const [index, testCase] of CPU_COST_CASES.entries()) {
     const size = testCase.shape.reduce((a, b) => a * b, 1);
@@ -79,7 +86,7 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, seededData }
     row.perForward = Object.fromEntries(['buffersCreated', 'bindGroupsCreated', 'writeBuffers', 'dispatches', 'submits'].map((k) => [k, after[k] - before[k]]));
 
     // Ours and the floor, interleaved so that the machine's noise hits both alike.
-    const floor = rawFloor(device, size);
+    const floor = rawFloor(device, copyKernelCode, size);
     const context = deviceContext(device);
     const ours = [];
     const raw = [];

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { Tensor, measureGpuTime, median, reference, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 import { CASES } from './cases.mjs';
-import { cpuCostTable, runCpuCost } from './cpuCost.mjs';
+import { cpuCostTable, runCpuCost, seededData } from './cpuCost.mjs';
 import { handOffTable, runHandOff } from './handoff.mjs';
 import { onnxModel } from './onnx.mjs';
 import { loadOrtNode } from './peers/ortNode.mjs';
@@ -45,13 +45,6 @@ async function measure(fn) {
   return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
 }
 
-function seededData(size, seed) {
-  let state = seed >>> 0;
-  return Float32Array.from({ length: size }, () => {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    return state / 2 ** 32 - 0.5;
-  });
-}
 
 /** Loads a peer; if it cannot run here, every row of it says why. */
 async function tryLoad(name, load) {
@@ -216,7 +209,7 @@ for (const [index, testCase] of selected.entries()) {
 }
 
 // CPU cost per forward, on batch-1 layers (bench/cpuCost.mjs); `--only cpu` runs just this section.
-const cpuCost = !only || 'cpu cost'.includes(only) ? await runCpuCost(device, { tfjs, ortWeb, runs: quick ? 10 : 50, log, seededData }) : [];
+const cpuCost = !only || 'cpu cost'.includes(only) ? await runCpuCost(device, { tfjs, ortWeb, runs: quick ? 10 : 50, log, copyKernelCode: readFileSync(new URL('./copy_kernel.wgsl', import.meta.url), 'utf8') }) : [];
 
 // Hand-offs to and from ONNX Runtime Web and TF.js (bench/handoff.mjs); `--only hand-off` runs just this section.
 const handOff = !only || 'hand-off'.includes(only) ? await runHandOff(device, { tfjs, ortWeb, runs: quick ? 5 : 15, seededData, copyKernel }) : [];

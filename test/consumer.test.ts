@@ -8,7 +8,7 @@ import { join, resolve } from 'node:path';
 import { chromium } from 'playwright';
 import { build, preview } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM_PATH, WEBGPU_ARGS } from './helpers/chromium.js';
+import { CHROMIUM_PATH, WEBGPU_ARGS } from './helpers/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });

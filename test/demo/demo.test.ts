@@ -5,7 +5,7 @@ import { mkdirSync } from 'node:fs';
 import { chromium, type Browser, type Page } from 'playwright';
 import { createServer, type ViteDevServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { CHROMIUM_PATH, NO_WEBGPU_ARGS, WEBGPU_ARGS } from '../helpers/chromium.js';
+import { CHROMIUM_PATH, NO_WEBGPU_ARGS, WEBGPU_ARGS } from '../helpers/chromium.mjs';
 
 let server: ViteDevServer;
 let url: string;
