@@ -96,4 +96,34 @@ describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
     frame.close();
     bitmap.close();
   });
+
+  test.skipIf(!inBrowser)('an HTMLVideoElement playing a stream of the picture gives PyTorch\'s result', async () => {
+    const fixture = imageFixtures.find((f) => f.width === 13 && Array.isArray(f.size) && f.size[0] === 5)!;
+    const canvas = document.createElement('canvas');
+    canvas.width = 13;
+    canvas.height = 17;
+    const g = canvas.getContext('2d')!;
+    const pixels = new ImageData(fixtureImage(13, 17), 13, 17);
+    g.putImageData(pixels, 0, 0);
+    const video = document.createElement('video');
+    video.muted = true;
+    video.srcObject = canvas.captureStream();
+    await video.play();
+    // Redraw until the video has a frame of the picture's size.
+    for (let i = 0; i < 100 && (video.videoWidth !== 13 || video.readyState < 2); i++) {
+      g.putImageData(pixels, 0, 0);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    expect([video.videoWidth, video.videoHeight]).toEqual([13, 17]);
+    const x = Tensor.fromImage(device, video, optionsOf(fixture));
+    // A video stream is encoded, so a frame is close to the picture, not equal to it: compare with the reference
+    // on the pixels the frame holds, and with PyTorch loosely.
+    const values = await x.toArray();
+    const drawn = new OffscreenCanvas(13, 17);
+    drawn.getContext('2d')!.drawImage(video, 0, 0);
+    const frame = drawn.getContext('2d')!.getImageData(0, 0, 13, 17);
+    expectClose(values, reference.imageToTensor(frame, optionsOf(fixture)).data, 'HTMLVideoElement against the reference on its frame');
+    x.dispose();
+    (video.srcObject as MediaStream).getTracks().forEach((t) => t.stop());
+  });
 });
