@@ -155,40 +155,13 @@ export class CommandBatch {
         device.pushErrorScope('out-of-memory');
       };
       if (context.counts.buffersCreated !== this.#buffersAtLastCheck || pending || checks.length) check();
-      const encoder = device.createCommandEncoder({ label: 'webgpu-layers' });
-      let pass: GPUComputePassEncoder | null = null;
-      let bound: GPUComputePipeline | null = null;
-      commands.forEach((command, i) => {
-        if (command.kind !== 'dispatch') {
-          pass?.end();
-          pass = null;
-          if (command.kind === 'copy') encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
-          else encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [command.width, command.height]);
-          return;
-        }
-        const pipeline = pipelines[i]!;
-        const bindGroup = context.bindGroups.get(command.pipelineKey, pipeline, command.bindings, check);
-        if (command.timestampWrites) {
-          // A pass of its own, timed; the shared pass resumes after it.
-          pass?.end();
-          pass = null;
-          const timed = encoder.beginComputePass({ label: command.pipelineKey, timestampWrites: command.timestampWrites });
-          timed.setPipeline(pipeline);
-          timed.setBindGroup(0, bindGroup);
-          timed.dispatchWorkgroups(...command.grid);
-          timed.end();
-          return;
-        }
-        if (!pass) {
-          pass = encoder.beginComputePass({ label: 'webgpu-layers' });
-          bound = null;
-        }
-        if (bound !== pipeline) pass.setPipeline((bound = pipeline));
-        pass.setBindGroup(0, bindGroup);
-        pass.dispatchWorkgroups(...command.grid);
-      });
-      (pass as GPUComputePassEncoder | null)?.end();
-      device.queue.submit([encoder.finish()]);
+      try {
+        this.#encodeAndSubmit(commands, pipelines, check);
+      } catch (error) {
+        // Nothing was submitted: leave the error scopes balanced for the batches after this one.
+        if (checked) void Promise.all([device.popErrorScope(), device.popErrorScope()]).catch(() => {});
+        throw error;
+      }
       context.lastSubmitAt = performance.now();
       context.counts.submits++;
       if (!checked) return { validation: Promise.resolve() };
@@ -207,5 +180,43 @@ export class CommandBatch {
       this.#submittingReleases = null;
       for (const [resource, release] of releases) (release as (resource: unknown) => void)(resource);
     }
+  }
+
+  /** One encoder; dispatches share a compute pass (a timed dispatch gets its own); copies end the pass. */
+  #encodeAndSubmit(commands: Command[], pipelines: (GPUComputePipeline | null)[], beforeCreate: () => void): void {
+    const context = this.#context;
+    const encoder = context.device.createCommandEncoder({ label: 'webgpu-layers' });
+    let pass: GPUComputePassEncoder | null = null;
+    let bound: GPUComputePipeline | null = null;
+    commands.forEach((command, i) => {
+      if (command.kind !== 'dispatch') {
+        pass?.end();
+        pass = null;
+        if (command.kind === 'copy') encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
+        else encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [command.width, command.height]);
+        return;
+      }
+      const pipeline = pipelines[i]!;
+      const bindGroup = context.bindGroups.get(command.pipelineKey, pipeline, command.bindings, beforeCreate);
+      if (command.timestampWrites) {
+        pass?.end();
+        pass = null;
+        const timed = encoder.beginComputePass({ label: command.pipelineKey, timestampWrites: command.timestampWrites });
+        timed.setPipeline(pipeline);
+        timed.setBindGroup(0, bindGroup);
+        timed.dispatchWorkgroups(...command.grid);
+        timed.end();
+        return;
+      }
+      if (!pass) {
+        pass = encoder.beginComputePass({ label: 'webgpu-layers' });
+        bound = null;
+      }
+      if (bound !== pipeline) pass.setPipeline((bound = pipeline));
+      pass.setBindGroup(0, bindGroup);
+      pass.dispatchWorkgroups(...command.grid);
+    });
+    (pass as GPUComputePassEncoder | null)?.end();
+    context.device.queue.submit([encoder.finish()]);
   }
 }
