@@ -11,11 +11,12 @@ import { tensorFromImage, type ImageSource } from './imageSource.js';
 import { checkData, checkShape } from './shape.js';
 
 /** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
-function checkFits(device: GPUDevice, shape: readonly number[], size: number): void {
-  if (size * 4 > device.limits.maxBufferSize) {
+function checkFits(context: DeviceContext, shape: readonly number[], size: number): void {
+  const { maxBufferSize } = context.limits;
+  if (size * 4 > maxBufferSize) {
     throw new WebGPULayersError(
       'too-large',
-      `a float32 tensor of shape [${shape.join(', ')}] needs ${size * 4} bytes, more than this device's maxBufferSize (${device.limits.maxBufferSize} bytes)`,
+      `a float32 tensor of shape [${shape.join(', ')}] needs ${size * 4} bytes, more than this device's maxBufferSize (${maxBufferSize} bytes)`,
     );
   }
 }
@@ -80,7 +81,7 @@ export class Tensor {
     checkData(data, shape, 'Tensor.fromArray: ');
     const context = contextOf(device);
     context.checkUsable();
-    checkFits(device, shape, data.length);
+    checkFits(context, shape, data.length);
     const buffer = context.allocator.acquire('storage', data.byteLength, 'tensor');
     context.writeBuffer(buffer, data);
     return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, data.length);
@@ -103,7 +104,7 @@ export class Tensor {
       throw new WebGPULayersError('invalid-argument', `${who}: expected a GPUBuffer, but got ${buffer === null ? 'null' : typeof buffer}`);
     }
     const byteOffset = options.byteOffset ?? 0;
-    const alignment = device.limits.minStorageBufferOffsetAlignment;
+    const alignment = context.limits.minStorageBufferOffsetAlignment;
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % alignment !== 0) {
       throw new WebGPULayersError('invalid-argument', `${who}: byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment (${alignment}), but got ${String(byteOffset)}`);
     }
@@ -116,7 +117,7 @@ export class Tensor {
         `${who}: a float32 tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + size * 4} bytes, but the buffer has ${buffer.size}`,
       );
     }
-    checkFits(device, shape, size);
+    checkFits(context, shape, size);
     const checked = context.checkExternalBuffer(buffer);
     const storage = new Storage(context, buffer, { byteOffset, checked });
     return new Tensor(device, shape, storage, checked, size);
@@ -156,8 +157,8 @@ export class Tensor {
    */
   static empty(device: GPUDevice, shape: readonly number[], exact = false): Tensor {
     const size = checkShape(shape);
-    checkFits(device, shape, size);
     const context = contextOf(device);
+    checkFits(context, shape, size);
     const buffer = context.allocator.acquire('storage', size * 4, 'tensor', exact);
     return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, size);
   }

@@ -81,7 +81,7 @@ export class CachingAllocator {
    */
   acquire(kind: BufferKind, bytes: number, label: string, exact = false): GPUBuffer {
     const usage = CachingAllocator.usage(kind);
-    const size = exact ? Math.max(4, Math.ceil(bytes / 4) * 4) : bucketBytes(bytes, this.#context.device.limits.maxBufferSize);
+    const size = exact ? Math.max(4, Math.ceil(bytes / 4) * 4) : bucketBytes(bytes, this.#context.limits.maxBufferSize);
     const stats = this.stats;
     stats.allocations++;
     let buffer = this.#free.get(`${usage}:${size}`)?.pop();

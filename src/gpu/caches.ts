@@ -17,10 +17,32 @@ function touch<K, V>(map: Map<K, V>, key: K): V | undefined {
   return value;
 }
 
+/** A cached params uniform: its kernel, its contents (to tell hash collisions apart) and the buffer. */
+interface ParamsEntry {
+  kernel: number;
+  words: Uint32Array;
+  buffer: GPUBuffer;
+}
+
+/** FNV-1a over a kernel's id and its packed params: a number key, so a forward builds no strings. */
+function hashParams(kernel: number, words: Uint32Array): number {
+  let hash = (0x811c9dc5 ^ kernel) >>> 0;
+  for (let i = 0; i < words.length; i++) hash = Math.imul(hash ^ words[i]!, 0x01000193) >>> 0;
+  return hash;
+}
+
+function sameWords(a: Uint32Array, b: Uint32Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 /** Uniform buffers of packed `struct Params`, keyed by kernel and contents. */
 export class ParamsCache {
   readonly #context: DeviceContext;
-  readonly #buffers = new Map<string, GPUBuffer>();
+  /** Entries by hash (a short list where hashes collide), least recently used first. */
+  readonly #buffers = new Map<number, ParamsEntry[]>();
+  #entries = 0;
   bytes = 0;
 
   constructor(context: DeviceContext) {
@@ -28,28 +50,37 @@ export class ParamsCache {
   }
 
   /** A uniform buffer holding `words` for `kernel`: created (mapped, no writeBuffer) on first use of a plan. */
-  get(kernel: string, words: Uint32Array): GPUBuffer {
-    let key = kernel;
-    for (let i = 0; i < words.length; i++) key += `,${words[i]}`;
-    const cached = touch(this.#buffers, key);
-    if (cached) return cached;
-    const buffer = this.#context.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `${kernel} params` });
-    new Uint32Array(buffer.getMappedRange()).set(words); // a copy: `words` is the kernel's scratch array
-    buffer.unmap();
-    this.#buffers.set(key, buffer);
-    this.bytes += buffer.size;
-    if (this.#buffers.size > CACHE_ENTRIES) {
-      const [oldestKey, oldest] = this.#buffers.entries().next().value!;
-      this.#buffers.delete(oldestKey);
-      this.bytes -= oldest.size;
-      this.#context.batch.releaseAfterSubmit(oldest, (b) => this.#context.destroyBuffer(b));
+  get(kernel: { id: number; name: string }, words: Uint32Array): GPUBuffer {
+    const hash = hashParams(kernel.id, words);
+    const entries = touch(this.#buffers, hash);
+    if (entries) {
+      for (const entry of entries) if (entry.kernel === kernel.id && sameWords(entry.words, words)) return entry.buffer;
     }
+    const buffer = this.#context.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `${kernel.name} params` });
+    new Uint32Array(buffer.getMappedRange()).set(words);
+    buffer.unmap();
+    const entry = { kernel: kernel.id, words: words.slice(), buffer }; // copies: `words` is the kernel's scratch array
+    if (entries) entries.push(entry);
+    else this.#buffers.set(hash, [entry]);
+    this.#entries++;
+    this.bytes += buffer.size;
+    if (this.#entries > CACHE_ENTRIES) this.#evictOldest();
     return buffer;
   }
 
+  #evictOldest(): void {
+    const [hash, entries] = this.#buffers.entries().next().value!;
+    const oldest = entries.shift()!;
+    if (entries.length === 0) this.#buffers.delete(hash);
+    this.#entries--;
+    this.bytes -= oldest.buffer.size;
+    this.#context.batch.releaseAfterSubmit(oldest.buffer, (b) => this.#context.destroyBuffer(b));
+  }
+
   clear(): void {
-    for (const buffer of this.#buffers.values()) this.#context.destroyBuffer(buffer);
+    for (const entries of this.#buffers.values()) for (const { buffer } of entries) this.#context.destroyBuffer(buffer);
     this.#buffers.clear();
+    this.#entries = 0;
     this.bytes = 0;
   }
 }

@@ -46,8 +46,13 @@ export class DeviceContext {
   /** The texture image sources are copied into (Tensor.fromImage), kept while frames keep their size. */
   #imageTexture: GPUTexture | null = null;
 
+  /** The device's limits the kit reads on every op, copied once (reading device.limits calls into WebGPU). */
+  readonly limits: Pick<GPUSupportedLimits, 'maxBufferSize' | 'maxStorageBufferBindingSize' | 'minStorageBufferOffsetAlignment' | 'maxComputeWorkgroupsPerDimension'>;
+
   constructor(device: GPUDevice) {
     this.device = device;
+    const { maxBufferSize, maxStorageBufferBindingSize, minStorageBufferOffsetAlignment, maxComputeWorkgroupsPerDimension } = device.limits;
+    this.limits = { maxBufferSize, maxStorageBufferBindingSize, minStorageBufferOffsetAlignment, maxComputeWorkgroupsPerDimension };
     this.allocator = new CachingAllocator(this);
     this.params = new ParamsCache(this);
     this.bindGroups = new BindGroupCache(this);

@@ -32,6 +32,8 @@ export interface KernelSpec<F extends ParamFields> {
 
 export interface Kernel<F extends ParamFields = ParamFields> {
   readonly name: string;
+  /** A number of its own, for cache keys. */
+  readonly id: number;
   /** The full WGSL: prelude, generated declarations, libraries, body. */
   readonly code: string;
   /** Lines before the body, to report compile errors at the body's own line numbers. */
@@ -52,6 +54,8 @@ export interface ChunkOffsets {
 
 const CHUNK_FIELDS = { inputBase: 'u32', outputBase: 'u32' } as const;
 
+let kernels = 0;
+
 export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): Kernel<F> {
   const fields = Object.entries(spec.chunked ? { ...spec.params, ...CHUNK_FIELDS } : spec.params) as [string, FieldType][];
   const declarations = [
@@ -66,6 +70,7 @@ export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): 
   const asFloat = new Float32Array(packed.buffer);
   return {
     name: spec.name,
+    id: ++kernels,
     code: `${head}\n${spec.source}`,
     bodyLine: head.split('\n').length,
     bindingCount: spec.bindings.length,

@@ -41,22 +41,23 @@ function gridOf(workgroups: number | [number, number], maxPerDimension: number):
 
 export function launch<F extends ParamFields>(device: GPUDevice, kernel: Kernel<F>, work: KernelLaunch<F>): Promise<void> {
   const context = contextOf(device);
-  const grid = gridOf(work.workgroups, device.limits.maxComputeWorkgroupsPerDimension);
+  const { maxComputeWorkgroupsPerDimension, maxStorageBufferBindingSize } = context.limits;
+  const grid = gridOf(work.workgroups, maxComputeWorkgroupsPerDimension);
   if (work.bindings.length !== kernel.bindingCount) {
     throw new Error(`webgpu-layers: kernel ${kernel.name} takes ${kernel.bindingCount} storage bindings, but was given ${work.bindings.length}`);
   }
   for (const { buffer, size } of work.bindings) {
     const bytes = size ?? buffer.size;
-    if (bytes > device.limits.maxStorageBufferBindingSize) {
+    if (bytes > maxStorageBufferBindingSize) {
       throw new WebGPULayersError(
         'too-large',
-        `${kernel.name} would bind ${bytes} bytes, more than this device's maxStorageBufferBindingSize (${device.limits.maxStorageBufferBindingSize} bytes)`,
+        `${kernel.name} would bind ${bytes} bytes, more than this device's maxStorageBufferBindingSize (${maxStorageBufferBindingSize} bytes)`,
       );
     }
   }
   const key = pipelineKey(kernel as Kernel<never>, work.constants);
   const pipeline = getPipeline(context, kernel as Kernel<never>, work.constants, key);
-  const params = context.params.get(kernel.name, kernel.pack(work.params));
+  const params = context.params.get(kernel, kernel.pack(work.params));
   const timestampWrites = context.profile ? nextTimestampWrites(context.profile) : undefined;
   context.counts.dispatches++;
   return context.batch.record({

@@ -5,6 +5,7 @@
 // last, partly used vec4 inside (buffers are allocated in 16-byte multiples: src/gpu/allocator.ts).
 
 import { WebGPULayersError } from '../errors.js';
+import { contextOf } from './context.js';
 
 export interface PlaneChunk {
   firstPlane: number;
@@ -44,8 +45,7 @@ export function launchInChunks(
   planeName = '(n, c) plane',
 ): Promise<void> {
   const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * 4, outPlaneElements * 4];
-  const maxBinding = device.limits.maxStorageBufferBindingSize;
-  const alignment = device.limits.minStorageBufferOffsetAlignment;
+  const { maxStorageBufferBindingSize: maxBinding, minStorageBufferOffsetAlignment: alignment } = contextOf(device).limits;
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
     return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0 });
   }
