@@ -6,7 +6,7 @@ import { backboneModel, expectedLogits, inputShape, kitLayers, picture, runNetwo
 import backbone from './fixtures/backbone.json';
 import { gpuStats } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
-import { ortDevice, type ortOn } from './helpers/peers.js';
+import { countTransfers, ortDevice, type ortOn } from './helpers/peers.js';
 
 let device: GPUDevice;
 let ort: Awaited<ReturnType<typeof ortOn>>;
@@ -24,26 +24,19 @@ test('picture → ORT backbone → the kit\'s layers → logits equal PyTorch, w
   await warm.logits.toArray();
   warm.dispose();
   warm.logits.dispose();
-  const mapAsync = GPUBuffer.prototype.mapAsync;
-  let readbacks = 0;
-  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
-    readbacks++;
-    return mapAsync.apply(this, args);
-  };
-  try {
-    const before = gpuStats(device);
+  const before = gpuStats(device);
+  const { result, readbacks } = await countTransfers(device, async () => {
     const { logits, dispose } = await run();
     const values = await logits.toArray();
-    const after = gpuStats(device);
-    expect(after.writeBuffers - before.writeBuffers).toBe(1); // the picture's pixels
-    expect(after.readbacks - before.readbacks).toBe(1); // the logits
-    expect(readbacks).toBe(1); // and nobody else read anything back
-    expectClose(values, expectedLogits(fixture), 'logits against PyTorch');
     dispose();
     logits.dispose();
-  } finally {
-    GPUBuffer.prototype.mapAsync = mapAsync;
-  }
+    return values;
+  });
+  const after = gpuStats(device);
+  expect(after.writeBuffers - before.writeBuffers).toBe(1); // the picture's pixels
+  expect(after.readbacks - before.readbacks).toBe(1); // the logits
+  expect(readbacks).toBe(1); // and nobody else read anything back
+  expectClose(result, expectedLogits(fixture), 'logits against PyTorch');
   Object.values(layers).forEach((m) => m.dispose());
   await session.release();
 });

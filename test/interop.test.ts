@@ -6,31 +6,8 @@ import { onnxModel } from '../bench/onnx.mjs';
 import { F, Tensor, WebGPULayersError, fromOrtTensor, fromTfjs, gpuStats, nn, reference, toOrtTensor, toTfjs, type TfLike } from '../src/index.js';
 import { requestDevice } from '../src/node.js';
 import { expectClose } from './helpers/compare.js';
-import { ortDevice, type ortOn, tfjsOn } from './helpers/peers.js';
+import { countTransfers, ortDevice, type ortOn, tfjsOn } from './helpers/peers.js';
 import { randomData, seededRandom } from './helpers/random.js';
-
-/** Counts every upload (writeBuffer) and readback (mapAsync) on `device`, by anyone, while `body` runs. */
-async function countTransfers<T>(device: GPUDevice, body: () => Promise<T>): Promise<{ result: T; uploads: number; readbacks: number }> {
-  const queue = device.queue;
-  const writeBuffer = queue.writeBuffer;
-  const mapAsync = GPUBuffer.prototype.mapAsync;
-  let uploads = 0;
-  let readbacks = 0;
-  queue.writeBuffer = function (this: GPUQueue, ...args: Parameters<GPUQueue['writeBuffer']>) {
-    uploads++;
-    return writeBuffer.apply(this, args);
-  } as GPUQueue['writeBuffer'];
-  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
-    readbacks++;
-    return mapAsync.apply(this, args);
-  };
-  try {
-    return { result: await body(), uploads, readbacks };
-  } finally {
-    queue.writeBuffer = writeBuffer;
-    GPUBuffer.prototype.mapAsync = mapAsync;
-  }
-}
 
 const nhwc = (data: Float32Array, [n, c, h, w]: number[]) => {
   const out = new Float32Array(data.length);

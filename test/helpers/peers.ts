@@ -48,3 +48,27 @@ export async function ortDevice() {
   const device = await requestDevice({ adapter: 'swiftshader', quiet: true, autotune: false });
   return { device, ort: await ortOn(device) };
 }
+
+/** Counts every upload (writeBuffer) and readback (mapAsync) on `device`, by anyone, while `body` runs. */
+export async function countTransfers<T>(device: GPUDevice, body: () => Promise<T>): Promise<{ result: T; uploads: number; readbacks: number }> {
+  const queue = device.queue;
+  const writeBuffer = queue.writeBuffer;
+  const mapAsync = GPUBuffer.prototype.mapAsync;
+  let uploads = 0;
+  let readbacks = 0;
+  queue.writeBuffer = function (this: GPUQueue, ...args: Parameters<GPUQueue['writeBuffer']>) {
+    uploads++;
+    return writeBuffer.apply(this, args);
+  } as GPUQueue['writeBuffer'];
+  GPUBuffer.prototype.mapAsync = function (this: GPUBuffer, ...args: Parameters<GPUBuffer['mapAsync']>) {
+    readbacks++;
+    return mapAsync.apply(this, args);
+  };
+  try {
+    return { result: await body(), uploads, readbacks };
+  } finally {
+    queue.writeBuffer = writeBuffer;
+    GPUBuffer.prototype.mapAsync = mapAsync;
+  }
+}
+
