@@ -32,6 +32,9 @@ function checkInputs(op: string, tensors: readonly Tensor[]): void {
   const device = tensors[0]!.device;
   for (const t of tensors) {
     void t.buffer; // throws if disposed
+    if ((t as { dtype: string }).dtype !== 'float32') {
+      throw new WebGPULayersError('invalid-argument', `${op}() takes float32 tensors, but got an ${(t as { dtype: string }).dtype} one`);
+    }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
   }
   contextOf(device).checkUsable();

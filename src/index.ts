@@ -22,7 +22,7 @@ export { requestBrowserDevice, DeviceKeeper } from './browserDevice.js';
 export { fromOrtTensor, toOrtTensor, fromTfjs, toTfjs } from './interop.js';
 export type { OrtLike, OrtTensorLike, TfLike, TfTensorLike, TfHandOffOptions } from './interop.js';
 export type { AcquiredDevice, BrowserDeviceOptions } from './browserDevice.js';
-export type { FromGPUBufferOptions, GPUBufferView } from './tensor.js';
+export type { ArrayOf, DType, FromGPUBufferOptions, GPUBufferView } from './tensor.js';
 export type { FromImageOptions } from './imagePlan.js';
 export type { ImageSource, PixelData } from './imageSource.js';
 export type { AutotuneResult } from './autotune.js';

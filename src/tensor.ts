@@ -59,32 +59,45 @@ function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
 
 const RESOLVED = Promise.resolve();
 
-export class Tensor {
+/** A tensor's element type: float32 (every op's), or int32 (indices, as max pooling returns them). */
+export type DType = 'float32' | 'int32';
+/** What `toArray()` gives for a dtype. */
+export type ArrayOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
+
+export class Tensor<D extends DType = 'float32'> {
   readonly device: GPUDevice;
   readonly shape: readonly number[];
   /** Number of elements. */
   readonly size: number;
+  readonly dtype: D;
   #storage: Storage | null;
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
 
-  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape)) {
+  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape), dtype = 'float32' as D) {
     this.device = device;
+    this.dtype = dtype;
     this.shape = Object.freeze(shape.slice());
     this.size = size;
     this.#storage = storage;
     this.#written = written;
   }
 
-  /** Uploads `data` (row-major float32) as a tensor of `shape`. */
-  static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[]): Tensor {
-    checkData(data, shape, 'Tensor.fromArray: ');
+  /**
+   * Uploads `data` (row-major) as a tensor of `shape`: a Float32Array gives a float32 tensor, an Int32Array an
+   * int32 one (`dtype`), whose `toArray()` gives an Int32Array. The ops take float32 tensors.
+   */
+  static fromArray(device: GPUDevice, data: Int32Array, shape: readonly number[]): Tensor<'int32'>;
+  static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[]): Tensor;
+  static fromArray(device: GPUDevice, data: Float32Array | Int32Array, shape: readonly number[]): Tensor<DType> {
+    checkData(data, shape, 'Tensor.fromArray: ', true);
     const context = contextOf(device);
     context.checkUsable();
     checkFits(context, shape, data.length);
     const buffer = context.allocator.acquire('storage', data.byteLength, 'tensor');
     context.writeBuffer(buffer, data);
-    return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, data.length);
+    const dtype: DType = data instanceof Int32Array ? 'int32' : 'float32';
+    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype);
   }
 
   /**
@@ -202,20 +215,20 @@ export class Tensor {
    * A view with another shape of the same data (no copy), like torch's `view`. Dispose it like any tensor;
    * the data lives until the tensor and all its views are disposed.
    */
-  reshape(shape: readonly number[]): Tensor {
+  reshape(shape: readonly number[]): Tensor<D> {
     const storage = this.#usableStorage();
     if (checkShape(shape) !== this.size) {
       throw new TorchError(messages.invalidView(shape, this.size));
     }
     storage.users++;
-    return new Tensor(this.device, shape, storage, this.#written, this.size);
+    return new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype);
   }
 
   /**
    * @internal This tensor as a binding padded to 16 bytes (for kernels reading vec4s): itself, or, for a caller's
    * buffer whose length is not a multiple of 16, a copy in a pooled buffer (one copy command, released after use).
    */
-  padded(): Tensor {
+  padded(this: Tensor): Tensor {
     if (this.vec4Padded) return this;
     const storage = this.#usableStorage();
     const copy = Tensor.empty(this.device, this.shape);
@@ -226,13 +239,14 @@ export class Tensor {
   }
 
   /** Waits for the GPU work that produces this tensor and reads it back. */
-  async toArray(): Promise<Float32Array> {
+  async toArray(): Promise<ArrayOf<D>> {
     const storage = this.#usableStorage();
     const context = contextOf(this.device);
     context.checkUsable();
+    const ArrayType = this.dtype === 'int32' ? Int32Array : Float32Array;
     if (this.size === 0) {
       await this.#written;
-      return new Float32Array(0);
+      return new ArrayType(0) as ArrayOf<D>;
     }
     const bytes = this.size * 4;
     const staging = context.allocator.acquire('readback', bytes, 'readback');
@@ -254,9 +268,9 @@ export class Tensor {
       await this.#written;
       await copied;
       await this.#map(context, staging);
-      const result = new Float32Array(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
+      const result = new ArrayType(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
       staging.unmap();
-      return result;
+      return result as ArrayOf<D>;
     } finally {
       releaseToPool(context, staging);
       storage.readsInFlight--;

@@ -250,6 +250,29 @@ describe.each(testAdapters())('runtime on %s', (adapter) => {
     expect(liveBytes(device)).toBe(start);
   });
 
+  test('int32 tensors: Tensor.fromArray(Int32Array) keeps its dtype and values; the ops refuse them clearly', async () => {
+    const values = Int32Array.from([0, 1, -1, 2 ** 31 - 1, -(2 ** 31), 123456789, 7]);
+    const indices = Tensor.fromArray(device, values, [7]);
+    expect(indices.dtype).toBe('int32');
+    const read = await indices.toArray();
+    expect(read).toBeInstanceOf(Int32Array);
+    expect(read).toEqual(values);
+    const view = indices.reshape([1, 7]);
+    expect(view.dtype).toBe('int32');
+    expect(await view.toArray()).toEqual(values);
+    const empty = Tensor.fromArray(device, new Int32Array(0), [0, 3]);
+    expect(await empty.toArray()).toEqual(new Int32Array(0));
+    const floats = Tensor.fromArray(device, new Float32Array([1, 2]), [2]);
+    expect(floats.dtype).toBe('float32');
+    const before = gpuStats(device).dispatches;
+    const error = thrown(() => F.relu(indices as never));
+    expect(error).toBeInstanceOf(WebGPULayersError);
+    expect(error.message).toBe('webgpu-layers: activation() takes float32 tensors, but got an int32 one');
+    expect(gpuStats(device).dispatches).toBe(before);
+    expect(() => Tensor.fromArray(device, [1, 2] as never, [2])).toThrow('Tensor.fromArray: data must be a Float32Array or an Int32Array');
+    for (const t of [indices, view, empty, floats]) t.dispose();
+  });
+
   test('the kit\'s own errors are WebGPULayersErrors with a code; PyTorch\'s stay TorchErrors', async () => {
     const x = Tensor.fromArray(device, new Float32Array(16), [1, 1, 4, 4]);
     const gone = Tensor.fromArray(device, new Float32Array(16), [1, 1, 4, 4]);
