@@ -200,8 +200,8 @@ export class Tensor<D extends DType = 'float32'> {
     return { buffer: storage.buffer, offset: 0, size: alignedBytes(this.size * 4) };
   }
 
-  /** @internal Whether `binding` ends on a 16-byte boundary, as kernels that read vec4s need. */
-  get vec4Padded(): boolean {
+  /** Whether `binding` ends on a 16-byte boundary, as kernels that read vec4s need. */
+  get #vec4Padded(): boolean {
     const external = this.#usableStorage().external;
     return !external || (this.size * 4) % 16 === 0;
   }
@@ -229,7 +229,7 @@ export class Tensor<D extends DType = 'float32'> {
    * buffer whose length is not a multiple of 16, a copy in a pooled buffer (one copy command, released after use).
    */
   padded(this: Tensor): Tensor {
-    if (this.vec4Padded) return this;
+    if (this.#vec4Padded) return this;
     const storage = this.#usableStorage();
     const copy = Tensor.empty(this.device, this.shape);
     const batch = storage.context.batch;

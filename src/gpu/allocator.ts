@@ -11,7 +11,7 @@ const KiB = 1024;
 const MiB = 1024 * KiB;
 
 /** The default cap on reserved bytes (live + cached): the pool gives back what is over it. */
-export const DEFAULT_RESERVED_CAP = 512 * MiB;
+const DEFAULT_RESERVED_CAP = 512 * MiB;
 
 /** A buffer's size on the device: 16-byte multiples, so kernels reading vec4s find the last partial one inside. */
 export const alignedBytes = (bytes: number) => Math.max(16, Math.ceil(bytes / 16) * 16);
@@ -20,7 +20,7 @@ export const alignedBytes = (bytes: number) => Math.max(16, Math.ceil(bytes / 16
  * The size bucket of a request: 512-byte steps up to 1 MiB, 128 KiB steps above (at most 1/8 wasted), never
  * past the device's maxBufferSize. Close sizes share a bucket, so a new image size often reuses buffers.
  */
-export function bucketBytes(bytes: number, maxBufferSize: number): number {
+function bucketBytes(bytes: number, maxBufferSize: number): number {
   const aligned = alignedBytes(bytes);
   const step = aligned <= MiB ? 512 : 128 * KiB;
   const bucket = Math.ceil(aligned / step) * step;
