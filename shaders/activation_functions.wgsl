@@ -1,10 +1,6 @@
 // Shared by the kernels that apply an activation (linear, activation, squeeze_excitation_gate): not a kernel
 // itself, it is prepended to their source. Ids match ACTIVATIONS in src/kernels/activations.ts.
-// NaN is tested on the bits: WGSL lets compilers assume floats are finite, so `x != x` may fold to false.
-
-fn isNan(x: f32) -> bool {
-  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
-}
+// NaN is tested with the prelude's isNan.
 
 fn activate(x: f32, kind: u32) -> f32 {
   if (isNan(x)) { return x; } // every activation maps NaN to NaN in PyTorch

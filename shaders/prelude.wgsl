@@ -29,3 +29,23 @@ fn workItem(id: Invocation) -> u32 {
 fn gridRow(id: Invocation) -> u32 {
   return id.group.y + id.group.z * id.groups.y;
 }
+
+// Floats. WGSL lets compilers assume floats are finite, so `x != x` may fold to false and a constant ∞ is a
+// compile error: NaN is tested on the bits, and ±∞ and NaN are made from bits held in a variable.
+
+fn isNan(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
+fn isInfinite(x: f32) -> bool {
+  return (bitcast<u32>(x) & 0x7fffffffu) == 0x7f800000u;
+}
+
+fn floatFromBits(bits: u32) -> f32 {
+  var held = bits;
+  return bitcast<f32>(held);
+}
+
+fn negativeInfinity() -> f32 { return floatFromBits(0xff800000u); }
+fn positiveInfinity() -> f32 { return floatFromBits(0x7f800000u); }
+fn notANumber() -> f32 { return floatFromBits(0x7fc00000u); }

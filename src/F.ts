@@ -1,10 +1,29 @@
 // The functional API, `F`, as in torch.nn.functional: only the public ops of functional.ts.
 import { activation, adaptiveAvgPool2d, avgPool2d, linear } from './functional.js';
+import {
+  adaptiveAvgPool1d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool3d,
+  lpPool1d, lpPool2d, maxPool1d, maxPool2d, maxPool3d, maxUnpool1d, maxUnpool2d, maxUnpool3d,
+} from './functionalPooling.js';
 import type { Tensor } from './tensor.js';
 
 export const F = {
+  avgPool1d,
   avgPool2d,
+  avgPool3d,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  lpPool1d,
+  lpPool2d,
+  adaptiveAvgPool1d,
   adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool3d,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
   linear,
   relu: (x: Tensor) => activation(x, 'relu'),
   relu6: (x: Tensor) => activation(x, 'relu6'),

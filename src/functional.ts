@@ -25,47 +25,73 @@ import {
   type AvgPool2dPlan,
   type IntOrPair,
 } from './poolingPlan.js';
-import { Tensor } from './tensor.js';
+import { Tensor, type DType } from './tensor.js';
 
-/** Throws a clear error unless every tensor is live and on the first one's device. */
-function checkInputs(op: string, tensors: readonly Tensor[]): void {
+/**
+ * Throws a clear error unless every tensor is live, on the first one's device, and float32 (`indexTensors`:
+ * int32, e.g. max unpooling's indices).
+ */
+export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors: readonly Tensor<DType>[] = []): void {
   const device = tensors[0]!.device;
-  for (const t of tensors) {
+  for (const t of [...tensors, ...indexTensors] as Tensor<DType>[]) {
     void t.buffer; // throws if disposed
-    if ((t as { dtype: string }).dtype !== 'float32') {
-      throw new WebGPULayersError('invalid-argument', `${op}() takes float32 tensors, but got an ${(t as { dtype: string }).dtype} one`);
+    const wanted = tensors.includes(t as Tensor) ? 'float32' : 'int32';
+    if (t.dtype !== wanted) {
+      throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors here, but got an ${t.dtype} one`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
   }
   contextOf(device).checkUsable();
 }
 
+/** An output of `produceAll`: its shape and element type. */
+export interface OutputSpec {
+  shape: readonly number[];
+  dtype?: DType;
+}
+
 /**
- * Checks the inputs (live, one device), allocates the output and records `write` into it, or returns it at once
- * when it has no elements. `write` gets the first input's buffer and the output's.
+ * Checks the inputs (live, one device), allocates the outputs and records `write` into them, or returns them at
+ * once when the first has no elements. `write` gets the first input's buffer and the outputs'. `exactOutput`: the
+ * first output's buffer is exactly its bytes (for TF.js).
  */
-function produce(
+export function produceAll(
+  op: string,
+  inputs: readonly Tensor[],
+  outputs: readonly OutputSpec[],
+  write: (input: GPUBufferBinding, outputs: GPUBufferBinding[]) => Promise<void>,
+  { exactOutput = false, indexInputs = [] as readonly Tensor<DType>[] } = {},
+): Tensor<DType>[] {
+  checkInputs(op, inputs, indexInputs);
+  const input = inputs[0]!;
+  const made: Tensor<DType>[] = [];
+  try {
+    outputs.forEach(({ shape, dtype = 'float32' }, i) => made.push(Tensor.empty(input.device, shape, i === 0 && exactOutput, dtype)));
+    if (made[0]!.size > 0) {
+      const work = write(input.binding, made.map((t, i) => (i === 0 && exactOutput ? { buffer: t.buffer } : t.binding)));
+      for (const t of made) t.setWrittenBy(work);
+    }
+  } catch (error) {
+    for (const t of made) t.dispose(); // a kernel that cannot run (too large for the device) leaves nothing behind
+    throw error;
+  }
+  // A caller's buffer (Tensor.fromGPUBuffer) must pass its device check before this work is submitted.
+  for (const t of [...inputs, ...indexInputs]) {
+    const check = t.externalCheck;
+    if (check && made[0]!.size > 0) contextOf(t.device).batch.requireBeforeSubmit(check);
+  }
+  return made;
+}
+
+/** `produceAll` with one float32 output. */
+export function produce(
   op: string,
   inputs: readonly Tensor[],
   outputShape: readonly number[],
   write: (input: GPUBufferBinding, output: GPUBufferBinding) => Promise<void>,
   exactOutput = false,
 ): Tensor {
-  checkInputs(op, inputs);
-  const input = inputs[0]!;
-  const output = Tensor.empty(input.device, outputShape, exactOutput);
-  try {
-    if (output.size > 0) output.setWrittenBy(write(input.binding, exactOutput ? { buffer: output.buffer } : output.binding));
-  } catch (error) {
-    output.dispose(); // a kernel that cannot run (too large for the device) leaves nothing behind
-    throw error;
-  }
-  // A caller's buffer (Tensor.fromGPUBuffer) must pass its device check before this work is submitted.
-  for (const t of inputs) {
-    const check = t.externalCheck;
-    if (check && output.size > 0) contextOf(t.device).batch.requireBeforeSubmit(check);
-  }
-  return output;
+  return produceAll(op, inputs, [{ shape: outputShape }], (input, [output]) => write(input, output!), { exactOutput })[0] as Tensor;
 }
 
 /** Runs `op` on `x` padded to 16 bytes (kernels that read vec4s), releasing a padded copy once it is recorded. */

@@ -29,3 +29,7 @@ export type { AutotuneResult } from './autotune.js';
 export { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, KERNEL_VARIANTS, kernelVariant, setKernelVariant } from './gpu/strategies.js';
 export type { TunableKernel, StrategyOf, VariantOf } from './gpu/strategies.js';
 export type { AvgPool2dOptions, AdaptiveOutputSize, IntOrPair } from './poolingPlan.js';
+export type {
+  AdaptiveMaxPoolOptions, AdaptiveSize, AvgPool1dOptions, AvgPool3dOptions, IntOrTuple, LPPoolOptions, MaxPoolOptions, MaxUnpoolOptions,
+} from './poolNdPlan.js';
+export type { MaxPoolResult, MaxUnpoolCallOptions, WithIndices } from './functionalPooling.js';

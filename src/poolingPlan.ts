@@ -61,24 +61,29 @@ function checkInteger(op: string, name: string, value: unknown): number {
   return value;
 }
 
-function pair(op: string, name: string, value: IntOrPair): [number, number] {
+/**
+ * An int or a list of one or two ints as (H, W), or PyTorch's error for another length (`what`: its words);
+ * an empty stride means the kernel size.
+ */
+function pair(op: string, name: string, value: IntOrPair | readonly number[], what: string, empty?: [number, number]): [number, number] {
   if (Array.isArray(value)) {
-    if (value.length !== 2) {
-      throw new TypeError(`${op}(): argument '${name}' must be an int or a pair of ints, but got ${value.length} values`);
-    }
-    return [checkInteger(op, name, value[0]), checkInteger(op, name, value[1])];
+    const values = (value as readonly unknown[]).map((v) => checkInteger(op, name, v));
+    if (values.length === 0 && empty) return empty;
+    if (values.length === 1) return [values[0]!, values[0]!];
+    if (values.length !== 2) throw new TorchError(`${op}: ${name} ${what}`);
+    return values as [number, number];
   }
   const v = checkInteger(op, name, value);
   return [v, v];
 }
 
-/** Normalises AvgPool2d's arguments; types only. The value checks run in `checkAvgPool2dArgs`. */
+/** Normalises AvgPool2d's arguments; types and list lengths only. The value checks run in `checkAvgPool2dArgs`. */
 export function resolveAvgPool2dArgs(kernelSize: IntOrPair, options: AvgPool2dOptions = {}): AvgPool2dArgs {
   const op = 'avg_pool2d';
-  const [kernelH, kernelW] = pair(op, 'kernel_size', kernelSize);
+  const [kernelH, kernelW] = pair(op, 'kernel_size', kernelSize, 'must either be a single int, or a tuple of two ints');
   const stride = options.stride ?? null;
-  const [strideH, strideW] = stride === null ? [kernelH, kernelW] : pair(op, 'stride', stride);
-  const [padH, padW] = pair(op, 'padding', options.padding ?? 0);
+  const [strideH, strideW] = stride === null ? [kernelH, kernelW] : pair(op, 'stride', stride, 'must either be omitted, a single int, or a tuple of two ints', [kernelH, kernelW]);
+  const [padH, padW] = pair(op, 'padding', options.padding ?? 0, 'must either be a single int, or a tuple of two ints');
   const divisorOverride = options.divisorOverride ?? null;
   if (divisorOverride !== null) checkInteger(op, 'divisor_override', divisorOverride);
   return {
@@ -143,28 +148,35 @@ export function planAvgPool2d(shape: readonly number[], args: AvgPool2dArgs): Av
   };
 }
 
-/** Resolves `null` members against the input and checks types (PyTorch's `_list_with_default`). */
+/**
+ * Resolves `null` members against the input (torch/nn/functional.py's `_list_with_default`, whose too-short input is
+ * a ValueError), then PyTorch's length check.
+ */
 function resolveAdaptiveSize(shape: readonly number[], outputSize: AdaptiveOutputSize): [number, number] {
   const op = 'adaptive_avg_pool2d';
   if (!Array.isArray(outputSize)) {
     const size = checkInteger(op, 'output_size', outputSize);
     return [size, size];
   }
-  if (outputSize.length !== 2) throw new TypeError(`${op}(): argument 'output_size' must be an int or a pair, but got ${outputSize.length} values`);
-  if (shape.length <= 2) throw new TorchError(messages.adaptiveInputTooSmall(3), 'ValueError');
-  return outputSize.map((size, i) =>
-    size === null ? shape[shape.length - 2 + i]! : checkInteger(op, 'output_size', size),
-  ) as [number, number];
+  const sizes = outputSize as readonly (number | null)[];
+  if (shape.length <= sizes.length) throw new TorchError(messages.adaptiveInputTooSmall(sizes.length + 1), 'ValueError');
+  const defaults = shape.slice(shape.length - sizes.length);
+  const resolved = sizes.map((size, i) => (size === null ? defaults[i]! : checkInteger(op, 'output_size', size)));
+  if (resolved.length !== 2) throw new TorchError(`${op}: output_size must be 2`);
+  return resolved as [number, number];
 }
 
-/** The argument checks of adaptive_avg_pool2d that do not depend on the input; modules run them at construction. */
+/**
+ * The argument checks of adaptive_avg_pool2d that do not depend on the input; modules run them at construction
+ * (a list of another length than 2 is PyTorch's error at forward, once the input is known).
+ */
 export function checkAdaptiveOutputSize(outputSize: AdaptiveOutputSize): void {
-  const [h, w] = Array.isArray(outputSize) ? outputSize : [outputSize, outputSize];
   const op = 'adaptive_avg_pool2d';
-  const sizes = [h, w].map((s) => (s === null ? 0 : checkInteger(op, 'output_size', s)));
-  if (sizes[0]! < 0 || sizes[1]! < 0) {
-    throw new TorchError(messages.adaptiveNegative(h ?? 0, w ?? 0));
-  }
+  const sizes = (Array.isArray(outputSize) ? outputSize : [outputSize, outputSize]) as readonly (number | null)[];
+  sizes.forEach((s) => s === null || checkInteger(op, 'output_size', s));
+  if (sizes.length !== 2) return;
+  const [h, w] = sizes as [number | null, number | null];
+  if ((h ?? 0) < 0 || (w ?? 0) < 0) throw new TorchError(messages.adaptiveNegative(h ?? 0, w ?? 0));
 }
 
 /** Validates an adaptive_avg_pool2d call and returns its plan, or throws PyTorch's error. */

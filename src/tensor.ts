@@ -168,12 +168,14 @@ export class Tensor<D extends DType = 'float32'> {
    * @internal An output tensor whose contents the caller's kernels will write. `exact`: its buffer is exactly its
    * bytes (for TF.js, which takes a buffer's size as the data's); kernels reading vec4s must not get such a one.
    */
-  static empty(device: GPUDevice, shape: readonly number[], exact = false): Tensor {
+  static empty(device: GPUDevice, shape: readonly number[], exact?: boolean): Tensor;
+  static empty<D extends DType>(device: GPUDevice, shape: readonly number[], exact: boolean, dtype: D): Tensor<D>;
+  static empty(device: GPUDevice, shape: readonly number[], exact = false, dtype: DType = 'float32'): Tensor<DType> {
     const size = checkShape(shape);
     const context = contextOf(device);
     checkFits(context, shape, size);
     const buffer = context.allocator.acquire('storage', size * 4, 'tensor', exact);
-    return new Tensor(device, shape, new Storage(context, buffer), RESOLVED, size);
+    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
   }
 
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */

@@ -13,7 +13,7 @@ export interface BindingSpec {
   name: string;
   access: 'read' | 'read_write';
   /** The array's element type (default f32). */
-  element?: 'f32' | 'vec4<f32>' | 'u32';
+  element?: 'f32' | 'vec4<f32>' | 'u32' | 'i32' | 'atomic<i32>';
 }
 
 export interface KernelSpec<F extends ParamFields> {

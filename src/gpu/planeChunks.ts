@@ -15,6 +15,8 @@ export interface PlaneChunk {
   /** Where the chunk's first plane starts inside the bound windows, in f32 elements. */
   inputBase: number;
   outputBase: number;
+  /** Windows of the further outputs (e.g. max pooling's indices), laid out as the output; they start at outputBase too. */
+  extraOutputs: GPUBufferBinding[];
 }
 
 const alignDown = (value: number, alignment: number) => Math.floor(value / alignment) * alignment;
@@ -42,12 +44,12 @@ export function launchInChunks(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   launchChunk: (chunk: PlaneChunk) => Promise<void>,
-  planeName = '(n, c) plane',
+  { extraOutputs = [], planeName = '(n, c) plane' }: { extraOutputs?: readonly GPUBufferBinding[]; planeName?: string } = {},
 ): Promise<void> {
   const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * 4, outPlaneElements * 4];
   const { maxStorageBufferBindingSize: maxBinding, minStorageBufferOffsetAlignment: alignment } = contextOf(device).limits;
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
-    return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0 });
+    return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0, extraOutputs: [...extraOutputs] });
   }
   // A window starts up to alignment − 4 bytes before its first plane and ends up to 12 bytes after its last.
   const perChunk = Math.floor((maxBinding - alignment - 16) / Math.max(inPlaneBytes, outPlaneBytes, 4));
@@ -63,7 +65,12 @@ export function launchInChunks(
     const count = Math.min(perChunk, planes - first);
     const inWindow = window(first, count, inPlaneBytes, alignment, input);
     const outWindow = window(first, count, outPlaneBytes, alignment, output);
-    launched.push(launchChunk({ firstPlane: first, planes: count, input: inWindow.binding, output: outWindow.binding, inputBase: inWindow.base, outputBase: outWindow.base }));
+    const extras = extraOutputs.map((extra) => window(first, count, outPlaneBytes, alignment, extra));
+    if (extras.some((extra) => extra.base !== outWindow.base)) throw new Error('webgpu-layers: outputs of one kernel must start at equally aligned offsets');
+    launched.push(launchChunk({
+      firstPlane: first, planes: count, input: inWindow.binding, output: outWindow.binding, inputBase: inWindow.base, outputBase: outWindow.base,
+      extraOutputs: extras.map((extra) => extra.binding),
+    }));
   }
   return Promise.all(launched).then(() => {});
 }

@@ -61,5 +61,5 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
     bindings: [chunk.input, work.weight, bias, chunk.output],
     params: { rows: chunk.planes, inFeatures: work.inFeatures, outFeatures: work.outFeatures, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
     workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / strategy.ROWS_PER_INVOCATION!)],
-  }), 'row of x or y');
+  }), { planeName: 'row of x or y' });
 }

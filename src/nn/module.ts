@@ -93,15 +93,23 @@ export class Parameter {
   }
 }
 
-export abstract class Module {
-  readonly #children = new Map<string, Module>();
+/** Any module, whatever its forward takes and returns (for containers of children). */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyModule = Module<unknown, unknown, any[], any[]>;
+
+/**
+ * `Out`: what `forward` returns (a Tensor, or values and indices); `CpuOut`: what `forwardCpu` returns; `Extra` /
+ * `CpuExtra`: arguments after the input (max unpooling's indices and output size).
+ */
+export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends unknown[] = [], CpuExtra extends unknown[] = []> {
+  readonly #children = new Map<string, AnyModule>();
   readonly #parameters = new Map<string, Parameter>();
   #disposed = false;
 
   /** The class name PyTorch would print in state-dict errors (kept explicit so minifiers cannot change it). */
   protected abstract readonly typeName: string;
 
-  protected registerModule<M extends Module>(name: string, module: M): M {
+  protected registerModule<M extends AnyModule>(name: string, module: M): M {
     this.#children.set(name, module);
     return module;
   }
@@ -119,23 +127,23 @@ export abstract class Module {
   }
 
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
-  forward(input: Tensor): Tensor {
+  forward(input: Tensor, ...extra: Extra): Out {
     this.checkUsable();
-    return this.run(input);
+    return this.run(input, ...extra);
   }
 
-  protected abstract run(input: Tensor): Tensor;
+  protected abstract run(input: Tensor, ...extra: Extra): Out;
 
   /**
    * The same layer on the CPU reference ops, for checking the GPU and for running where there is no WebGPU.
    * Same shapes, same errors.
    */
-  forwardCpu(input: TensorData): TensorData {
+  forwardCpu(input: TensorData, ...extra: CpuExtra): CpuOut {
     this.checkUsable();
-    return this.runCpu(input);
+    return this.runCpu(input, ...extra);
   }
 
-  protected abstract runCpu(input: TensorData): TensorData;
+  protected abstract runCpu(input: TensorData, ...extra: CpuExtra): CpuOut;
 
   protected checkUsable(): void {
     if (this.#disposed) throw new WebGPULayersError('disposed', `this ${this.typeName} was disposed and cannot be used`);

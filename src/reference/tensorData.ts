@@ -3,3 +3,9 @@ export interface TensorData {
   data: Float32Array;
   shape: number[];
 }
+
+/** CPU indices: row-major int32 data (PyTorch's int64 indices) and its shape. */
+export interface IndexData {
+  data: Int32Array;
+  shape: number[];
+}

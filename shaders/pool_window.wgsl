@@ -1,0 +1,118 @@
+// Pooling over fixed windows with PyTorch's semantics, in 3-D: 1-D and 2-D pooling run with unit leading dims
+// (src/poolNdPlan.ts). One invocation computes one output element.
+//   MODE 0, average: the window clipped at in + pad for count_include_pad (never the ceil-mode overhang), then
+//     to the input; divisorOverride 0 means none.
+//   MODE 1, max: padding is −∞; the dilated window starts at its first position inside the input; the argmax
+//     starts at that position and moves on `value > best || isNan(value)`, so the last NaN wins (PyTorch's CPU
+//     kernel). `storeIndex` writes the argmax (flat within the input plane) where the kernel has indices.
+//   MODE 2, LP: the average (pad 0) of x^p, times the kernel area, to the power 1/p (torch/nn/functional.py).
+// Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major.
+
+override MODE: u32 = 0u;
+
+/** torch.pow(x, p) in f32: its exact exponents, C's rules for negative bases, zeros and infinities. */
+fn torchPow(x: f32, p: f32) -> f32 {
+  if (p == 1.0) { return x; }
+  if (p == 2.0) { return x * x; }
+  if (p == 3.0) { return x * x * x; }
+  if (p == 0.0) { return 1.0; }
+  if (isNan(x)) { return x; }
+  if (p == -1.0) { return 1.0 / x; }
+  let a = abs(x);
+  if (isInfinite(p)) {
+    if (a == 1.0) { return 1.0; }
+    return select(0.0, positiveInfinity(), (a > 1.0) == (p > 0.0));
+  }
+  if (a == 0.0) { return select(0.0, positiveInfinity(), p < 0.0); }
+  if (isInfinite(a)) { return select(0.0, positiveInfinity(), p > 0.0); }
+  let magnitude = pow(a, p);
+  if (x > 0.0) { return magnitude; }
+  // A negative base: NaN unless p is an integer, negative for odd p.
+  if (fract(p) != 0.0) { return notANumber(); }
+  return select(magnitude, -magnitude, fract(p * 0.5) != 0.0);
+}
+
+/** The first position of a dilated window inside the input (PyTorch steps over the padding by the dilation). */
+fn firstInside(start: i32, dilation: i32) -> i32 {
+  if (start >= 0) { return start; }
+  return start + ((-start + dilation - 1) / dilation) * dilation;
+}
+
+fn maxPool(planeOffset: u32, o: vec3i, at: u32) {
+  let start = o * vec3i(params.strideD, params.strideH, params.strideW) - vec3i(params.padD, params.padH, params.padW);
+  let dilation = vec3i(params.dilationD, params.dilationH, params.dilationW);
+  let kernel = vec3i(params.kernelD, params.kernelH, params.kernelW);
+  let size = vec3i(params.inD, params.inH, params.inW);
+  let end = min(start + (kernel - 1) * dilation + 1, size);
+  let first = vec3i(firstInside(start.x, dilation.x), firstInside(start.y, dilation.y), firstInside(start.z, dilation.z));
+  var best = negativeInfinity();
+  var bestIndex = (first.x * size.y + first.y) * size.z + first.z;
+  for (var d = first.x; d < end.x; d += dilation.x) {
+    for (var h = first.y; h < end.y; h += dilation.y) {
+      let row = (d * size.y + h) * size.z;
+      for (var w = first.z; w < end.z; w += dilation.z) {
+        let value = input[planeOffset + u32(row + w)];
+        if (value > best || isNan(value)) {
+          best = value;
+          bestIndex = row + w;
+        }
+      }
+    }
+  }
+  output[at] = best;
+  storeIndex(at, bestIndex);
+}
+
+fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
+  let size = vec3i(params.inD, params.inH, params.inW);
+  let pad = vec3i(params.padD, params.padH, params.padW);
+  let paddedStart = o * vec3i(params.strideD, params.strideH, params.strideW) - pad;
+  let paddedEnd = min(paddedStart + vec3i(params.kernelD, params.kernelH, params.kernelW), size + pad);
+  let first = max(paddedStart, vec3i(0));
+  let end = min(paddedEnd, size);
+  var sum = 0.0;
+  for (var d = first.x; d < end.x; d++) {
+    for (var h = first.y; h < end.y; h++) {
+      let row = planeOffset + u32((d * size.y + h) * size.z);
+      for (var w = first.z; w < end.z; w++) {
+        let value = input[row + u32(w)];
+        if (MODE == 2u) {
+          sum += torchPow(value, params.normType);
+        } else {
+          sum += value;
+        }
+      }
+    }
+  }
+  var divisor = params.divisorOverride;
+  if (divisor == 0.0) {
+    let counted = select(end - first, paddedEnd - paddedStart, params.countIncludePad != 0u);
+    divisor = f32(counted.x * counted.y * counted.z);
+  }
+  let empty = any(first >= end);
+  var result = select(sum / divisor, 0.0, empty);
+  if (MODE == 2u) {
+    // sign(out)·relu(|out|) is out itself (NaN stays NaN).
+    result = torchPow(result * params.kernelArea, params.inverseNorm);
+  }
+  output[at] = result;
+}
+
+@compute @workgroup_size(WORKGROUP_SIZE)
+fn main(id: Invocation) {
+  let item = workItem(id);
+  if (item >= params.total) { return; }
+  let outW = u32(params.outW);
+  let outH = u32(params.outH);
+  let outVolume = u32(params.outD) * outH * outW;
+  let plane = item / outVolume;
+  let inPlane = item % outVolume;
+  let o = vec3i(i32(inPlane / (outH * outW)), i32((inPlane / outW) % outH), i32(inPlane % outW));
+  let planeOffset = params.inputBase + plane * u32(params.inD * params.inH * params.inW);
+  let at = params.outputBase + item;
+  if (MODE == 1u) {
+    maxPool(planeOffset, o, at);
+  } else {
+    averagePool(planeOffset, o, at);
+  }
+}
