@@ -18,6 +18,11 @@ fn torchPow(x: f32, p: f32) -> f32 {
   if (p == 0.0) { return 1.0; }
   if (isNan(x)) { return x; }
   if (p == -1.0) { return 1.0 / x; }
+  // PyTorch computes ^0.5 and ^-0.5 as sqrt and rsqrt: NaN below zero, −∞ included (C's pow would give +∞ or 0).
+  if (p == 0.5 || p == -0.5) {
+    if (x < 0.0) { return notANumber(); }
+    return select(1.0 / sqrt(x), sqrt(x), p > 0.0);
+  }
   let a = abs(x);
   if (isInfinite(p)) {
     if (a == 1.0) { return 1.0; }

@@ -37,7 +37,7 @@ export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors
     void t.buffer; // throws if disposed
     const wanted = tensors.includes(t as Tensor) ? 'float32' : 'int32';
     if (t.dtype !== wanted) {
-      throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors here, but got an ${t.dtype} one`);
+      throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got an ${t.dtype} one`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
   }

@@ -47,12 +47,15 @@ function withStrategies(strategies: Strategies, op: (t: Tensor) => Tensor): (t: 
 
 const describeStrategies = (strategies: Strategies) => Object.entries(strategies).map(([k, v]) => `${k}=${v}`).join(' ');
 
+type CpuOutput = { data: Float32Array | Int32Array };
+
 interface Case {
   describe: string;
   x: Float32Array;
   shape: number[];
-  gpu: (x: Tensor) => Tensor;
-  cpu: () => { data: Float32Array };
+  /** One tensor, or values and indices. */
+  gpu: (x: Tensor) => Tensor | [Tensor, Tensor<'int32'>];
+  cpu: () => CpuOutput | [CpuOutput, CpuOutput];
   dispose?: () => void;
 }
 
@@ -126,6 +129,89 @@ const activationCase: Generator = (random) => {
   return { describe: `${name} on [${shape}]`, x, shape, gpu: (t) => F[name](t), cpu: () => reference.activation(x, shape, name) };
 };
 
+/** A size list of `rank` random ints in [lo, hi]. */
+const sizes = (random: Random, rank: number, lo: number, hi: number) => Array.from({ length: rank }, () => random.int(lo, hi));
+
+/**
+ * One random op of the rest of the pooling family (max 1-D/2-D/3-D with indices and dilation, AvgPool1d/3d, LPPool,
+ * adaptive avg and max, max unpooling of a max pool's indices), batched or not. Configurations PyTorch rejects are
+ * drawn again.
+ */
+const familyCase: Generator = (random) => {
+  for (;;) {
+    const kind = random.pick(['max', 'avg', 'lp', 'adaptive_avg', 'adaptive_max', 'unpool'] as const);
+    const rank = kind === 'lp' ? random.int(1, 2) : kind === 'avg' || kind === 'adaptive_avg' ? random.pick([1, 3]) : random.int(1, 3);
+    const spatial = sizes(random, rank, 1, rank === 3 ? 6 : 10);
+    const shape = [...(random.chance(0.7) ? [random.int(1, 2)] : []), random.int(1, 3), ...spatial];
+    const kernel = sizes(random, rank, 1, 4);
+    const stride = random.chance(0.3) ? null : sizes(random, rank, 1, 3);
+    const padding = kernel.map((k) => random.int(0, Math.floor(k / 2)));
+    const ceilMode = random.chance(0.5);
+    let module: nn.AnyModule;
+    switch (kind) {
+      case 'max':
+      case 'unpool': {
+        const Max = [nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d][rank - 1]!;
+        // Unpooling knows no dilation: its pools have none.
+        module = new Max(kernel, { stride, padding, dilation: kind === 'unpool' ? 1 : sizes(random, rank, 1, 3), ceilMode, returnIndices: kind === 'unpool' || random.chance(0.5) });
+        break;
+      }
+      case 'avg':
+        module = rank === 1
+          ? new nn.AvgPool1d(kernel, { stride, padding, ceilMode, countIncludePad: random.chance(0.5) })
+          : new nn.AvgPool3d(kernel, { stride, padding, ceilMode, countIncludePad: random.chance(0.5), divisorOverride: random.chance(0.2) ? random.int(-3, 9) || 1 : null });
+        break;
+      case 'lp':
+        module = new [nn.LPPool1d, nn.LPPool2d][rank - 1]!(random.pick([1, 2, 3, 1.5, 0.5]), kernel, { stride, ceilMode });
+        break;
+      case 'adaptive_avg':
+        module = rank === 1 ? new nn.AdaptiveAvgPool1d(random.int(1, 12)) : new nn.AdaptiveAvgPool3d(sizes(random, 3, 1, 8));
+        break;
+      case 'adaptive_max':
+        module = new [nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d][rank - 1]!(sizes(random, rank, 1, 12), { returnIndices: random.chance(0.5) });
+        break;
+    }
+    const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
+    try {
+      module.forwardCpu({ data: x, shape });
+    } catch {
+      continue; // PyTorch rejects it (e.g. an output size below 1): draw again
+    }
+    const describe = `${module.constructor.name} ${JSON.stringify({ kernel, stride, padding, ceilMode })} on [${shape}]`;
+    if (kind !== 'unpool') {
+      return { describe, x, shape, gpu: (t) => module.forward(t) as Tensor | [Tensor, Tensor<'int32'>], cpu: () => module.forwardCpu({ data: x, shape }) as CpuOutput };
+    }
+    // Unpool a max pool's values at its indices, on the same geometry.
+    const [pooled, indices] = module.forwardCpu({ data: x, shape }) as [reference.TensorData, reference.IndexData];
+    const unpool = new [nn.MaxUnpool1d, nn.MaxUnpool2d, nn.MaxUnpool3d][rank - 1]!(kernel, { stride, padding });
+    // The input's size when PyTorch accepts it (within a stride of the default), else the default; an index
+    // that does not fit the default size is PyTorch's error: draw again.
+    let outputSize: number[] | null = shape.slice(-rank);
+    try {
+      unpool.forwardCpu(pooled, indices, outputSize);
+    } catch {
+      outputSize = null;
+      try {
+        unpool.forwardCpu(pooled, indices, outputSize);
+      } catch {
+        continue;
+      }
+    }
+    let indexTensor: Tensor<'int32'> | null = null;
+    return {
+      describe: `${describe} unpooled`,
+      x: pooled.data,
+      shape: pooled.shape,
+      gpu: (t) => {
+        indexTensor = Tensor.fromArray(t.device, indices.data, indices.shape);
+        return unpool.forward(t, indexTensor, outputSize);
+      },
+      cpu: () => unpool.forwardCpu(pooled, indices, outputSize),
+      dispose: () => indexTensor?.dispose(),
+    };
+  }
+};
+
 const OPS: [string, Generator, number][] = [
   ['avg_pool2d', poolingCase('avg_pool2d'), 2000],
   ['adaptive_avg_pool2d', poolingCase('adaptive_avg_pool2d'), 2000],
@@ -133,6 +219,7 @@ const OPS: [string, Generator, number][] = [
   ['Linear + activations (Sequential)', linearCase, 300],
   ['SE blocks', seCase, 300],
   ['ResNet head', headCase, 300],
+  ['pooling family (max, avg 1-D/3-D, LP, adaptive, unpool)', familyCase, 2000],
 ];
 
 describe.each(testAdapters())('fuzz on %s', (adapter) => {
@@ -156,9 +243,16 @@ describe.each(testAdapters())('fuzz on %s', (adapter) => {
         runs.push({ seed, c, x, y: c.gpu(x) });
       }
       for (const { seed, c, x, y } of runs) {
-        expectClose(await y.toArray(), c.cpu().data, `${name}, seed ${seed} (rerun: FUZZ_SEED=${seed - (opSeed - BASE_SEED)}): ${c.describe}`);
+        const what = `${name}, seed ${seed} (rerun: FUZZ_SEED=${seed - (opSeed - BASE_SEED)}): ${c.describe}`;
+        const expected = c.cpu();
+        const [values, indices] = Array.isArray(y) ? y : [y, null];
+        const [expectedValues, expectedIndices] = Array.isArray(expected) ? expected : [expected, null];
+        expectClose(await values.toArray(), expectedValues.data, what);
+        expect(indices === null, `${what}: indices returned`).toBe(expectedIndices === null);
+        if (indices) expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(Array.from(expectedIndices!.data));
         x.dispose();
-        y.dispose();
+        values.dispose();
+        indices?.dispose();
         c.dispose?.();
       }
       done += runs.length;

@@ -6,12 +6,13 @@ import { unpoolVolumeSizes, type AdaptivePlan, type UnpoolPlan, type WindowPlan 
 
 const f32 = Math.fround;
 
-/** torch.pow(x, p) on float32, with the exponents PyTorch computes exactly (1, 2, 3, 0.5, −1, 0) and C's rules for ±∞. */
+/** torch.pow(x, p) on float32, with the exponents PyTorch special-cases (1, 2, 3, ±0.5, −1, 0) and C's rules for ±∞. */
 export function torchPow(x: number, p: number): number {
   if (p === 1) return x;
   if (p === 2) return f32(x * x);
   if (p === 3) return f32(f32(x * x) * x);
-  if (p === 0.5) return f32(Math.sqrt(x));
+  if (p === 0.5) return f32(Math.sqrt(x)); // sqrt: NaN below zero, −∞ included
+  if (p === -0.5) return f32(1 / Math.sqrt(x));
   if (p === -1) return f32(1 / x);
   if (p === 0) return 1;
   if (Number.isNaN(x)) return NaN;

@@ -20,9 +20,9 @@ describe('constructors check their arguments as PyTorch checks them', () => {
     expect(construct).toThrow(message);
   });
 
-  test('non-integer sizes are type errors', () => {
+  test("non-integer sizes are type errors; a list of another length is PyTorch's error", () => {
     expect(() => new nn.AvgPool2d(2.5)).toThrow(TypeError);
-    expect(() => new nn.AvgPool2d([2, 2, 2] as unknown as number)).toThrow(TypeError);
+    expect(() => new nn.AvgPool2d([2, 2, 2] as unknown as number)).toThrow('avg_pool2d: kernel_size must either be a single int, or a tuple of two ints');
     expect(() => new nn.AdaptiveAvgPool2d([1.5, null])).toThrow(TypeError);
   });
 });
