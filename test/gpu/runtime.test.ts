@@ -98,6 +98,10 @@ describe.each(testAdapters())('runtime on %s', (adapter) => {
       ['SELayer(32, 4)', new nn.SELayer(32, 4), [1, 32, 9, 9]],
       ['SqueezeAndExcite(16, 16, 7)', new nn.SqueezeAndExcite(16, 16, 7), [1, 16, 7, 7]],
       ['ResNetHead(64, 10)', new nn.ResNetHead(64, 10), [1, 64, 7, 7]],
+      ['MaxPool2d(3, 2, 1)', new nn.MaxPool2d(3, { stride: 2, padding: 1 }), [1, 8, 20, 20]],
+      ['AvgPool3d(3, 2, 1)', new nn.AvgPool3d(3, { stride: 2, padding: 1 }), [1, 4, 6, 8, 8]],
+      ['AdaptiveMaxPool2d((5, 7))', new nn.AdaptiveMaxPool2d([5, 7]), [1, 16, 14, 14]],
+      ['LPPool1d(2, 3)', new nn.LPPool1d(2, 3), [2, 8, 30]],
     ];
     for (const [name, module, shape] of cases) {
       const data = randomData(random, shape.reduce((a, b) => a * b, 1));
