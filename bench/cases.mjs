@@ -169,8 +169,85 @@ const squeezeAndExcite = (shape) => ({
   },
 });
 
+const NO_ADAPTIVE_MAX = 'cannot: neither ONNX nor TF.js has adaptive max pooling';
+
+/**
+ * MaxPool2d(k, s, p) with PyTorch's −∞ padding; with ceil mode the last window may start in the right padding. TF.js:
+ * tf.pad with −∞ (one more on the right where ceil mode adds a window) then maxPool 'valid'. ORT: MaxPool, whose
+ * WebGPU kernel rejects ceil_mode (onnxruntime #20938): that row records its error.
+ */
+const maxPool = (shape, kernel, stride, padding, ceilMode = false) => ({
+  name: `MaxPool2d(${kernel}, ${stride}, ${padding}${ceilMode ? ', ceil_mode' : ''}) [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.MaxPool2d(kernel, { stride, padding, ceilMode });
+    const [oh, ow] = module.outputShape(shape).slice(-2);
+    const [h, w] = shape.slice(-2);
+    // The right padding that makes 'valid' windows end where PyTorch's last window ends.
+    const right = (o, size) => Math.max(padding, (o - 1) * stride + kernel - size - padding);
+    const pads = [[0, 0], [padding, right(oh, h)], [padding, right(ow, w)], [0, 0]];
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: { semantics: 'tf.pad(−∞) + maxPool valid', run: (tf, x) => tf.maxPool(tf.pad(x, pads, -Infinity), kernel, stride, 'valid') },
+      onnx: {
+        semantics: `MaxPool pads=${padding}${ceilMode ? ' ceil_mode=1' : ''}`,
+        nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding], ceil_mode: ceilMode ? 1 : 0 } }],
+      },
+    };
+  },
+});
+
+/** AdaptiveMaxPool2d: no peer has it. */
+const adaptiveMax = (shape, outputSize) => ({
+  name: `AdaptiveMaxPool2d((${outputSize})) [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.AdaptiveMaxPool2d(outputSize);
+    return { ours: (x) => module.forward(x), reference: (input) => module.forwardCpu(input), tfjs: { unsupported: NO_ADAPTIVE_MAX }, onnx: { unsupported: NO_ADAPTIVE_MAX } };
+  },
+});
+
+/** AvgPool3d(k, s, p), count_include_pad: TF.js zero-pads then avgPool3d 'valid'; ORT AveragePool in 3-D. */
+const avgPool3d = (shape, kernel, stride, padding) => ({
+  name: `AvgPool3d(${kernel}, ${stride}, ${padding}) [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.AvgPool3d(kernel, { stride, padding });
+    const pads = [[0, 0], [padding, padding], [padding, padding], [padding, padding], [0, 0]];
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: { semantics: 'tf.pad + avgPool3d valid (count_include_pad)', run: (tf, x) => tf.avgPool3d(padding ? tf.pad(x, pads) : x, kernel, stride, 'valid') },
+      onnx: {
+        semantics: 'AveragePool 3-D count_include_pad=1',
+        nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel, kernel, kernel], strides: [stride, stride, stride], pads: new Array(6).fill(padding), count_include_pad: 1 } }],
+      },
+    };
+  },
+});
+
+/** AvgPool1d(k): TF.js has no 1-D pool, so avgPool over a unit H (NLC viewed as N1LC); ORT AveragePool in 1-D. */
+const avgPool1d = (shape, kernel) => ({
+  name: `AvgPool1d(${kernel}) [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.AvgPool1d(kernel);
+    const [n, c, l] = shape;
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: {
+        semantics: 'avgPool [1, k] on [N, 1, L, C]',
+        run: (tf, x) => tf.reshape(tf.avgPool(tf.reshape(x, [n, 1, l, c]), [1, kernel], [1, kernel], 'valid'), [n, Math.floor(l / kernel), c]),
+      },
+      onnx: { semantics: 'AveragePool 1-D', nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel], strides: [kernel] } }] },
+    };
+  },
+});
+
 /** The case builders, for other bench sections (bench/cpuCost.mjs). */
-export const CASE_MAKERS = { globalPool, avgPool, adaptive, seLayer, squeezeAndExcite, resnetHead };
+export const CASE_MAKERS = { globalPool, avgPool, adaptive, seLayer, squeezeAndExcite, resnetHead, maxPool, adaptiveMax, avgPool3d, avgPool1d };
 
 export const CASES = [
   globalPool([8, 512, 7, 7]),
@@ -183,4 +260,10 @@ export const CASES = [
   seLayer([8, 256, 56, 56]),
   resnetHead([8, 512, 7, 7], 1000),
   resnetHead([8, 512, 14, 14], 1000),
+  // The rest of the pooling family.
+  maxPool([8, 64, 112, 112], 3, 2, 1),
+  maxPool([8, 64, 112, 112], 3, 2, 1, true),
+  adaptiveMax([8, 512, 15, 15], [5, 7]),
+  avgPool3d([2, 64, 16, 56, 56], 3, 2, 1),
+  avgPool1d([8, 256, 4096], 4),
 ];

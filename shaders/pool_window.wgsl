@@ -1,5 +1,5 @@
 // Pooling over fixed windows with PyTorch's semantics, in 3-D: 1-D and 2-D pooling run with unit leading dims
-// (src/poolNdPlan.ts). One invocation computes one output element.
+// (src/poolNdPlan.ts). One invocation computes OUTPUTS_PER_INVOCATION neighbouring outputs of a row.
 //   MODE 0, average: the window clipped at in + pad for count_include_pad (never the ceil-mode overhang), then
 //     to the input; divisorOverride 0 means none.
 //   MODE 1, max: padding is −∞; the dilated window starts at its first position inside the input; the argmax
@@ -43,7 +43,36 @@ fn firstInside(start: i32, dilation: i32) -> i32 {
   return start + ((-start + dilation - 1) / dilation) * dilation;
 }
 
+/** 1 when the launcher knows the window is 2-D (kernel depth 1 over a unit depth) with dilation 1: simpler loops. */
+override PLANAR_UNDILATED: u32 = 0u;
+
+/** maxPool for PLANAR_UNDILATED windows: the same positions, in the same order, with unit steps. */
+fn maxPoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
+  let h0 = o.y * params.strideH - params.padH;
+  let w0 = o.z * params.strideW - params.padW;
+  let h1 = min(h0 + params.kernelH, params.inH);
+  let w1 = min(w0 + params.kernelW, params.inW);
+  let first = vec2i(max(h0, 0), max(w0, 0));
+  var best = negativeInfinity();
+  var bestIndex = first.x * params.inW + first.y;
+  for (var h = first.x; h < h1; h++) {
+    let row = h * params.inW;
+    for (var w = first.y; w < w1; w++) {
+      let value = input[planeOffset + u32(row + w)];
+      let wins = value > best || isNan(value); // branch-free: software adapters run lanes in lockstep
+      best = select(best, value, wins);
+      bestIndex = select(bestIndex, row + w, wins);
+    }
+  }
+  output[at] = best;
+  storeIndex(at, bestIndex);
+}
+
 fn maxPool(planeOffset: u32, o: vec3i, at: u32) {
+  if (PLANAR_UNDILATED == 1u) {
+    maxPoolPlanar(planeOffset, o, at);
+    return;
+  }
   let start = o * vec3i(params.strideD, params.strideH, params.strideW) - vec3i(params.padD, params.padH, params.padW);
   let dilation = vec3i(params.dilationD, params.dilationH, params.dilationW);
   let kernel = vec3i(params.kernelD, params.kernelH, params.kernelW);
@@ -103,21 +132,31 @@ fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
   output[at] = result;
 }
 
+/** Neighbouring outputs of a row per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
+override OUTPUTS_PER_INVOCATION: u32 = 1u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {
   let item = workItem(id);
   if (item >= params.total) { return; }
   let outW = u32(params.outW);
   let outH = u32(params.outH);
-  let outVolume = u32(params.outD) * outH * outW;
-  let plane = item / outVolume;
-  let inPlane = item % outVolume;
-  let o = vec3i(i32(inPlane / (outH * outW)), i32((inPlane / outW) % outH), i32(inPlane % outW));
+  let itemsPerRow = (outW + OUTPUTS_PER_INVOCATION - 1u) / OUTPUTS_PER_INVOCATION;
+  let row = item / itemsPerRow; // (plane · outD + od) · outH + oh
+  let firstOw = (item % itemsPerRow) * OUTPUTS_PER_INVOCATION;
+  let lastOw = min(firstOw + OUTPUTS_PER_INVOCATION, outW);
+  let oh = i32(row % outH);
+  let depthRow = row / outH;
+  let od = i32(depthRow % u32(params.outD));
+  let plane = depthRow / u32(params.outD);
   let planeOffset = params.inputBase + plane * u32(params.inD * params.inH * params.inW);
-  let at = params.outputBase + item;
-  if (MODE == 1u) {
-    maxPool(planeOffset, o, at);
-  } else {
-    averagePool(planeOffset, o, at);
+  for (var ow = firstOw; ow < lastOw; ow++) {
+    let at = params.outputBase + row * outW + ow;
+    let o = vec3i(od, oh, i32(ow));
+    if (MODE == 1u) {
+      maxPool(planeOffset, o, at);
+    } else {
+      averagePool(planeOffset, o, at);
+    }
   }
 }

@@ -5,6 +5,7 @@ import { synchronize } from './gpu/context.js';
 import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type TunableKernel } from './gpu/strategies.js';
 import { adaptiveAvgPool2d, avgPool2d, channelScale, denseLayer } from './functional.js';
+import { avgPool3d, maxPool2d } from './functionalPooling.js';
 import { SqueezeAndExcite } from './nn/squeezeExcitation.js';
 import { median } from './stats.js';
 import { Tensor } from './tensor.js';
@@ -67,6 +68,10 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
   adaptive_avg_pool2d: [
     (device) => onInput(device, [4, 256, 14, 14], (x) => adaptiveAvgPool2d(x, 7)),
     (device) => onInput(device, [4, 64, 15, 15], (x) => adaptiveAvgPool2d(x, [5, 7])),
+  ],
+  pool_window: [
+    (device) => onInput(device, [4, 64, 56, 56], (x) => maxPool2d(x, 3, { stride: 2, padding: 1 })),
+    (device) => onInput(device, [2, 16, 8, 28, 28], (x) => avgPool3d(x, 3, { stride: 2, padding: 1 })),
   ],
   linear: [
     (device) => onTwo(device, [8, 512], [512, 1000], transposedLinear),

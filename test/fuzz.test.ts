@@ -34,7 +34,7 @@ function pickStrategies(random: Random, kernels: TunableKernel[]): Strategies {
 }
 
 /** Runs `op` with `strategies` forced; ops record synchronously, so the switch covers just this op. */
-function withStrategies(strategies: Strategies, op: (t: Tensor) => Tensor): (t: Tensor) => Tensor {
+function withStrategies<R>(strategies: Strategies, op: (t: Tensor) => R): (t: Tensor) => R {
   return (t) => {
     const restore = forceStrategies(t.device, strategies);
     try {
@@ -177,9 +177,11 @@ const familyCase: Generator = (random) => {
     } catch {
       continue; // PyTorch rejects it (e.g. an output size below 1): draw again
     }
-    const describe = `${module.constructor.name} ${JSON.stringify({ kernel, stride, padding, ceilMode })} on [${shape}]`;
+    const strategies = pickStrategies(random, ['pool_window', 'avg_pool2d', 'adaptive_avg_pool2d', 'global_avg_pool2d']);
+    const describe = `${module.constructor.name} ${JSON.stringify({ kernel, stride, padding, ceilMode })} on [${shape}] ${describeStrategies(strategies)}`;
     if (kind !== 'unpool') {
-      return { describe, x, shape, gpu: (t) => module.forward(t) as Tensor | [Tensor, Tensor<'int32'>], cpu: () => module.forwardCpu({ data: x, shape }) as CpuOutput };
+      const gpu = withStrategies(strategies, (t) => module.forward(t) as Tensor | [Tensor, Tensor<'int32'>]);
+      return { describe, x, shape, gpu, cpu: () => module.forwardCpu({ data: x, shape }) as CpuOutput };
     }
     // Unpool a max pool's values at its indices, on the same geometry.
     const [pooled, indices] = module.forwardCpu({ data: x, shape }) as [reference.TensorData, reference.IndexData];

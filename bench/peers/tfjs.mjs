@@ -17,9 +17,10 @@ export async function loadTfjs(device) {
 
   return {
     tf,
-    /** NCHW data → an NHWC tf tensor. */
+    /** Channels-first data (NCL, NCHW, NCDHW) → a channels-last tf tensor (NLC, NHWC, NDHWC). */
     async input(data, shape) {
-      const x = await this.run(() => tf.tidy(() => tf.transpose(tf.tensor(data, shape), [0, 2, 3, 1])));
+      const last = [0, ...shape.slice(2).map((_, i) => i + 2), 1];
+      const x = await this.run(() => tf.tidy(() => tf.transpose(tf.tensor(data, shape), last)));
       return x;
     },
     /** Runs `fn` and waits until the GPU has finished it (TF.js batches dispatches: flush them first). */
@@ -30,9 +31,9 @@ export async function loadTfjs(device) {
       await device.queue.onSubmittedWorkDone();
       return y;
     },
-    /** The output as NCHW data, for the check against the reference. */
+    /** The output as channels-first data (rank ≥ 3 transposed back), for the check against the reference. */
     async read(y) {
-      const nchw = y.rank === 4 ? tf.transpose(y, [0, 3, 1, 2]) : y;
+      const nchw = y.rank >= 3 ? tf.transpose(y, [0, y.rank - 1, ...Array.from({ length: y.rank - 2 }, (_, i) => i + 1)]) : y;
       const data = await nchw.data();
       if (nchw !== y) nchw.dispose();
       return data;

@@ -17,6 +17,8 @@ export const KERNEL_STRATEGIES = {
   },
   avg_pool2d: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
   adaptive_avg_pool2d: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
+  // Max, 1-D/3-D average and LP pooling (shaders/pool_window.wgsl).
+  pool_window: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
   // The SE excitation over a small global pool: one dispatch that pools and runs the MLP, or the pool first.
   squeeze_excitation: { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } },
 } as const;

@@ -1,14 +1,14 @@
 import source from '../../shaders/pool_window.wgsl?raw';
 import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
-import { checkLoop } from '../gpu/loopLimit.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
+import { strategyWithinLoopLimit } from '../gpu/strategies.js';
 import type { WindowPlan } from '../poolNdPlan.js';
 
 const WORKGROUP_SIZE = 64;
 const MODES = { avg: 0, max: 1, lp: 2 } as const;
 const params = {
-  total: 'u32', // output elements of the piece
+  total: 'u32', // work items of the piece: planes · outD · outH · ⌈outW / OUTPUTS_PER_INVOCATION⌉
   inD: 'i32', inH: 'i32', inW: 'i32',
   outD: 'i32', outH: 'i32', outW: 'i32',
   kernelD: 'i32', kernelH: 'i32', kernelW: 'i32',
@@ -35,23 +35,25 @@ const withIndices = defineKernel({
 });
 
 /**
- * Records max, average or LP pooling over fixed windows: one invocation per output element, in pieces of planes
+ * Records max, average or LP pooling over fixed windows: one invocation per output or run of outputs, in pieces of planes
  * when the tensors are large. `indices`: where max pooling writes its argmax (int32, laid out as the output).
  */
 export function launchWindowPool(device: GPUDevice, plan: WindowPlan, input: GPUBufferBinding, output: GPUBufferBinding, indices: GPUBufferBinding | null): Promise<void> {
-  const window = plan.kernel.map((k, i) => Math.min(k, plan.input[i]!));
-  checkLoop(device, `${plan.mode}_pool`, window[0]! * window[1]! * window[2]!, `windows of ${plan.kernel.join('×')}`);
+  // The window loops run once per window element and output of the invocation's run.
+  const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
+  const { constants } = strategyWithinLoopLimit(device, 'pool_window', (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!), `windows of ${plan.kernel.join('×')}`);
   const [inD, inH, inW] = plan.input;
   const [outD, outH, outW] = plan.output;
   const inVolume = inD * inH * inW;
   const outVolume = outD * outH * outW;
   // A stride past in + 2·pad leaves one window, whose start it does not affect: clamp it into i32.
+  const planar = plan.input[0] === 1 && plan.kernel[0] === 1 && plan.padding[0] === 0 && plan.dilation.every((d) => d === 1);
   const stride = plan.stride.map((s, i) => Math.min(s, plan.input[i]! + 2 * plan.padding[i]! + 1));
   return launchInChunks(device, plan.planes, inVolume, outVolume, input, output, (chunk) => {
-    const total = chunk.planes * outVolume;
+    const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
     const kernel = indices ? withIndices : plain;
     return launch(device, kernel, {
-      constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode] },
+      constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants },
       bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
       params: {
         total, inD, inH, inW, outD, outH, outW,
