@@ -1,5 +1,5 @@
-// The main job: the seed's four AdaptiveAvgPool2d examples, the ceil-mode conformance vector, an SE block and
-// the ResNet head at two image sizes, on the GPU, each compared with the CPU reference. Run: npm start
+// The main job: the seed's four AdaptiveAvgPool2d examples, the ceil-mode conformance vector, the rest of the
+// pooling family, an SE block and the ResNet head at two image sizes, on the GPU, each compared with the CPU reference. Run: npm start
 import { Tensor, nn, reference } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 
@@ -27,6 +27,15 @@ const examples = [
   },
 ];
 
+// The rest of the pooling family: the ResNet stem's max pool in ceil mode (which ONNX Runtime Web's WebGPU backend
+// rejects), adaptive max pooling (no WebGPU peer has it), 3-D average and 1-D LP pooling.
+examples.push(
+  { label: 'MaxPool2d(3, stride=2, padding=1, ceil_mode=True)', module: new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }), inputShape: [1, 64, 15, 15] },
+  { label: 'AdaptiveMaxPool2d((5, 7))', module: new nn.AdaptiveMaxPool2d([5, 7]), inputShape: [1, 64, 15, 15] },
+  { label: 'AvgPool3d(3, stride=2, padding=1)', module: new nn.AvgPool3d(3, { stride: 2, padding: 1 }), inputShape: [1, 8, 8, 16, 16] },
+  { label: 'LPPool1d(2, 4)', module: new nn.LPPool1d(2, 4), inputShape: [1, 64, 100] },
+);
+
 // The seed's layers: an SE block, its MobileNetV3 variant, and the ResNet head fed 224- and 448-pixel images.
 examples.push(
   { label: 'SELayer(64, reduction=16)', module: new nn.SELayer(64, 16), inputShape: [2, 64, 56, 56] },
@@ -42,7 +51,7 @@ examples.push(
 let worst = 0;
 for (const [i, example] of examples.entries()) {
   const data = example.data ?? randomInput(example.inputShape, 1234 + i);
-  const input = `[${example.inputShape.join(', ')}]`.padEnd(16);
+  const input = `[${example.inputShape.join(', ')}]`.padEnd(17);
   let x, y;
   try {
     x = Tensor.fromArray(device, data, example.inputShape);
