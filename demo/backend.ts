@@ -15,12 +15,26 @@ export interface RunResult {
   maxDiff: number | null;
 }
 
+export interface IndexData {
+  data: Int32Array;
+  shape: number[];
+}
+
+/** A max pool with `returnIndices: true`. */
+export interface IndexedPool {
+  forward(x: Tensor): [Tensor, Tensor<'int32'>];
+  forwardCpu(x: TensorData): [TensorData, IndexData];
+  dispose(): void;
+}
+
 export interface Runner {
   label: string;
   device: GPUDevice | null;
   /** Keeps the WebGPU device, replacing it when lost; absent on the CPU. */
   keeper?: DeviceKeeper;
   run(module: nn.Module, input: TensorData): Promise<RunResult>;
+  /** A max pool's indices, from the GPU (checked against the CPU reference's) or from the CPU reference. */
+  indices(module: IndexedPool, input: TensorData): Promise<IndexData>;
   /** Runs `forward` for a module method other than forward (e.g. SE excitation). */
   runWith(gpu: (x: Tensor) => Tensor, cpu: (x: TensorData) => TensorData, input: TensorData): Promise<RunResult>;
 }
@@ -41,6 +55,7 @@ export async function createRunner(): Promise<Runner> {
       label: `No WebGPU: ${found.reason}. Everything below runs on the CPU reference instead.`,
       device: null,
       run: async (module, input) => cpuRun(() => module.forwardCpu(input)),
+      indices: async (module, input) => module.forwardCpu(input)[1],
       runWith: async (_gpu, cpu, input) => cpuRun(() => cpu(input)),
     };
   }
@@ -72,6 +87,19 @@ export async function createRunner(): Promise<Runner> {
     },
     keeper,
     run: (module, input) => runWith((x) => module.forward(x), (x) => module.forwardCpu(x), input),
+    indices: async (module, input) => {
+      if (keeper.replaced) await keeper.replaced;
+      const x = Tensor.fromArray(keeper.device, input.data, input.shape);
+      const [values, indices] = module.forward(x);
+      try {
+        const data = await indices.toArray();
+        const expected = module.forwardCpu(input)[1].data;
+        if (data.some((v, i) => v !== expected[i])) throw new Error('the GPU indices differ from the CPU reference');
+        return { data, shape: [...indices.shape] };
+      } finally {
+        for (const t of [x, values, indices]) t.dispose();
+      }
+    },
     runWith,
   };
 }

@@ -104,3 +104,36 @@ export function range(data: Float32Array): [number, number] {
   }
   return Number.isFinite(lo) ? [lo, hi] : [0, 1];
 }
+
+/**
+ * Draws max pooling's indices of the first channel as a picture: where each output pixel's argmax (a flat position
+ * within the input's H×W) sits relative to the centre of the input area that output covers: further right → more
+ * red, further down → more green. Flat grey-blue areas have their maximum in the middle of the window; edges and
+ * corners of the picture show which side of each window won.
+ */
+export function drawIndices(canvas: HTMLCanvasElement, { data, shape }: { data: Int32Array; shape: number[] }, [inH, inW]: [number, number], displaySize = 256): void {
+  const [h, w] = shape.slice(-2) as [number, number];
+  const scale = Math.max(1, Math.floor(displaySize / Math.max(h, w, 1)));
+  canvas.width = Math.max(1, w * scale);
+  canvas.height = Math.max(1, h * scale);
+  if (h === 0 || w === 0) return;
+  const image = new ImageData(w, h);
+  const [cellH, cellW] = [inH / h, inW / w];
+  const shade = (offset: number, cell: number) => Math.max(0, Math.min(255, 128 + (offset / Math.max(cell, 1)) * 255));
+  for (let i = 0; i < h * w; i++) {
+    const index = data[i]!;
+    const [row, col] = [Math.floor(index / inW), index % inW];
+    const [oh, ow] = [Math.floor(i / w), i % w];
+    image.data[i * 4] = shade(col + 0.5 - (ow + 0.5) * cellW, cellW);
+    image.data[i * 4 + 1] = shade(row + 0.5 - (oh + 0.5) * cellH, cellH);
+    image.data[i * 4 + 2] = 128;
+    image.data[i * 4 + 3] = 255;
+  }
+  const small = document.createElement('canvas');
+  small.width = w;
+  small.height = h;
+  small.getContext('2d')!.putImageData(image, 0, 0);
+  const g = canvas.getContext('2d')!;
+  g.imageSmoothingEnabled = false;
+  g.drawImage(small, 0, 0, canvas.width, canvas.height);
+}

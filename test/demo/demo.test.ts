@@ -96,6 +96,36 @@ describe('the demo on WebGPU', () => {
     expect(maxDiff((await page.textContent('#result'))!)).toBeLessThan(1e-5);
   });
 
+  test('MaxPool2d with dilation and ceil mode, and AdaptiveMaxPool2d: values match the reference, the indices are drawn', async () => {
+    await page.check('input[name="op"][value="max"]');
+    await page.dispatchEvent('input[name="op"][value="max"]', 'change');
+    await setField(page, '#dilH', '2');
+    await page.check('#ceil');
+    await page.dispatchEvent('#ceil', 'change');
+    // kernel 3, stride 2, padding 1, dilation (2, 1), ceil mode on 64×64: H: floor((64+2-5+1)/2)+1 = 32,
+    // W: floor((64+2-3+1)/2)+1 = 33 (its last window starts at 63, inside the input, so ceil mode keeps it).
+    await expect.poll(() => page.textContent('#outputShape')).toBe('output [1, 3, 32, 33]');
+    await page.waitForSelector('#result[data-pending="0"]');
+    expect(maxDiff((await page.textContent('#result'))!)).toBe(0);
+    expect(await page.isVisible('#indices')).toBe(true);
+    expect(await page.textContent('#indicesShape')).toBe('indices [1, 3, 32, 33] (int32): the argmax within its window, right → red, down → green');
+    await setField(page, '#padH', '3'); // over half the effective kernel (5): PyTorch's error
+    await page.waitForSelector('#result[data-pending="0"]');
+    expect(await page.textContent('#result')).toBe('RuntimeError: pad should be at most half of effective kernel size, but got pad=3, kernel_size=3 and dilation=2');
+    expect(await page.isVisible('#indices')).toBe(false);
+    await setField(page, '#padH', '1');
+    await setField(page, '#dilH', '1');
+    await page.uncheck('#ceil');
+    await page.dispatchEvent('#ceil', 'change');
+    await page.check('input[name="op"][value="adaptiveMax"]');
+    await page.dispatchEvent('input[name="op"][value="adaptiveMax"]', 'change');
+    await expect.poll(() => page.textContent('#indicesShape')).toBe('indices [1, 3, 64, 7] (int32): the argmax within its window, right → red, down → green');
+    expect(maxDiff((await page.textContent('#result'))!)).toBe(0);
+    await page.check('input[name="op"][value="avg"]');
+    await page.dispatchEvent('input[name="op"][value="avg"]', 'change');
+    await page.waitForSelector('#result[data-pending="0"]');
+  });
+
   test("the seed's lesson: the fixed head fails on the 448 image with PyTorch's message, the adaptive head works", async () => {
     const cells = await page.$$eval('#lessonRows td[data-size]', (tds) => tds.map((td) => `${td.className}: ${td.textContent}`));
     expect(cells).toHaveLength(4);
