@@ -7,15 +7,7 @@
 /** Neighbouring outputs per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
 override OUTPUTS_PER_INVOCATION: u32 = 1;
 
-// PyTorch's start_index / end_index. i < outSize and the launcher checks in·out < 2³², so nothing overflows;
-// one division each (integer division is slow on software adapters, which run it lane by lane).
-fn windowStart(i: u32, outSize: u32, inSize: u32) -> u32 {
-  return (i * inSize) / outSize;
-}
-
-fn windowEnd(i: u32, outSize: u32, inSize: u32) -> u32 {
-  return 1u + ((i + 1u) * inSize - 1u) / outSize;
-}
+// windowStart / windowEnd: shaders/adaptive_windows.wgsl.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {

@@ -9,13 +9,7 @@
 
 override MODE: u32 = 0u;
 
-fn windowStart(i: u32, outSize: u32, inSize: u32) -> u32 {
-  return (i * inSize) / outSize;
-}
-
-fn windowEnd(i: u32, outSize: u32, inSize: u32) -> u32 {
-  return 1u + ((i + 1u) * inSize - 1u) / outSize;
-}
+// windowStart / windowEnd: shaders/adaptive_windows.wgsl.
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {

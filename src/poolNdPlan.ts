@@ -114,6 +114,19 @@ export function intList(op: string, name: string, value: IntOrTuple | null | und
   return value.map((v) => checkInt(op, name, v));
 }
 
+/** The geometry of pooling the last `out.length` dims of `shape` to `out`. */
+function volumeGeometry(shape: readonly number[], out: readonly number[]): VolumeGeometry {
+  const rank = out.length;
+  const leading = shape.slice(0, shape.length - rank);
+  return {
+    inputShape: shape,
+    outputShape: [...leading, ...out],
+    planes: product(leading),
+    input: asTriple(shape.slice(shape.length - rank), 1),
+    output: asTriple(out, 1),
+  };
+}
+
 /** The spatial dims as [D, H, W] (leading 1s for lower ranks). */
 function asTriple(values: readonly number[], fill: number): Triple {
   return [...new Array<number>(3 - values.length).fill(fill), ...values] as Triple;
@@ -202,7 +215,7 @@ function planDilatedMaxPool(rank: 2 | 3, shape: readonly number[], args: MaxPool
   } else {
     check3dShape(`max_pool3d_with_indices_out_cpu_template()`, shape, kernel, stride, padding, dilation, spatial, out, false);
   }
-  return windowPlan('max', shape, spatial, out, kernel, stride, padding, dilation, args.returnIndices);
+  return windowPlan('max', shape, out, kernel, stride, padding, dilation, args.returnIndices);
 }
 
 /** PyTorch's `pool3d_shape_check`, after the output sizes are computed. */
@@ -231,7 +244,6 @@ function check3dShape(
 function windowPlan(
   mode: WindowPlan['mode'],
   shape: readonly number[],
-  spatial: readonly number[],
   out: readonly number[],
   kernel: readonly number[],
   stride: readonly number[],
@@ -240,14 +252,9 @@ function windowPlan(
   returnIndices: boolean,
   extra: Partial<Pick<WindowPlan, 'countIncludePad' | 'divisorOverride' | 'normType' | 'kernelArea'>> = {},
 ): WindowPlan {
-  const leading = shape.slice(0, shape.length - spatial.length);
   return {
     mode,
-    inputShape: shape,
-    outputShape: [...leading, ...out],
-    planes: product(leading),
-    input: asTriple(spatial, 1),
-    output: asTriple(out, 1),
+    ...volumeGeometry(shape, out),
     kernel: asTriple(kernel, 1),
     stride: asTriple(stride, 1),
     padding: asTriple(padding, 0),
@@ -307,7 +314,7 @@ function planMaxPool1d(shape: readonly number[], args: MaxPoolArgs): WindowPlan 
   const length = shape[r - 1]!;
   const out = poolingOutputSize(length, k, p, s, d, args.ceilMode);
   if (out < 0) throw problem(`Invalid computed output size: ${out}`);
-  return windowPlan('max', shape, [length], [out], [k], [s], [p], [d], false);
+  return windowPlan('max', shape, [out], [k], [s], [p], [d], false);
 }
 
 /** Validates a max_pool{1,2,3}d call and returns its plan, or throws PyTorch's error. */
@@ -373,7 +380,7 @@ export function planAvgPool3d(shape: readonly number[], args: AvgPoolNdArgs): Wi
   const spatial = shape.slice(-3);
   const out = spatial.map((size, i) => poolingOutputSize(size, kernel[i]!, padding[i]!, stride[i]!, 1, args.ceilMode));
   check3dShape('avg_pool3d()', shape, kernel, stride, padding, [1, 1, 1], spatial, out, true);
-  return windowPlan('avg', shape, spatial, out, kernel, stride, padding, [1, 1, 1], false, {
+  return windowPlan('avg', shape, out, kernel, stride, padding, [1, 1, 1], false, {
     countIncludePad: args.countIncludePad,
     divisorOverride: args.divisorOverride,
   });
@@ -427,11 +434,10 @@ export function planLPPool(shape: readonly number[], args: LPPoolArgs): WindowPl
     kernelArea = kernelH * kernelW;
   }
   if (args.normType === 0) throw new TorchError(messages.floatDivisionByZero(), 'ZeroDivisionError');
-  const spatial = args.rank === 1 ? [pooled.inW] : [pooled.inH, pooled.inW];
   const out = args.rank === 1 ? [pooled.outW] : [pooled.outH, pooled.outW];
   const kernel = args.rank === 1 ? [pooled.kernelW] : [pooled.kernelH, pooled.kernelW];
   const stride = args.rank === 1 ? [pooled.strideW] : [pooled.strideH, pooled.strideW];
-  return windowPlan('lp', shape, spatial, out, kernel, stride, args.rank === 1 ? [0] : [0, 0], args.rank === 1 ? [1] : [1, 1], false, {
+  return windowPlan('lp', shape, out, kernel, stride, args.rank === 1 ? [0] : [0, 0], args.rank === 1 ? [1] : [1, 1], false, {
     normType: args.normType,
     kernelArea,
   });
@@ -460,19 +466,8 @@ export function planAdaptiveAvgPool1d(shape: readonly number[], outputSize: Adap
   return { ...plan, inputShape: shape, outputShape: [...shape.slice(0, -1), plan.outW] };
 }
 
-function adaptivePlan(mode: 'avg' | 'max', shape: readonly number[], rank: number, out: readonly number[], returnIndices: boolean, isGlobalMean = false): AdaptivePlan {
-  const spatial = shape.slice(shape.length - rank);
-  const leading = shape.slice(0, shape.length - rank);
-  return {
-    mode,
-    inputShape: shape,
-    outputShape: [...leading, ...out],
-    planes: product(leading),
-    input: asTriple(spatial, 1),
-    output: asTriple(out, 1),
-    returnIndices,
-    isGlobalMean,
-  };
+function adaptivePlan(mode: 'avg' | 'max', shape: readonly number[], out: readonly number[], returnIndices: boolean, isGlobalMean = false): AdaptivePlan {
+  return { mode, ...volumeGeometry(shape, out), returnIndices, isGlobalMean };
 }
 
 /** Validates an adaptive_avg_pool3d call. */
@@ -484,13 +479,13 @@ export function planAdaptiveAvgPool3d(shape: readonly number[], outputSize: Adap
   if (size.some((s) => s < 0)) throw new TorchError(messages.adaptiveNegative3d(size));
   if (size.every((s) => s === 1)) {
     if (shape.length < 3) throw new TorchError(messages.dimensionOutOfRange(shape.length, -3), 'IndexError');
-    return adaptivePlan('avg', shape, 3, size, false, true);
+    return adaptivePlan('avg', shape, size, false, true);
   }
   for (let i = 1; i < shape.length; i++) {
     if (shape[i] === 0) throw new TorchError(messages.adaptiveEmptyDimOf(op, shape, i));
   }
   if (shape.length !== 4 && shape.length !== 5) throw new TorchError(messages.adaptiveRank(op, 4, shape, false));
-  return adaptivePlan('avg', shape, 3, size, false);
+  return adaptivePlan('avg', shape, size, false);
 }
 
 export interface AdaptiveMaxArgs {
@@ -522,7 +517,7 @@ function checkAdaptiveMax(rank: 2 | 3, shape: readonly number[], size: number[],
   if (size.length !== rank) throw new TorchError(messages.adaptiveMaxOutputSizeLength(op, rank));
   const outputShape = [...shape.slice(0, shape.length - rank), ...size];
   if (size.some((s) => s < 0)) throw new TorchError(messages.negativeDimension(outputShape));
-  return adaptivePlan('max', shape, rank, size, returnIndices);
+  return adaptivePlan('max', shape, size, returnIndices);
 }
 
 /** PyTorch's integer adaptive window of output index `index`: [floor(i·in/out), ceil((i+1)·in/out)). */
@@ -598,15 +593,7 @@ export function planMaxUnpool(
     if (stride.some((s) => s <= 0)) throw new TorchError(messages.unpoolStrideNotPositive(stride));
   }
   if (size.some((s) => s < 0)) throw new TorchError(messages.negativeDimension([...shape.slice(0, shape.length - count), ...size]));
-  const leading = shape.slice(0, shape.length - count);
-  return {
-    rank,
-    inputShape: shape,
-    outputShape: [...leading, ...size],
-    planes: product(leading),
-    input: asTriple(shape.slice(shape.length - count), 1),
-    output: asTriple(size, 1),
-  };
+  return { rank, ...volumeGeometry(shape, size) };
 }
 
 /** The sizes PyTorch's "invalid max index" message reports: the native op's output volume (1-D: L×1). */

@@ -62,6 +62,13 @@ export async function run(): Promise<number[]> {
   const pool = new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true });
   const y = F.relu(pool.forward(x));
   const values: Float32Array = await y.toArray();
+  // Max pooling's indices are typed: [values, int32 indices] with returnIndices, one tensor without.
+  const [pooled, indices] = new nn.MaxPool2d(2, { returnIndices: true }).forward(x);
+  const argmax: Int32Array = await indices.toArray();
+  const restored: Tensor = new nn.MaxUnpool2d(2).forward(pooled, indices, [8, 8]);
+  const [, flat] = F.maxPool1d(Tensor.fromArray(device, new Float32Array(8), [1, 1, 8]), 2, { returnIndices: true });
+  const plain: Tensor = F.adaptiveMaxPool2d(x, [null, 3]);
+  console.log(argmax.length, restored.shape, flat.dtype, plain.shape);
   const stats: MemoryStats = memoryStats(device);
   try {
     x.dispose();

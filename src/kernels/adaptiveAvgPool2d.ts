@@ -1,4 +1,5 @@
 import source from '../../shaders/adaptive_avg_pool2d.wgsl?raw';
+import windows from '../../shaders/adaptive_windows.wgsl?raw';
 import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks, type PlaneChunk } from '../gpu/planeChunks.js';
@@ -13,6 +14,7 @@ const kernel = defineKernel({
   // total: work items, planes · outH · ⌈outW / OUTPUTS_PER_INVOCATION⌉
   params: { total: 'u32', inH: 'u32', inW: 'u32', outH: 'u32', outW: 'u32' },
   chunked: true,
+  libraries: [windows],
 });
 
 /** The shader's window arithmetic stays inside u32 while in·out < 2³² in each dimension. */

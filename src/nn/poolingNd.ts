@@ -1,7 +1,6 @@
 // The rest of PyTorch's pooling modules: MaxPool1d/2d/3d, AvgPool1d/3d, LPPool1d/2d, AdaptiveAvgPool1d/3d,
 // AdaptiveMaxPool1d/2d/3d and MaxUnpool1d/2d/3d. Like PyTorch's, their constructors keep the arguments and the
-// forward checks them with the input, in PyTorch's order (argument types are checked at construction). Each
-// module keeps the plan of the last input shape, so a repeated forward checks nothing again.
+// forward checks them with the input, in PyTorch's order (argument types are checked at construction).
 import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan } from '../functional.js';
 import { adaptivePoolWithPlan, maxUnpoolWithPlan, torchDtypeName, windowPoolWithPlan, type WithIndices } from '../functionalPooling.js';
 import type { AdaptiveAvgPool2dPlan, AvgPool2dPlan } from '../poolingPlan.js';
@@ -52,31 +51,57 @@ function cpuResult<R extends boolean>(plan: { outputShape: number[]; returnIndic
   return (plan.returnIndices ? [values, { data: result.indices!, shape: plan.outputShape }] : values) as MaxCpuOutput<R>;
 }
 
-abstract class MaxPoolNd<R extends boolean> extends Module<MaxOutput<R>, MaxCpuOutput<R>> {
-  readonly args: Readonly<MaxPoolArgs>;
-  readonly #plans = new LastPlan<WindowPlan>();
+/**
+ * A pooling module whose forward is one plan and one op: the plan of the last input shape is kept, so a repeated
+ * forward checks nothing again.
+ */
+abstract class PlannedPool<P extends { outputShape: number[] }, Out = Tensor, CpuOut = TensorData> extends Module<Out, CpuOut> {
+  readonly #plans = new LastPlan<P>();
 
-  constructor(rank: Rank, kernelSize: IntOrTuple, options: MaxPoolOptions) {
-    super();
-    this.args = Object.freeze(resolveMaxPoolArgs(rank, kernelSize, options));
-  }
+  /** Checks the arguments with the input shape, in PyTorch's order; throws PyTorch's error. */
+  protected abstract plan(shape: readonly number[]): P;
+  protected abstract runPlan(input: Tensor, plan: P): Out;
+  protected abstract runPlanCpu(input: TensorData, plan: P): CpuOut;
 
   /** The output shape for an input shape, or PyTorch's error; no GPU work. */
   outputShape(inputShape: readonly number[]): number[] {
     return this.#plan(inputShape).outputShape;
   }
 
-  #plan(shape: readonly number[]): WindowPlan {
-    return this.#plans.get(shape, (s) => planMaxPool(s, this.args));
+  #plan(shape: readonly number[]): P {
+    return this.#plans.get(shape, (s) => this.plan(s));
   }
 
-  protected run(input: Tensor): MaxOutput<R> {
-    return windowPoolWithPlan(input, this.#plan(input.shape)) as MaxOutput<R>;
+  protected run(input: Tensor): Out {
+    return this.runPlan(input, this.#plan(input.shape));
   }
 
-  protected runCpu({ data, shape }: TensorData): MaxCpuOutput<R> {
-    const plan = this.#plan(shape);
-    return cpuResult<R>(plan, windowPool(data, plan));
+  protected runCpu(input: TensorData): CpuOut {
+    return this.runPlanCpu(input, this.#plan(input.shape));
+  }
+}
+
+/** Max, average and LP pooling over fixed windows: the kernel and the reference take the plan as it is. */
+abstract class WindowPool<Out = Tensor, CpuOut = TensorData> extends PlannedPool<WindowPlan, Out, CpuOut> {
+  protected runPlan(input: Tensor, plan: WindowPlan): Out {
+    return windowPoolWithPlan(input, plan) as Out;
+  }
+
+  protected runPlanCpu({ data }: TensorData, plan: WindowPlan): CpuOut {
+    return cpuResult(plan, windowPool(data, plan)) as CpuOut;
+  }
+}
+
+abstract class MaxPoolNd<R extends boolean> extends WindowPool<MaxOutput<R>, MaxCpuOutput<R>> {
+  readonly args: Readonly<MaxPoolArgs>;
+
+  constructor(rank: Rank, kernelSize: IntOrTuple, options: MaxPoolOptions) {
+    super();
+    this.args = Object.freeze(resolveMaxPoolArgs(rank, kernelSize, options));
+  }
+
+  protected plan(shape: readonly number[]): WindowPlan {
+    return planMaxPool(shape, this.args);
   }
 }
 
@@ -113,33 +138,28 @@ export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> {
 }
 
 /**
- * 1-D average pooling (PyTorch's AvgPool1d has no divisor_override). Shapes: (N, C, L) or (C, L).
+ * 1-D average pooling (PyTorch's AvgPool1d has no divisor_override), run as AvgPool2d on (…, 1, L) as PyTorch runs
+ * it. Shapes: (N, C, L) or (C, L).
  * @example new nn.AvgPool1d(4)
  */
-export class AvgPool1d extends Module {
+export class AvgPool1d extends PlannedPool<AvgPool2dPlan> {
   protected readonly typeName = 'AvgPool1d';
   readonly args: Readonly<AvgPoolNdArgs>;
-  readonly #plans = new LastPlan<AvgPool2dPlan>();
 
   constructor(kernelSize: IntOrTuple, options: AvgPool1dOptions = {}) {
     super();
     this.args = Object.freeze(resolveAvgPoolArgs(1, kernelSize, options));
   }
 
-  outputShape(inputShape: readonly number[]): number[] {
-    return this.#plan(inputShape).outputShape;
+  protected plan(shape: readonly number[]): AvgPool2dPlan {
+    return planAvgPool1d(shape, this.args);
   }
 
-  #plan(shape: readonly number[]): AvgPool2dPlan {
-    return this.#plans.get(shape, (s) => planAvgPool1d(s, this.args));
+  protected runPlan(input: Tensor, plan: AvgPool2dPlan): Tensor {
+    return avgPool2dWithPlan(input, plan);
   }
 
-  protected run(input: Tensor): Tensor {
-    return avgPool2dWithPlan(input, this.#plan(input.shape));
-  }
-
-  protected runCpu({ data, shape }: TensorData): TensorData {
-    const plan = this.#plan(shape);
+  protected runPlanCpu({ data, shape }: TensorData, plan: AvgPool2dPlan): TensorData {
     const { kernelH, kernelW, strideH, strideW, padH, padW, ceilMode, countIncludePad } = plan;
     const pooled = reference.avgPool2d(data, [...shape.slice(0, -1), 1, shape[shape.length - 1]!], [kernelH, kernelW], {
       stride: [strideH, strideW], padding: [padH, padW], ceilMode, countIncludePad,
@@ -148,37 +168,8 @@ export class AvgPool1d extends Module {
   }
 }
 
-/**
- * Shared by the modules whose forward is one plan and one kernel returning one tensor.
- */
-abstract class PlannedPool<P extends { outputShape: number[] }> extends Module {
-  readonly #plans = new LastPlan<P>();
-
-  protected abstract plan(shape: readonly number[]): P;
-  protected abstract runPlan(input: Tensor, plan: P): Tensor;
-  protected abstract runPlanCpu(data: Float32Array, plan: P): Float32Array;
-
-  /** The output shape for an input shape, or PyTorch's error; no GPU work. */
-  outputShape(inputShape: readonly number[]): number[] {
-    return this.#plan(inputShape).outputShape;
-  }
-
-  #plan(shape: readonly number[]): P {
-    return this.#plans.get(shape, (s) => this.plan(s));
-  }
-
-  protected run(input: Tensor): Tensor {
-    return this.runPlan(input, this.#plan(input.shape));
-  }
-
-  protected runCpu({ data, shape }: TensorData): TensorData {
-    const plan = this.#plan(shape);
-    return { data: this.runPlanCpu(data, plan), shape: plan.outputShape };
-  }
-}
-
 /** 3-D average pooling with count_include_pad, ceil mode and divisor_override. Shapes: (N, C, D, H, W) or (C, D, H, W). */
-export class AvgPool3d extends PlannedPool<WindowPlan> {
+export class AvgPool3d extends WindowPool {
   protected readonly typeName = 'AvgPool3d';
   readonly args: Readonly<AvgPoolNdArgs>;
 
@@ -190,17 +181,9 @@ export class AvgPool3d extends PlannedPool<WindowPlan> {
   protected plan(shape: readonly number[]): WindowPlan {
     return planAvgPool3d(shape, this.args);
   }
-
-  protected runPlan(input: Tensor, plan: WindowPlan): Tensor {
-    return windowPoolWithPlan(input, plan) as Tensor;
-  }
-
-  protected runPlanCpu(data: Float32Array, plan: WindowPlan): Float32Array {
-    return windowPool(data, plan).data;
-  }
 }
 
-abstract class LPPoolNd extends PlannedPool<WindowPlan> {
+abstract class LPPoolNd extends WindowPool {
   readonly args: Readonly<LPPoolArgs>;
 
   constructor(rank: 1 | 2, normType: number, kernelSize: IntOrTuple, options: LPPoolOptions) {
@@ -210,14 +193,6 @@ abstract class LPPoolNd extends PlannedPool<WindowPlan> {
 
   protected plan(shape: readonly number[]): WindowPlan {
     return planLPPool(shape, this.args);
-  }
-
-  protected runPlan(input: Tensor, plan: WindowPlan): Tensor {
-    return windowPoolWithPlan(input, plan) as Tensor;
-  }
-
-  protected runPlanCpu(data: Float32Array, plan: WindowPlan): Float32Array {
-    return windowPool(data, plan).data;
   }
 }
 
@@ -240,7 +215,7 @@ export class LPPool2d extends LPPoolNd {
   }
 }
 
-/** Adaptive average pooling over L. Shapes: (N, C, L) or (C, L) → (…, outputSize). */
+/** Adaptive average pooling over L, run as AdaptiveAvgPool2d on (…, 1, L). Shapes: (N, C, L) or (C, L) → (…, outputSize). */
 export class AdaptiveAvgPool1d extends PlannedPool<AdaptiveAvgPool2dPlan> {
   protected readonly typeName = 'AdaptiveAvgPool1d';
   readonly outputSize: number | readonly [number];
@@ -258,13 +233,25 @@ export class AdaptiveAvgPool1d extends PlannedPool<AdaptiveAvgPool2dPlan> {
     return adaptiveAvgPool2dWithPlan(input, plan);
   }
 
-  protected runPlanCpu(data: Float32Array, plan: AdaptiveAvgPool2dPlan): Float32Array {
-    return reference.adaptiveAvgPool2d(data, [...plan.inputShape.slice(0, -1), 1, plan.inW], [1, plan.outW]).data;
+  protected runPlanCpu({ data }: TensorData, plan: AdaptiveAvgPool2dPlan): TensorData {
+    const pooled = reference.adaptiveAvgPool2d(data, [...plan.inputShape.slice(0, -1), 1, plan.inW], [1, plan.outW]);
+    return { data: pooled.data, shape: plan.outputShape };
+  }
+}
+
+/** Adaptive pooling (average or max) on the 3-D adaptive kernel and reference. */
+abstract class AdaptivePool<Out = Tensor, CpuOut = TensorData> extends PlannedPool<AdaptivePlan, Out, CpuOut> {
+  protected runPlan(input: Tensor, plan: AdaptivePlan): Out {
+    return adaptivePoolWithPlan(input, plan) as Out;
+  }
+
+  protected runPlanCpu({ data }: TensorData, plan: AdaptivePlan): CpuOut {
+    return cpuResult(plan, adaptivePool(data, plan)) as CpuOut;
   }
 }
 
 /** Adaptive average pooling over D×H×W (`null` keeps a dim). Shapes: (N, C, D, H, W) or (C, D, H, W). */
-export class AdaptiveAvgPool3d extends PlannedPool<AdaptivePlan> {
+export class AdaptiveAvgPool3d extends AdaptivePool {
   protected readonly typeName = 'AdaptiveAvgPool3d';
   readonly outputSize: AdaptiveSize;
 
@@ -276,19 +263,10 @@ export class AdaptiveAvgPool3d extends PlannedPool<AdaptivePlan> {
   protected plan(shape: readonly number[]): AdaptivePlan {
     return planAdaptiveAvgPool3d(shape, this.outputSize);
   }
-
-  protected runPlan(input: Tensor, plan: AdaptivePlan): Tensor {
-    return adaptivePoolWithPlan(input, plan) as Tensor;
-  }
-
-  protected runPlanCpu(data: Float32Array, plan: AdaptivePlan): Float32Array {
-    return adaptivePool(data, plan).data;
-  }
 }
 
-abstract class AdaptiveMaxPoolNd<R extends boolean> extends Module<MaxOutput<R>, MaxCpuOutput<R>> {
+abstract class AdaptiveMaxPoolNd<R extends boolean> extends AdaptivePool<MaxOutput<R>, MaxCpuOutput<R>> {
   readonly args: Readonly<AdaptiveMaxArgs>;
-  readonly #plans = new LastPlan<AdaptivePlan>();
 
   constructor(rank: Rank, outputSize: AdaptiveSize, options: { returnIndices?: R }) {
     super();
@@ -296,21 +274,8 @@ abstract class AdaptiveMaxPoolNd<R extends boolean> extends Module<MaxOutput<R>,
     this.args = Object.freeze({ rank, outputSize: size, returnIndices: options.returnIndices ?? false });
   }
 
-  outputShape(inputShape: readonly number[]): number[] {
-    return this.#plan(inputShape).outputShape;
-  }
-
-  #plan(shape: readonly number[]): AdaptivePlan {
-    return this.#plans.get(shape, (s) => planAdaptiveMaxPool(s, this.args));
-  }
-
-  protected run(input: Tensor): MaxOutput<R> {
-    return adaptivePoolWithPlan(input, this.#plan(input.shape)) as MaxOutput<R>;
-  }
-
-  protected runCpu({ data, shape }: TensorData): MaxCpuOutput<R> {
-    const plan = this.#plan(shape);
-    return cpuResult<R>(plan, adaptivePool(data, plan));
+  protected plan(shape: readonly number[]): AdaptivePlan {
+    return planAdaptiveMaxPool(shape, this.args);
   }
 }
 
