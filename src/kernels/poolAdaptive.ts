@@ -1,23 +1,14 @@
 import source from '../../shaders/pool_adaptive.wgsl?raw';
 import windows from '../../shaders/adaptive_windows.wgsl?raw';
-import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { checkLoop } from '../gpu/loopLimit.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
 import type { AdaptivePlan } from '../poolNdPlan.js';
+import { defineIndexedPool } from './indexedPool.js';
 
 const WORKGROUP_SIZE = 64;
 const params = { total: 'u32', inD: 'u32', inH: 'u32', inW: 'u32', outD: 'u32', outH: 'u32', outW: 'u32' } as const;
-const bindings = [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }] as const;
-const plain = defineKernel({ name: 'pool_adaptive', source, bindings, params, chunked: true, libraries: [windows, 'fn storeIndex(at: u32, index: i32) {}'] });
-const withIndices = defineKernel({
-  name: 'pool_adaptive_indices',
-  source,
-  bindings: [...bindings, { name: 'indices', access: 'read_write', element: 'i32' }],
-  params,
-  chunked: true,
-  libraries: [windows, 'fn storeIndex(at: u32, index: i32) { indices[at] = index; }'],
-});
+const { plain, withIndices } = defineIndexedPool('pool_adaptive', source, params, [windows]);
 
 /** The shader's window arithmetic stays inside u32 while in·out < 2³² in each dimension. */
 export function adaptiveWindowsFitU32(plan: AdaptivePlan): boolean {

@@ -1,9 +1,9 @@
 import source from '../../shaders/pool_window.wgsl?raw';
-import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
 import { strategyWithinLoopLimit } from '../gpu/strategies.js';
 import type { WindowPlan } from '../poolNdPlan.js';
+import { defineIndexedPool } from './indexedPool.js';
 
 const WORKGROUP_SIZE = 64;
 const MODES = { avg: 0, max: 1, lp: 2 } as const;
@@ -21,18 +21,7 @@ const params = {
   inverseNorm: 'f32',
   kernelArea: 'f32',
 } as const;
-const bindings = [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }] as const;
-
-/** Two kernels from one source: with an `indices` output (max pooling's argmax) and without. */
-const plain = defineKernel({ name: 'pool_window', source, bindings, params, chunked: true, libraries: ['fn storeIndex(at: u32, index: i32) {}'] });
-const withIndices = defineKernel({
-  name: 'pool_window_indices',
-  source,
-  bindings: [...bindings, { name: 'indices', access: 'read_write', element: 'i32' }],
-  params,
-  chunked: true,
-  libraries: ['fn storeIndex(at: u32, index: i32) { indices[at] = index; }'],
-});
+const { plain, withIndices } = defineIndexedPool('pool_window', source, params);
 
 /**
  * Records max, average or LP pooling over fixed windows: one invocation per output or run of outputs, in pieces of planes
