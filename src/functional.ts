@@ -33,15 +33,22 @@ import { Tensor, type DType } from './tensor.js';
  */
 export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors: readonly Tensor<DType>[] = []): void {
   const device = tensors[0]!.device;
-  for (const t of [...tensors, ...indexTensors] as Tensor<DType>[]) {
+  const check = (t: Tensor<DType>, wanted: DType) => {
     void t.buffer; // throws if disposed
-    const wanted = tensors.includes(t as Tensor) ? 'float32' : 'int32';
     if (t.dtype !== wanted) {
       throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got an ${t.dtype} one`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
-  }
+  };
+  for (const t of tensors) check(t, 'float32');
+  for (const t of indexTensors) check(t, 'int32');
   contextOf(device).checkUsable();
+}
+
+/** @internal PyTorch's mean over empty maps: NaN for each of `planes` planes, without a kernel. */
+export function meanOfEmpty(op: string, input: Tensor, planes: number, outputShape: readonly number[]): Tensor {
+  checkInputs(op, [input]);
+  return Tensor.fromArray(input.device, new Float32Array(planes).fill(NaN), outputShape);
 }
 
 /** An output of `produceAll`: its shape and element type. */
@@ -151,9 +158,7 @@ export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize)
 export function adaptiveAvgPool2dWithPlan(input: Tensor, plan: AdaptiveAvgPool2dPlan): Tensor {
   const planeSize = plan.inH * plan.inW;
   if (plan.isGlobalMean && planeSize === 0 && plan.planes > 0) {
-    // PyTorch's mean over an empty map is NaN; no kernel needs to run for that.
-    input.buffer; // still reject a disposed input
-    return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape);
+    return meanOfEmpty('adaptive_avg_pool2d', input, plan.planes, plan.outputShape);
   }
   if (!plan.isGlobalMean && !adaptiveFitsU32(plan)) {
     throw new WebGPULayersError('too-large', `adaptive_avg_pool2d from ${plan.inH}x${plan.inW} to ${plan.outH}x${plan.outW} is too large for the kernel's 32-bit window arithmetic`);

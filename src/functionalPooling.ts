@@ -2,7 +2,7 @@
 // in PyTorch's order, before any GPU work; src/poolNdPlan.ts), then record one kernel. avg_pool1d and
 // adaptive_avg_pool1d run on the 2-D kernels, as PyTorch runs them.
 import { TorchError, WebGPULayersError, messages } from './errors.js';
-import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan, checkInputs, produceAll } from './functional.js';
+import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan, meanOfEmpty, produceAll } from './functional.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
 import { launchMaxUnpool } from './kernels/maxUnpool.js';
 import { adaptiveWindowsFitU32, launchAdaptivePool } from './kernels/poolAdaptive.js';
@@ -75,11 +75,7 @@ export function adaptivePoolWithPlan(input: Tensor, plan: AdaptivePlan): Tensor 
   const op = `adaptive_${plan.mode}_pool`;
   const volume = plan.input[0] * plan.input[1] * plan.input[2];
   if (plan.isGlobalMean) {
-    if (volume === 0 && plan.planes > 0) {
-      checkInputs(op, [input]);
-      // PyTorch's mean over an empty volume is NaN; no kernel needs to run for that.
-      return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape);
-    }
+    if (volume === 0 && plan.planes > 0) return meanOfEmpty(op, input, plan.planes, plan.outputShape);
     return pooled(op, input, plan, (x, y) => launchGlobalAvgPool2d(input.device, plan.planes, volume, volume, x, y));
   }
   if (!adaptiveWindowsFitU32(plan)) {

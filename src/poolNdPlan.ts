@@ -10,8 +10,10 @@
 // input with a unit H, as PyTorch does (poolingPlan.ts holds those plans).
 import { TorchError, messages } from './errors.js';
 import {
+  checkPoolingDim,
   planAdaptiveAvgPool2d,
   planAvgPool2d,
+  pooledSize,
   type AdaptiveAvgPool2dPlan,
   type AvgPool2dArgs,
   type AvgPool2dPlan,
@@ -132,18 +134,10 @@ function asTriple(values: readonly number[], fill: number): Triple {
   return [...new Array<number>(3 - values.length).fill(fill), ...values] as Triple;
 }
 
-/**
- * PyTorch's `pooling_output_shape` with its checks, in today's wording (1.13 said "... half of kernel size, but got
- * pad=2 and kernel_size=3"; shared/REFERENCE.md): the pad is checked against the effective (dilated) kernel, and the
- * ceil-mode rule drops a last window that would start in the right padding.
- */
+/** PyTorch's `pooling_output_shape` with its checks: the pad against the effective kernel, then the size. */
 export function poolingOutputSize(input: number, kernel: number, pad: number, stride: number, dilation: number, ceilMode: boolean): number {
-  if (stride === 0) throw new TorchError(messages.strideZero());
-  if (pad < 0) throw new TorchError(messages.padNegative(pad));
-  if (pad > cppDiv((kernel - 1) * dilation + 1, 2)) throw new TorchError(messages.padTooLarge(pad, kernel, dilation));
-  let out = Math.floor((input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0)) / stride) + 1;
-  if (ceilMode && (out - 1) * stride >= input + pad) out -= 1;
-  return out;
+  checkPoolingDim(kernel, pad, stride, dilation);
+  return pooledSize(input, kernel, pad, stride, ceilMode, dilation);
 }
 
 // ---- max pooling -------------------------------------------------------------------------------------------
@@ -519,9 +513,6 @@ function checkAdaptiveMax(rank: 2 | 3, shape: readonly number[], size: number[],
   if (size.some((s) => s < 0)) throw new TorchError(messages.negativeDimension(outputShape));
   return adaptivePlan('max', shape, size, returnIndices);
 }
-
-/** PyTorch's integer adaptive window of output index `index`: [floor(i·in/out), ceil((i+1)·in/out)). */
-export { adaptiveWindow } from './poolingPlan.js';
 
 // ---- max unpooling -----------------------------------------------------------------------------------------
 

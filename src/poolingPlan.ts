@@ -97,11 +97,14 @@ export function resolveAvgPool2dArgs(kernelSize: IntOrPair, options: AvgPool2dOp
 /** C++ integer division (truncates toward zero), as PyTorch's `kernelSize / 2`. */
 const cppDiv = (a: number, b: number) => Math.trunc(a / b);
 
-/** Checks done by `pooling_output_shape` for one dimension. */
-function checkPoolingDim(kernel: number, pad: number, stride: number): void {
+/**
+ * Checks done by `pooling_output_shape` for one dimension, in today's wording (1.13 said "... half of kernel size,
+ * but got pad=2 and kernel_size=3"; shared/REFERENCE.md): the pad is checked against the effective (dilated) kernel.
+ */
+export function checkPoolingDim(kernel: number, pad: number, stride: number, dilation = 1): void {
   if (stride === 0) throw new TorchError(messages.strideZero());
   if (pad < 0) throw new TorchError(messages.padNegative(pad));
-  if (pad > cppDiv(kernel, 2)) throw new TorchError(messages.padTooLarge(pad, kernel));
+  if (pad > cppDiv((kernel - 1) * dilation + 1, 2)) throw new TorchError(messages.padTooLarge(pad, kernel, dilation));
 }
 
 /** The argument checks of avg_pool2d that do not depend on the input; modules run them at construction. */
@@ -114,9 +117,9 @@ export function checkAvgPool2dArgs(args: AvgPool2dArgs, beforeDims: () => void =
   if (args.strideH <= 0 || args.strideW <= 0) throw new TorchError(messages.strideNotPositive(args.strideH, args.strideW));
 }
 
-/** PyTorch's `pooling_output_shape` (dilation 1), with ceil mode's rule that the last window starts inside. */
-export function pooledSize(input: number, kernel: number, pad: number, stride: number, ceilMode: boolean): number {
-  const span = input + 2 * pad - kernel + (ceilMode ? stride - 1 : 0);
+/** PyTorch's `pooling_output_shape` (after its checks), with ceil mode's rule that the last window starts inside. */
+export function pooledSize(input: number, kernel: number, pad: number, stride: number, ceilMode: boolean, dilation = 1): number {
+  const span = input + 2 * pad - dilation * (kernel - 1) - 1 + (ceilMode ? stride - 1 : 0);
   let out = Math.floor(span / stride) + 1;
   if (ceilMode && (out - 1) * stride >= input + pad) out -= 1;
   return out;

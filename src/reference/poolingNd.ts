@@ -1,7 +1,7 @@
 // The CPU reference of the rank-generic pooling family (src/poolNdPlan.ts): plain loops over the 3-D geometry of a
 // plan, in float32 steps, following PyTorch's CPU kernels (the window order, the argmax rule, the divisors).
 import { TorchError, messages } from '../errors.js';
-import { adaptiveWindow } from '../poolingPlan.js';
+import { adaptiveWindow, avgPoolWindow } from '../poolingPlan.js';
 import { unpoolVolumeSizes, type AdaptivePlan, type UnpoolPlan, type WindowPlan } from '../poolNdPlan.js';
 
 const f32 = Math.fround;
@@ -30,13 +30,6 @@ function dilatedRange(index: number, stride: number, pad: number, kernel: number
   const end = Math.min(start + (kernel - 1) * dilation + 1, size);
   while (start < 0) start += dilation;
   return [start, end];
-}
-
-/** An average window: the input range, and count_include_pad's count (clipped at in + pad, never the ceil overhang). */
-function averageRange(index: number, stride: number, pad: number, kernel: number, size: number): [number, number, number] {
-  const paddedStart = index * stride - pad;
-  const paddedEnd = Math.min(paddedStart + kernel, size + pad);
-  return [Math.max(paddedStart, 0), Math.min(paddedEnd, size), paddedEnd - paddedStart];
 }
 
 export interface PooledData {
@@ -86,9 +79,9 @@ export function windowPool(x: Float32Array, plan: WindowPlan): PooledData {
             if (indices) indices[at] = bestIndex;
             continue;
           }
-          const [d0, d1, cD] = averageRange(od, sD, pD, kD, iD);
-          const [h0, h1, cH] = averageRange(oh, sH, pH, kH, iH);
-          const [w0, w1, cW] = averageRange(ow, sW, pW, kW, iW);
+          const { start: d0, end: d1, paddedCount: cD } = avgPoolWindow(od, sD, pD, kD, iD);
+          const { start: h0, end: h1, paddedCount: cH } = avgPoolWindow(oh, sH, pH, kH, iH);
+          const { start: w0, end: w1, paddedCount: cW } = avgPoolWindow(ow, sW, pW, kW, iW);
           let sum = 0;
           for (let d = d0; d < d1; d++) {
             for (let h = h0; h < h1; h++) {
