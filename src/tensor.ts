@@ -54,6 +54,7 @@ export interface GPUBufferView {
 
 /** Gives a buffer back to its allocator once the commands recorded so far (which may use it) are submitted. */
 function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
+  context.recorder?.released(buffer);
   context.batch.releaseAfterSubmit(buffer, (b) => context.allocator.release(b));
 }
 
@@ -74,10 +75,10 @@ export class Tensor<D extends DType = 'float32'> {
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
 
-  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape), dtype = 'float32' as D) {
+  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape), dtype = 'float32' as D, frozen = false) {
     this.device = device;
     this.dtype = dtype;
-    this.shape = Object.freeze(shape.slice());
+    this.shape = frozen ? shape : Object.freeze(shape.slice());
     this.size = size;
     this.#storage = storage;
     this.#written = written;
@@ -175,12 +176,27 @@ export class Tensor<D extends DType = 'float32'> {
     const context = contextOf(device);
     checkFits(context, shape, size);
     const buffer = context.allocator.acquire('storage', size * 4, 'tensor', exact);
+    context.recorder?.allocated(buffer, size * 4, exact);
     return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
+  }
+
+  /**
+   * @internal A tensor on a buffer just acquired from the pool, its shape already checked and frozen, written by
+   * `written` (a replayed forward: src/gpu/capture.ts).
+   */
+  static onPooledBuffer<D extends DType>(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, dtype: D, written: Promise<void> | null): Tensor<D> {
+    return new Tensor<D>(context.device, shape, new Storage(context, buffer), written ?? RESOLVED, size, dtype, true);
   }
 
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */
   setWrittenBy(work: Promise<void>): void {
     this.#written = work;
+  }
+
+  /** @internal The buffer of a live float32 tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
+  get replayableBuffer(): GPUBuffer | null {
+    const storage = this.#storage;
+    return storage && !storage.external && this.dtype === 'float32' ? storage.buffer : null;
   }
 
   get isDisposed(): boolean {

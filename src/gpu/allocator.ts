@@ -53,10 +53,17 @@ export interface MemoryStats {
   paramsBytes: number;
 }
 
+/** The free buffers of one usage and size, and that usage and size (the lists live as long as the allocator). */
+export interface FreeList {
+  readonly usage: GPUBufferUsageFlags;
+  readonly size: number;
+  readonly buffers: GPUBuffer[];
+}
+
 export class CachingAllocator {
   readonly #context: DeviceContext;
   /** Free buffers by usage and size. */
-  readonly #free = new Map<string, GPUBuffer[]>();
+  readonly #free = new Map<GPUBufferUsageFlags, Map<number, GPUBuffer[]>>();
   /** Every free buffer, oldest first: the eviction order. */
   readonly #freeOrder = new Set<GPUBuffer>();
   #cap = DEFAULT_RESERVED_CAP;
@@ -80,11 +87,21 @@ export class CachingAllocator {
    * rounded to 4, for code that takes a buffer's whole size as the data's (TF.js).
    */
   acquire(kind: BufferKind, bytes: number, label: string, exact = false): GPUBuffer {
+    return this.acquireFrom(this.freeList(kind, bytes, exact), label);
+  }
+
+  /** The free list `acquire(kind, bytes, label, exact)` takes from: a handle to acquire from again without lookups. */
+  freeList(kind: BufferKind, bytes: number, exact = false): FreeList {
     const usage = CachingAllocator.usage(kind);
     const size = exact ? Math.max(4, Math.ceil(bytes / 4) * 4) : bucketBytes(bytes, this.#context.limits.maxBufferSize);
+    return { usage, size, buffers: this.#freeList(usage, size) };
+  }
+
+  /** A buffer of the free list's usage and size: a free one, or a new one. */
+  acquireFrom({ usage, size, buffers }: FreeList, label = 'tensor'): GPUBuffer {
     const stats = this.stats;
     stats.allocations++;
-    let buffer = this.#free.get(`${usage}:${size}`)?.pop();
+    let buffer = buffers.pop();
     if (buffer) {
       this.#freeOrder.delete(buffer);
       stats.cachedBytes -= size;
@@ -109,13 +126,19 @@ export class CachingAllocator {
       this.#destroy(buffer);
       return;
     }
-    const key = `${buffer.usage}:${buffer.size}`;
-    let list = this.#free.get(key);
-    if (!list) this.#free.set(key, (list = []));
-    list.push(buffer);
+    this.#freeList(buffer.usage, buffer.size).push(buffer);
     this.#freeOrder.add(buffer);
     stats.cachedBytes += buffer.size;
     this.#evictOverCap();
+  }
+
+  /** The free buffers of a usage and size (by usage, then size: a lookup builds no string). */
+  #freeList(usage: GPUBufferUsageFlags, size: number): GPUBuffer[] {
+    let bySize = this.#free.get(usage);
+    if (!bySize) this.#free.set(usage, (bySize = new Map()));
+    let list = bySize.get(size);
+    if (!list) bySize.set(size, (list = []));
+    return list;
   }
 
   get cap(): number {
@@ -144,7 +167,7 @@ export class CachingAllocator {
   }
 
   #evict(buffer: GPUBuffer): void {
-    const list = this.#free.get(`${buffer.usage}:${buffer.size}`)!;
+    const list = this.#freeList(buffer.usage, buffer.size);
     list.splice(list.indexOf(buffer), 1);
     this.#freeOrder.delete(buffer);
     this.stats.cachedBytes -= buffer.size;

@@ -2,6 +2,7 @@
 // uniforms (one buffer per kernel and packed plan, written once at creation) and bind groups (one per
 // pipeline and set of bound windows). Both are bounded, least recently used first out; a cached object that
 // a recorded, not yet submitted, command may use is only dropped after that submit.
+import { invalidateCaptures } from './capture.js';
 import type { DeviceContext } from './context.js';
 
 /** Entries kept per cache: thousands of distinct plans (shapes) before the oldest are dropped. */
@@ -69,6 +70,7 @@ export class ParamsCache {
   }
 
   #evictOldest(): void {
+    invalidateCaptures(); // captured forwards may bind it
     const [hash, entries] = this.#buffers.entries().next().value!;
     const oldest = entries.shift()!;
     if (entries.length === 0) this.#buffers.delete(hash);
@@ -78,6 +80,7 @@ export class ParamsCache {
   }
 
   clear(): void {
+    invalidateCaptures();
     for (const entries of this.#buffers.values()) for (const { buffer } of entries) this.#context.destroyBuffer(buffer);
     this.#buffers.clear();
     this.#entries = 0;

@@ -15,6 +15,8 @@ export interface DispatchCommand {
   grid: readonly [number, number, number];
   /** measureGpuTime is open: this dispatch gets a pass of its own that writes timestamps. */
   timestampWrites?: GPUComputePassTimestampWrites;
+  /** The bind group of `bindings`: set when encoded, or beforehand by a replay that bound the same buffers. */
+  bindGroup?: GPUBindGroup;
 }
 
 export interface CopyCommand {
@@ -47,6 +49,8 @@ interface BatchPromises {
 
 type Release = [unknown, (resource: never) => void];
 
+const RESOLVED = Promise.resolve();
+
 export class CommandBatch {
   readonly #context: DeviceContext;
   #pending: Command[] = [];
@@ -73,6 +77,7 @@ export class CommandBatch {
    */
   record(command: Command): Promise<void> {
     this.#context.checkUsable();
+    this.#context.recorder?.recorded(command);
     this.#pending.push(command);
     if (!this.#current) {
       // `then` runs after the current synchronous code, so everything it records joins this batch.
@@ -93,7 +98,16 @@ export class CommandBatch {
    * Makes the batch being recorded wait for `check` before it is submitted; if the check fails, nothing of the
    * batch is submitted and its work rejects with the check's error. Call right after recording the work.
    */
+  /** Records several dispatches (a replayed forward: src/gpu/capture.ts), as `record` does each. */
+  recordAll(commands: readonly DispatchCommand[]): Promise<void> {
+    let checked = RESOLVED;
+    for (const command of commands) checked = this.record(command);
+    this.#context.counts.dispatches += commands.length;
+    return checked;
+  }
+
   requireBeforeSubmit(check: Promise<void>): void {
+    this.#context.recorder?.spoil();
     this.#pendingChecks.push(check);
   }
 
@@ -137,9 +151,12 @@ export class CommandBatch {
       if (checks.length) await Promise.all(checks);
       // Waits only for pipelines still compiling (a steady-state forward has none).
       const pending = commands.some((c) => c.kind === 'dispatch' && c.pipeline instanceof Promise);
-      const pipelines = pending
-        ? await Promise.all(commands.map((c) => (c.kind === 'dispatch' ? c.pipeline : null)))
-        : commands.map((c) => (c.kind === 'dispatch' ? (c.pipeline as GPUComputePipeline) : null));
+      if (pending) {
+        const compiled = await Promise.all(commands.map((c) => (c.kind === 'dispatch' ? c.pipeline : null)));
+        commands.forEach((c, i) => {
+          if (c.kind === 'dispatch') c.pipeline = compiled[i]!;
+        });
+      }
       context.checkUsable();
       const { device } = context;
       // Error scopes cost four calls into WebGPU per submit (about as much as the rest of a small forward on
@@ -156,7 +173,7 @@ export class CommandBatch {
       };
       if (context.counts.buffersCreated !== this.#buffersAtLastCheck || pending || checks.length) check();
       try {
-        this.#encodeAndSubmit(commands, pipelines, check);
+        this.#encodeAndSubmit(commands, check);
       } catch (error) {
         // Nothing was submitted: leave the error scopes balanced for the batches after this one.
         if (checked) void Promise.all([device.popErrorScope(), device.popErrorScope()]).catch(() => {});
@@ -183,21 +200,21 @@ export class CommandBatch {
   }
 
   /** One encoder; dispatches share a compute pass (a timed dispatch gets its own); copies end the pass. */
-  #encodeAndSubmit(commands: Command[], pipelines: (GPUComputePipeline | null)[], beforeCreate: () => void): void {
+  #encodeAndSubmit(commands: Command[], beforeCreate: () => void): void {
     const context = this.#context;
     const encoder = context.device.createCommandEncoder({ label: 'webgpu-layers' });
     let pass: GPUComputePassEncoder | null = null;
     let bound: GPUComputePipeline | null = null;
-    commands.forEach((command, i) => {
+    for (const command of commands) {
       if (command.kind !== 'dispatch') {
         pass?.end();
         pass = null;
         if (command.kind === 'copy') encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
         else encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [command.width, command.height]);
-        return;
+        continue;
       }
-      const pipeline = pipelines[i]!;
-      const bindGroup = context.bindGroups.get(command.pipelineKey, pipeline, command.bindings, beforeCreate);
+      const pipeline = command.pipeline as GPUComputePipeline; // compiled: #submit awaited any still compiling
+      const bindGroup = (command.bindGroup ??= context.bindGroups.get(command.pipelineKey, pipeline, command.bindings, beforeCreate));
       if (command.timestampWrites) {
         pass?.end();
         pass = null;
@@ -206,7 +223,7 @@ export class CommandBatch {
         timed.setBindGroup(0, bindGroup);
         timed.dispatchWorkgroups(...command.grid);
         timed.end();
-        return;
+        continue;
       }
       if (!pass) {
         pass = encoder.beginComputePass({ label: 'webgpu-layers' });
@@ -214,9 +231,10 @@ export class CommandBatch {
       }
       if (bound !== pipeline) pass.setPipeline((bound = pipeline));
       pass.setBindGroup(0, bindGroup);
-      pass.dispatchWorkgroups(...command.grid);
-    });
-    (pass as GPUComputePassEncoder | null)?.end();
+      const [x, y, z] = command.grid;
+      pass.dispatchWorkgroups(x, y, z);
+    }
+    pass?.end();
     context.device.queue.submit([encoder.finish()]);
   }
 }

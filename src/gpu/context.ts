@@ -5,6 +5,7 @@
 import { WebGPULayersError } from '../errors.js';
 import { CachingAllocator, type MemoryStats } from './allocator.js';
 import { BindGroupCache, ParamsCache } from './caches.js';
+import { invalidateCaptures, type ForwardRecorder } from './capture.js';
 import { CommandBatch } from './commandBatch.js';
 
 /** The timestamp slots of one open `measureGpuTime`. */
@@ -35,6 +36,8 @@ export class DeviceContext {
   loopLimitProbed = false;
   /** The open measureGpuTime, if any: every dispatch recorded meanwhile writes timestamps. */
   profile: Profile | null = null;
+  /** The module forward being captured on this device, if any (src/gpu/capture.ts). */
+  recorder: ForwardRecorder | null = null;
   /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
   /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
   lastSubmitAt = 0;
@@ -88,6 +91,7 @@ export class DeviceContext {
   /** Uploads `data` into `buffer`. A plain copy first: Dawn rejects views of a SharedArrayBuffer (a wasm heap). */
   writeBuffer(buffer: GPUBuffer, data: ArrayBufferView): void {
     if (data.byteLength === 0) return;
+    this.recorder?.spoil();
     const source = data.buffer instanceof ArrayBuffer ? data : new Uint8Array(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
     this.counts.writeBuffers++;
     this.device.queue.writeBuffer(buffer, 0, source.buffer as ArrayBuffer, source.byteOffset, source.byteLength);
@@ -172,6 +176,7 @@ export class DeviceContext {
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
+    invalidateCaptures();
     contexts.delete(this.device);
     this.allocator.emptyCache();
     this.params.clear();

@@ -4,6 +4,7 @@
 // instead of returning wrong numbers.
 import code from '../../shaders/loop_limit_probe.wgsl?raw';
 import { WebGPULayersError } from '../errors.js';
+import { invalidateCaptures } from './capture.js';
 import { contextOf } from './context.js';
 
 const PROBE_ITERATIONS = 1 << 20;
@@ -36,6 +37,7 @@ export async function probeLoopLimit(device: GPUDevice): Promise<number> {
     readback.unmap();
     const limit = ran < PROBE_ITERATIONS ? ran : Infinity;
     context.loopLimit = limit;
+    invalidateCaptures(); // strategies may now fall back to others
     context.loopLimitProbed = true;
     return limit;
   } finally {

@@ -2,6 +2,7 @@
 // runs, in the device's context. Autotune (src/autotune.ts) measures and sets them; until then the first
 // strategy listed is used.
 import { WebGPULayersError } from '../errors.js';
+import { invalidateCaptures } from './capture.js';
 import { contextOf } from './context.js';
 import { checkLoop, loopFits } from './loopLimit.js';
 
@@ -63,6 +64,7 @@ export function setKernelStrategy<K extends TunableKernel>(device: GPUDevice, ke
     throw new WebGPULayersError('invalid-argument', `${kernel} has no strategy "${strategy}"; it has ${Object.keys(KERNEL_STRATEGIES[kernel]).join(', ')}`);
   }
   contextOf(device).strategies.set(kernel, strategy);
+  invalidateCaptures();
 }
 
 /** @deprecated Old names of the strategy API (a strategy was called a variant), kept for existing callers. */

@@ -2,6 +2,7 @@
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
 import { WebGPULayersError } from '../errors.js';
+import { CapturedForward, invalidateCaptures } from '../gpu/capture.js';
 import { contextOf } from '../gpu/context.js';
 import type { TensorData } from '../reference/tensorData.js';
 import { Tensor } from '../tensor.js';
@@ -53,6 +54,7 @@ export class Parameter {
   }
 
   #upload(device: GPUDevice): Tensor {
+    invalidateCaptures(); // captured forwards bind the previous copy
     if (this.deviceLayout === 'same') return Tensor.fromArray(device, this.#data, this.shape);
     return Tensor.fromArray(device, transpose2d(this.#data, this.shape), [...this.shape].reverse());
   }
@@ -88,6 +90,7 @@ export class Parameter {
   }
 
   dispose(): void {
+    if (this.#onDevice) invalidateCaptures();
     this.#onDevice?.dispose();
     this.#onDevice = null;
   }
@@ -105,6 +108,8 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   readonly #children = new Map<string, AnyModule>();
   readonly #parameters = new Map<string, Parameter>();
   #disposed = false;
+  /** What the last forward recorded on the device, to replay on an input of the same shape. */
+  #captured: CapturedForward | null = null;
 
   /** The class name PyTorch would print in state-dict errors (kept explicit so minifiers cannot change it). */
   protected abstract readonly typeName: string;
@@ -129,7 +134,13 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
   forward(input: Tensor, ...extra: Extra): Out {
     this.checkUsable();
-    return this.run(input, ...extra);
+    if (extra.length > 0) return this.run(input, ...extra);
+    // A forward on the shape of the last one replays what that one recorded (src/gpu/capture.ts).
+    const replayed = this.#captured?.replay(input);
+    if (replayed) return replayed as Out;
+    const { result, captured } = CapturedForward.capture(input, () => this.run(input, ...extra));
+    this.#captured = captured;
+    return result;
   }
 
   protected abstract run(input: Tensor, ...extra: Extra): Out;
@@ -188,6 +199,8 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   /** Releases the module's GPU buffers; a disposed module refuses `forward`. */
   dispose(): void {
     this.#disposed = true;
+    this.#captured = null;
+    invalidateCaptures(); // a parent's captured forward may run this module's dispatches
     for (const parameter of this.#parameters.values()) parameter.dispose();
     for (const child of this.#children.values()) child.dispose();
   }

@@ -1,0 +1,236 @@
+// Captured forwards, like CUDA graphs: a module's forward on an input shape records the same dispatches every
+// time (the same pipelines, parameter uniforms and weights, grids and buffer sizes), only the input's buffer and
+// the buffers it allocates change. So each module keeps what its last forward did on the device, and a forward
+// on the same shape replays it: it acquires the same buffers from the pool, records the same dispatches with the
+// new buffers bound, and releases the intermediates, without running the module's JavaScript (plans, checks,
+// strategies, packing, cache lookups). Anything a replay could not reproduce exactly makes the forward
+// uncapturable (uploads, copies, readbacks, a caller's buffer, timestamps, extra arguments); anything that
+// changes what a forward would record (a kernel strategy, a parameter, a disposed module, an evicted uniform)
+// invalidates every capture (`invalidateCaptures`).
+import { alignedBytes, type FreeList } from './allocator.js';
+import type { Command, DispatchCommand } from './commandBatch.js';
+import { contextOf, type DeviceContext } from './context.js';
+import { Tensor, type DType } from '../tensor.js';
+
+let generation = 0;
+
+/**
+ * Called where something changes what a forward records: a kernel strategy or the loop cap, a parameter's
+ * upload or disposal, a module's disposal, a parameter uniform's eviction, a context's disposal.
+ */
+export function invalidateCaptures(): void {
+  generation++;
+}
+
+/** Where a captured dispatch's binding comes from at replay. */
+type BindingSource =
+  | { from: 'input' }
+  | { from: 'allocation'; index: number; offset: number | undefined; size: number | undefined }
+  | { from: 'fixed'; binding: GPUBufferBinding };
+
+interface CapturedDispatch {
+  pipeline: DispatchCommand['pipeline'];
+  pipelineKey: string;
+  grid: DispatchCommand['grid'];
+  bindings: BindingSource[];
+}
+
+/** A buffer the forward allocated: an output, or an intermediate released before the forward returned. */
+interface Allocation {
+  bytes: number;
+  exact: boolean;
+}
+
+interface CapturedOutput {
+  allocation: number;
+  shape: readonly number[];
+  size: number;
+  dtype: DType;
+}
+
+/** Watches one forward on one device context (`context.recorder`), through the allocator, batch and uploads. */
+export class ForwardRecorder {
+  readonly buffers: GPUBuffer[] = [];
+  readonly allocations: Allocation[] = [];
+  readonly commands: DispatchCommand[] = [];
+  readonly releases: GPUBuffer[] = [];
+  spoiled = false;
+
+  /** A tensor's buffer acquired from the pool (Tensor.empty). */
+  allocated(buffer: GPUBuffer, bytes: number, exact: boolean): void {
+    this.buffers.push(buffer);
+    this.allocations.push({ bytes, exact });
+  }
+
+  recorded(command: Command): void {
+    if (command.kind === 'dispatch' && !command.timestampWrites) this.commands.push(command);
+    else this.spoiled = true;
+  }
+
+  /** A tensor's buffer going back to the pool. */
+  released(buffer: GPUBuffer): void {
+    this.releases.push(buffer);
+  }
+
+  /** Something a replay would not redo happened (an upload, a check of a caller's buffer). */
+  spoil(): void {
+    this.spoiled = true;
+  }
+}
+
+/** What one forward did, for a forward on the same input shape to do again. */
+export class CapturedForward {
+  readonly #context: DeviceContext;
+  readonly #device: GPUDevice;
+  readonly #generation: number;
+  readonly #shape: readonly number[];
+  readonly #dispatches: CapturedDispatch[];
+  /** Allocations released inside the forward (intermediates), in order. */
+  readonly #releases: number[];
+  readonly #outputs: CapturedOutput[];
+  readonly #tuple: boolean;
+  /** The buffers of the last replay, and its input's. */
+  readonly #buffers: (GPUBuffer | undefined)[];
+  #lastInput: GPUBuffer | null = null;
+  /** The last replay's commands (their bind groups set once encoded). */
+  #commands: DispatchCommand[] | null = null;
+  readonly #freeLists: FreeList[];
+  readonly #wholeInput: number;
+  readonly #release: (buffer: GPUBuffer) => void;
+
+  private constructor(
+    context: DeviceContext,
+    startGeneration: number,
+    shape: readonly number[],
+    allocations: Allocation[],
+    dispatches: CapturedDispatch[],
+    releases: number[],
+    outputs: CapturedOutput[],
+    tuple: boolean,
+  ) {
+    this.#context = context;
+    this.#device = context.device;
+    this.#generation = startGeneration;
+    this.#shape = shape;
+    this.#dispatches = dispatches;
+    this.#releases = releases;
+    this.#outputs = outputs;
+    this.#tuple = tuple;
+    this.#buffers = new Array<GPUBuffer | undefined>(allocations.length);
+    this.#freeLists = allocations.map(({ bytes, exact }) => context.allocator.freeList('storage', bytes, exact));
+    this.#wholeInput = alignedBytes(shape.reduce((a, b) => a * b, 1) * 4);
+    const allocator = context.allocator;
+    this.#release = (buffer) => allocator.release(buffer);
+  }
+
+  /**
+   * Runs `forward` on `input` and watches it: returns its result, and what it did when a replay can redo it
+   * exactly (else null). A forward inside another's capture (a child module) just runs.
+   */
+  static capture<Out>(input: Tensor, forward: () => Out): { result: Out; captured: CapturedForward | null } {
+    const inputBuffer = input instanceof Tensor ? input.replayableBuffer : null;
+    const context = inputBuffer && contextOf(input.device);
+    if (!context || context.recorder || context.profile) return { result: forward(), captured: null };
+    const recorder = new ForwardRecorder();
+    const startGeneration = generation;
+    context.recorder = recorder;
+    let result: Out;
+    try {
+      result = forward();
+    } finally {
+      context.recorder = null;
+    }
+    return { result, captured: CapturedForward.#from(context, startGeneration, input, inputBuffer, recorder, result) };
+  }
+
+  static #from(context: DeviceContext, startGeneration: number, input: Tensor, inputBuffer: GPUBuffer, recorder: ForwardRecorder, result: unknown): CapturedForward | null {
+    if (recorder.spoiled) return null;
+    const tuple = Array.isArray(result);
+    const results: unknown[] = tuple ? result : [result];
+    const allocationOf = new Map(recorder.buffers.map((buffer, i) => [buffer, i]));
+    // Every output is a tensor on a buffer of its own that this forward allocated.
+    const outputs: CapturedOutput[] = [];
+    for (const output of results) {
+      if (!(output instanceof Tensor) || output.isDisposed || output.device !== input.device) return null;
+      const allocation = allocationOf.get(output.buffer);
+      if (allocation === undefined || outputs.some((o) => o.allocation === allocation)) return null;
+      outputs.push({ allocation, shape: output.shape, size: output.size, dtype: output.dtype });
+    }
+    // Every other allocation was released inside the forward, once.
+    const releases = recorder.releases.map((buffer) => allocationOf.get(buffer) ?? -1);
+    if (releases.includes(-1) || new Set(releases).size !== releases.length) return null;
+    if (releases.length + outputs.length !== recorder.allocations.length || outputs.some((o) => releases.includes(o.allocation))) return null;
+    const wholeInput = alignedBytes(input.size * 4);
+    const dispatches: CapturedDispatch[] = [];
+    for (const command of recorder.commands) {
+      const bindings: BindingSource[] = [];
+      for (const binding of command.bindings) {
+        const allocation = allocationOf.get(binding.buffer);
+        if (binding.buffer === inputBuffer) {
+          // The whole input (a piece of it depends on its buffer's length, which another input may not share).
+          if ((binding.offset ?? 0) !== 0 || binding.size !== wholeInput) return null;
+          bindings.push({ from: 'input' });
+        } else if (allocation !== undefined) bindings.push({ from: 'allocation', index: allocation, offset: binding.offset, size: binding.size });
+        else bindings.push({ from: 'fixed', binding });
+      }
+      dispatches.push({ pipeline: command.pipeline, pipelineKey: command.pipelineKey, grid: command.grid, bindings });
+    }
+    return new CapturedForward(context, startGeneration, input.shape, recorder.allocations, dispatches, releases, outputs, tuple);
+  }
+
+  /**
+   * The forward done again on `input`, or null when this capture does not apply (another shape or device, a
+   * caller's buffer, something changed since): then the module runs its forward as usual.
+   */
+  replay(input: Tensor): unknown {
+    if (generation !== this.#generation || input.device !== this.#device) return null;
+    const shape = input.shape;
+    const captured = this.#shape;
+    if (shape.length !== captured.length) return null;
+    for (let i = 0; i < shape.length; i++) if (shape[i] !== captured[i]) return null;
+    const inputBuffer = input.replayableBuffer;
+    const context = this.#context;
+    if (!inputBuffer || context.profile || context.recorder) return null;
+    context.checkUsable();
+    const buffers = this.#buffers;
+    const allocator = context.allocator;
+    let same = inputBuffer === this.#lastInput;
+    for (let i = 0; i < buffers.length; i++) {
+      const buffer = allocator.acquireFrom(this.#freeLists[i]!);
+      same &&= buffer === buffers[i];
+      buffers[i] = buffer;
+    }
+    // The same buffers as the last replay (the pool hands back the outputs of the forward before, once
+    // disposed): its commands, bind groups included. Else new commands; their bind groups come from the cache.
+    if (!same || !this.#commands) this.#commands = this.#commandsFor(inputBuffer);
+    this.#lastInput = inputBuffer;
+    const written = context.batch.recordAll(this.#commands);
+    for (const index of this.#releases) context.batch.releaseAfterSubmit(buffers[index]!, this.#release);
+    const outputs = this.#outputs;
+    if (!this.#tuple) {
+      const { allocation, shape: outShape, size, dtype } = outputs[0]!;
+      return Tensor.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written);
+    }
+    return outputs.map(({ allocation, shape: outShape, size, dtype }) => Tensor.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written));
+  }
+
+  /** The captured dispatches with `input` and this replay's buffers bound. */
+  #commandsFor(input: GPUBuffer): DispatchCommand[] {
+    const wholeInput = this.#wholeInput;
+    const buffers = this.#buffers;
+    const ready = this.#context.readyPipelines;
+    return this.#dispatches.map(({ pipeline, pipelineKey, grid, bindings }) => ({
+      kind: 'dispatch',
+      pipeline: pipeline instanceof Promise ? (ready.get(pipelineKey) ?? pipeline) : pipeline,
+      pipelineKey,
+      grid,
+      bindings: bindings.map((source) =>
+        source.from === 'fixed'
+          ? source.binding
+          : source.from === 'input'
+            ? { buffer: input, offset: 0, size: wholeInput }
+            : { buffer: buffers[source.index]!, offset: source.offset, size: source.size },
+      ),
+    }));
+  }
+}
