@@ -14,6 +14,9 @@ import { Tensor, type DType } from '../tensor.js';
 
 let generation = 0;
 
+/** Command lists a capture keeps for the buffers its replays were handed (see `#commandsFor`). */
+const RECENT_REPLAYS = 4;
+
 /**
  * Called where something changes what a forward records: a kernel strategy or the loop cap, a parameter's
  * upload or disposal, a module's disposal, a parameter uniform's eviction, a context's disposal.
@@ -89,11 +92,14 @@ export class CapturedForward {
   readonly #releases: number[];
   readonly #outputs: CapturedOutput[];
   readonly #tuple: boolean;
-  /** The buffers of the last replay, and its input's. */
-  readonly #buffers: (GPUBuffer | undefined)[];
-  #lastInput: GPUBuffer | null = null;
-  /** The last replay's commands (their bind groups set once encoded). */
-  #commands: DispatchCommand[] | null = null;
+  /** This replay's buffers. */
+  readonly #buffers: GPUBuffer[];
+  /**
+   * The commands of the last few replays, most recent first, with the buffers they bind (their bind groups are
+   * set once encoded). Intermediates of one size bucket come back from the pool in another order from one
+   * forward to the next (they swap), so a replay keeps more than one.
+   */
+  readonly #recent: { input: GPUBuffer; buffers: GPUBuffer[]; commands: DispatchCommand[] }[] = [];
   readonly #freeLists: FreeList[];
   readonly #wholeInput: number;
   readonly #release: (buffer: GPUBuffer) => void;
@@ -116,7 +122,7 @@ export class CapturedForward {
     this.#releases = releases;
     this.#outputs = outputs;
     this.#tuple = tuple;
-    this.#buffers = new Array<GPUBuffer | undefined>(allocations.length);
+    this.#buffers = new Array<GPUBuffer>(allocations.length);
     this.#freeLists = allocations.map(({ bytes, exact }) => context.allocator.freeList('storage', bytes, exact));
     this.#wholeInput = alignedBytes(shape.reduce((a, b) => a * b, 1) * 4);
     const allocator = context.allocator;
@@ -194,17 +200,8 @@ export class CapturedForward {
     context.checkUsable();
     const buffers = this.#buffers;
     const allocator = context.allocator;
-    let same = inputBuffer === this.#lastInput;
-    for (let i = 0; i < buffers.length; i++) {
-      const buffer = allocator.acquireFrom(this.#freeLists[i]!);
-      same &&= buffer === buffers[i];
-      buffers[i] = buffer;
-    }
-    // The same buffers as the last replay (the pool hands back the outputs of the forward before, once
-    // disposed): its commands, bind groups included. Else new commands; their bind groups come from the cache.
-    if (!same || !this.#commands) this.#commands = this.#commandsFor(inputBuffer);
-    this.#lastInput = inputBuffer;
-    const written = context.batch.recordAll(this.#commands);
+    for (let i = 0; i < buffers.length; i++) buffers[i] = allocator.acquireFrom(this.#freeLists[i]!);
+    const written = context.batch.recordAll(this.#commandsFor(inputBuffer));
     for (const index of this.#releases) context.batch.releaseAfterSubmit(buffers[index]!, this.#release);
     const outputs = this.#outputs;
     if (!this.#tuple) {
@@ -214,12 +211,25 @@ export class CapturedForward {
     return outputs.map(({ allocation, shape: outShape, size, dtype }) => Tensor.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written));
   }
 
-  /** The captured dispatches with `input` and this replay's buffers bound. */
+  /**
+   * The captured dispatches with `input` and this replay's buffers bound: a recent replay's commands when it
+   * bound the same buffers (the pool hands back the buffers of the forwards before, once disposed), bind groups
+   * included; else new ones, whose bind groups come from the cache. A buffer a recent replay bound cannot have
+   * been destroyed and then handed out again: the pool never hands out a destroyed buffer.
+   */
   #commandsFor(input: GPUBuffer): DispatchCommand[] {
-    const wholeInput = this.#wholeInput;
     const buffers = this.#buffers;
+    const recent = this.#recent;
+    for (let r = 0; r < recent.length; r++) {
+      const entry = recent[r]!;
+      if (entry.input !== input) continue;
+      let same = true;
+      for (let i = 0; i < buffers.length && same; i++) same = entry.buffers[i] === buffers[i];
+      if (same) return entry.commands;
+    }
+    const wholeInput = this.#wholeInput;
     const ready = this.#context.readyPipelines;
-    return this.#dispatches.map(({ pipeline, pipelineKey, grid, bindings }) => ({
+    const commands: DispatchCommand[] = this.#dispatches.map(({ pipeline, pipelineKey, grid, bindings }) => ({
       kind: 'dispatch',
       pipeline: pipeline instanceof Promise ? (ready.get(pipelineKey) ?? pipeline) : pipeline,
       pipelineKey,
@@ -232,5 +242,8 @@ export class CapturedForward {
             : { buffer: buffers[source.index]!, offset: source.offset, size: source.size },
       ),
     }));
+    recent.unshift({ input, buffers: buffers.slice(), commands });
+    if (recent.length > RECENT_REPLAYS) recent.pop();
+    return commands;
   }
 }

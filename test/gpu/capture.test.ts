@@ -1,0 +1,194 @@
+// Captured forwards (src/gpu/capture.ts): a module's forward on the shape of its last one replays what that one
+// recorded, without running the module's JavaScript. These tests check that a replay computes the new input's
+// values (never a stale buffer's), that whatever changes what a forward records ends the capture, and that a
+// forward a replay cannot reproduce runs as usual. Whether a forward replayed is observed deterministically:
+// a replay does not call the module's `run`.
+import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
+import { F, Tensor, WebGPULayersError, gpuStats, measureGpuTime, nn, setKernelStrategy, synchronize } from '../../src/index.js';
+import { expectClose } from '../helpers/compare.js';
+import { testAdapters, testDevice } from '../helpers/device.js';
+import { randomData, seededRandom } from '../helpers/random.js';
+
+type AnyModule = nn.Module<unknown, unknown>;
+const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
+
+/** Counts the calls of a module's (protected) `run`: the JavaScript a replay skips. */
+function runCalls(module: AnyModule) {
+  return vi.spyOn(module as unknown as { run: (...args: unknown[]) => unknown }, 'run');
+}
+
+/** A forward's outputs as arrays, one per output tensor (values, or values and indices). */
+async function read(output: unknown): Promise<number[][]> {
+  const tensors = (Array.isArray(output) ? output : [output]) as Tensor<'float32' | 'int32'>[];
+  const arrays = await Promise.all(tensors.map((t) => t.toArray()));
+  tensors.forEach((t) => t.dispose());
+  return arrays.map((a) => Array.from(a));
+}
+
+function expected(module: AnyModule, data: Float32Array, shape: number[]): number[][] {
+  const out = module.forwardCpu({ data, shape }) as { data: ArrayLike<number> } | { data: ArrayLike<number> }[];
+  return (Array.isArray(out) ? out : [out]).map((o) => Array.from(o.data));
+}
+
+function expectOutputs(actual: number[][], wanted: number[][], name: string): void {
+  expect(actual.length, name).toBe(wanted.length);
+  actual.forEach((a, i) => expectClose(a, wanted[i]!, `${name} output ${i}`));
+}
+
+describe.each(testAdapters())('captured forwards on %s', (adapter) => {
+  let device: GPUDevice;
+  const random = seededRandom(909);
+  beforeAll(async () => {
+    device = await testDevice(adapter, { autotune: false });
+  });
+  afterAll(() => device?.destroy());
+
+  const input = (shape: number[]) => {
+    const data = randomData(random, size(shape));
+    return { data, tensor: Tensor.fromArray(device, data, shape) };
+  };
+
+  test('a forward on the last shape replays it: the same dispatches, the new input\'s values, a buffer of its own per output', async () => {
+    const cases: [string, AnyModule, number[]][] = [
+      ['AvgPool2d', new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }), [2, 5, 11, 9]],
+      ['AdaptiveAvgPool2d', new nn.AdaptiveAvgPool2d([3, 5]), [1, 6, 10, 13]],
+      ['SELayer', new nn.SELayer(32, 4), [2, 32, 6, 6]],
+      ['SqueezeAndExcite', new nn.SqueezeAndExcite(24, 24, 5), [1, 24, 5, 5]],
+      ['ResNetHead', new nn.ResNetHead(40, 7), [2, 40, 7, 7]],
+      ['Sequential', new nn.Sequential(new nn.Linear(12, 9), new nn.ReLU(), new nn.Linear(9, 5), new nn.Flatten()), [3, 12]],
+      ['MaxPool2d with indices', new nn.MaxPool2d(3, { stride: 2, padding: 1, returnIndices: true }), [1, 4, 9, 10]],
+      ['AdaptiveMaxPool3d with indices', new nn.AdaptiveMaxPool3d([2, 3, 2], { returnIndices: true }), [2, 3, 5, 7, 4]],
+      ['AvgPool1d', new nn.AvgPool1d(4, { stride: 3 }), [2, 5, 31]],
+      ['LPPool2d', new nn.LPPool2d(2, 3, { stride: 2 }), [1, 3, 10, 11]],
+    ];
+    for (const [name, module, shape] of cases) {
+      const first = input(shape);
+      await read(module.forward(first.tensor)); // uploads the parameters (if any): not captured
+      let before = gpuStats(device);
+      expectOutputs(await read(module.forward(first.tensor)), expected(module, first.data, shape), `${name} (captured)`);
+      const capturedDispatches = gpuStats(device).dispatches - before.dispatches;
+      const run = runCalls(module);
+      // Three new inputs of that shape, queued together, outputs kept: each replay binds its own input and
+      // writes buffers of its own.
+      const inputs = [input(shape), input(shape), input(shape)];
+      before = gpuStats(device);
+      const outputs = inputs.map((x) => module.forward(x.tensor));
+      expect(gpuStats(device).dispatches - before.dispatches, `${name}: dispatches`).toBe(3 * capturedDispatches);
+      expect(run, `${name}: replays do not run the module`).toHaveBeenCalledTimes(0);
+      for (const [i, output] of outputs.entries()) expectOutputs(await read(output), expected(module, inputs[i]!.data, shape), `${name} (replay ${i})`);
+      // Steady state: the pool hands back the same buffers (intermediates of one size bucket may swap from one
+      // forward to the next, so after two forwards), and the replay binds them with bind groups made before.
+      for (let i = 0; i < 4; i++) {
+        before = gpuStats(device);
+        expectOutputs(await read(module.forward(inputs[0]!.tensor)), expected(module, inputs[0]!.data, shape), `${name} (steady ${i})`);
+        const after = gpuStats(device);
+        const created = [after.buffersCreated - before.buffersCreated, after.bindGroupsCreated - before.bindGroupsCreated, after.writeBuffers - before.writeBuffers];
+        if (i >= 2) expect(created, `${name}: created in a steady-state replay`).toEqual([0, 0, 0]);
+      }
+      // Another shape runs the module again, and is captured in turn.
+      const other = input(shape.map((d, i) => (i === 0 ? d + 1 : d)));
+      expectOutputs(await read(module.forward(other.tensor)), expected(module, other.data, other.tensor.shape as number[]), `${name} (other shape)`);
+      expect(run, name).toHaveBeenCalledTimes(1);
+      for (const x of [first, other, ...inputs]) x.tensor.dispose();
+      module.dispose();
+    }
+  });
+
+  test('whatever changes what a forward records ends its capture: new weights, a strategy, a disposed child, an evicted uniform', async () => {
+    const shape = [1, 16, 7, 7];
+    const x = input(shape);
+    const se = new nn.SqueezeAndExcite(16, 16, 7);
+    const run = runCalls(se);
+    const check = async (why: string) => expectOutputs(await read(se.forward(x.tensor)), expected(se, x.data, shape), why);
+    await check('first');
+    await check('captured');
+    // New weights: the replay must not bind the old ones (their buffers went back to the pool).
+    const state = se.stateDict();
+    for (const entry of Object.values(state)) entry.data = entry.data.map((v) => v * -1.5 + 0.25);
+    se.loadStateDict(state);
+    const calls = run.mock.calls.length;
+    await check('after loadStateDict');
+    expect(run.mock.calls.length).toBe(calls + 1);
+    se.SEblock.at(0).stateDict(); // reading does not invalidate
+    await check('replayed');
+    // A strategy: the excitation pools its input itself (2 dispatches) or after a pool (3).
+    for (const [strategy, dispatches] of [['fused', 2], ['split', 3], ['fused', 2]] as const) {
+      setKernelStrategy(device, 'squeeze_excitation', strategy);
+      for (let i = 0; i < 2; i++) {
+        const before = gpuStats(device).dispatches;
+        await check(`${strategy} ${i}`);
+        expect(gpuStats(device).dispatches - before, `${strategy} ${i}`).toBe(dispatches);
+      }
+    }
+    // A parameter's data replaced directly.
+    const linear = se.SEblock.at(2) as nn.Linear;
+    linear.bias!.data = linear.bias!.data.map((v) => v + 1);
+    await check('after bias.data');
+    // A parameter's device copy disposed on its own: the next forward uploads it again, while its old buffer
+    // is handed to another tensor.
+    await check('captured again');
+    linear.weight.dispose();
+    const squatter = Tensor.fromArray(device, new Float32Array(size(linear.weight.shape)).fill(1e6), linear.weight.shape);
+    await check('after weight.dispose()');
+    squatter.dispose();
+    // A disposed child: the parent's forward fails as it would without a capture.
+    linear.dispose();
+    expect(() => se.forward(x.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
+    se.dispose();
+    const head = new nn.ResNetHead(16, 3);
+    for (let i = 0; i < 2; i++) await read(head.forward(x.tensor));
+    head.avgpool.dispose(); // no parameters
+    expect(() => head.forward(x.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
+    head.dispose();
+
+    // An evicted parameter uniform (its buffer destroyed): more distinct plans than the cache keeps.
+    const pool = new nn.AvgPool2d(2);
+    const y0 = input([1, 2, 6, 6]);
+    for (let i = 0; i < 2; i++) expectOutputs(await read(pool.forward(y0.tensor)), expected(pool, y0.data, [1, 2, 6, 6]), 'pool');
+    const small = Tensor.fromArray(device, new Float32Array(4 * 8), [1, 1, 4, 8]);
+    for (let divisor = 1; divisor <= 2100; divisor++) F.avgPool2d(small, 2, { divisorOverride: divisor }).dispose();
+    small.dispose();
+    await synchronize(device); // the evicted uniforms are destroyed once that work is submitted
+    const y1 = input([1, 2, 6, 6]); // other values: a forward that did not run would leave the last ones
+    expectOutputs(await read(pool.forward(y1.tensor)), expected(pool, y1.data, [1, 2, 6, 6]), 'pool after evictions');
+    y0.tensor.dispose();
+    y1.tensor.dispose();
+    pool.dispose();
+    x.tensor.dispose();
+  });
+
+  test('forwards a replay cannot reproduce run as usual: a caller\'s buffer, a disposed or int32 input, timestamps', async () => {
+    const shape = [1, 8, 10, 10];
+    const pool = new nn.AvgPool2d(3, { stride: 2 });
+    const x = input(shape);
+    await read(pool.forward(x.tensor));
+    const run = runCalls(pool);
+    // A caller's buffer (its device is checked before any work on it is submitted).
+    const buffer = device.createBuffer({ size: size(shape) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+    device.queue.writeBuffer(buffer, 0, x.data.buffer as ArrayBuffer);
+    const external = Tensor.fromGPUBuffer(device, buffer, shape);
+    expectOutputs(await read(pool.forward(external)), expected(pool, x.data, shape), 'external input');
+    expect(run).toHaveBeenCalledTimes(1);
+    // A disposed input, an int32 input: the module's own errors.
+    const gone = input(shape);
+    gone.tensor.dispose();
+    expect(() => pool.forward(gone.tensor)).toThrow(WebGPULayersError);
+    expect(() => pool.forward(gone.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
+    const ints = Tensor.fromArray(device, new Int32Array(size(shape)), shape);
+    expect(() => pool.forward(ints as unknown as Tensor)).toThrow('avg_pool2d() takes float32 tensors, but got an int32 one');
+    // The module still replays afterwards.
+    await read(pool.forward(x.tensor));
+    const calls = run.mock.calls.length;
+    expectOutputs(await read(pool.forward(x.tensor)), expected(pool, x.data, shape), 'replay after errors');
+    expect(run.mock.calls.length).toBe(calls);
+    // measureGpuTime: every dispatch writes timestamps, so the forward runs as usual (where timestamps exist).
+    const timing = await measureGpuTime(device, () => pool.forward(x.tensor).dispose());
+    if (timing) {
+      expect(run.mock.calls.length).toBe(calls + 1);
+      expect(timing.passes).toBe(1);
+    }
+    for (const t of [external, ints, x.tensor]) t.dispose();
+    buffer.destroy();
+    pool.dispose();
+  });
+});
