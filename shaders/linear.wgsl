@@ -5,6 +5,10 @@
 // WEIGHT_TRANSPOSED, [inFeatures, outFeatures] (how nn.Linear uploads it: neighbouring invocations then read
 // neighbouring weights), bias [outFeatures], y [rows, outFeatures], all row-major f32.
 // Bindings: 0 x, 1 weight, 2 bias, 3 y, 4 params. Without a bias, HAS_BIAS is false and binding 2 is a placeholder.
+// With POOL_INPUT (a ResNet head's global pool and its fc in one dispatch: the "fused" strategy of
+// global_pool_linear), x is [rows, inFeatures, planeSize] maps: each workgroup first pools its row's maps into
+// workgroup memory (each sum in order, then divided, as the global pool's "invocation" strategy does), then
+// computes its features from there. One row per workgroup.
 // An x or y larger than one binding runs in pieces of rows (like the pooling kernels' planes): each piece binds
 // windows of x and y whose first row starts inputBase / outputBase elements in.
 //
@@ -22,6 +26,11 @@ override HAS_BIAS: bool = true;
 override WEIGHT_TRANSPOSED: bool = false;
 override ROWS_PER_INVOCATION: u32 = 1;   // at most MAX_ROWS_PER_INVOCATION
 override FOUR_FEATURES: bool = false;
+override POOL_INPUT: bool = false;
+/** Input features a workgroup pools into workgroup memory (POOL_INPUT); 1 otherwise, so others reserve nothing. */
+override MAX_POOLED: u32 = 1;
+
+var<workgroup> pooledRow: array<f32, MAX_POOLED>;
 
 fn xAt(i: u32) -> f32 {
   return x[i >> 2u][i & 3u];
@@ -33,6 +42,22 @@ fn weightAt(feature: u32, k: u32) -> f32 {
     i = k * params.outFeatures + feature;
   }
   return weight[i >> 2u][i & 3u];
+}
+
+/** Input features 4k .. 4k + 3 of row `row` (inFeatures % 4 == 0). */
+fn xVec4(row: u32, k: u32) -> vec4f {
+  if (POOL_INPUT) {
+    return vec4f(pooledRow[4u * k], pooledRow[4u * k + 1u], pooledRow[4u * k + 2u], pooledRow[4u * k + 3u]);
+  }
+  return x[params.inputBase / 4u + row * (params.inFeatures / 4u) + k];
+}
+
+/** Input feature k of row `row`. */
+fn xScalar(row: u32, k: u32) -> f32 {
+  if (POOL_INPUT) {
+    return pooledRow[k];
+  }
+  return xAt(params.inputBase + row * params.inFeatures + k);
 }
 
 /** The input row for block row r; rows past the end re-read the last row (their sums are not written). */
@@ -55,19 +80,18 @@ fn oneFeature(feature: u32, firstRow: u32, rowCount: u32) {
   var sums: array<f32, MAX_ROWS_PER_INVOCATION>;
   if (params.inFeatures % 4u == 0u) {
     let k4 = params.inFeatures / 4u;
-    let base4 = params.inputBase / 4u;
     for (var k = 0u; k < k4; k++) {
       let w = vec4f(weightAt(feature, 4u * k), weightAt(feature, 4u * k + 1u),
                     weightAt(feature, 4u * k + 2u), weightAt(feature, 4u * k + 3u));
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += dot(x[base4 + rowOf(firstRow, r) * k4 + k], w);
+        sums[r] += dot(xVec4(rowOf(firstRow, r), k), w);
       }
     }
   } else {
     for (var k = 0u; k < params.inFeatures; k++) {
       let w = weightAt(feature, k);
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += xAt(params.inputBase + rowOf(firstRow, r) * params.inFeatures + k) * w;
+        sums[r] += xScalar(rowOf(firstRow, r), k) * w;
       }
     }
   }
@@ -82,7 +106,6 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
   var at = quad;                          // weight[at]: input k's weights for features 4·quad .. 4·quad + 3
   if (params.inFeatures % 4u == 0u) {
     let k4 = params.inFeatures / 4u;
-    let base4 = params.inputBase / 4u;
     for (var k = 0u; k < k4; k++) {
       let w0 = weight[at];
       let w1 = weight[at + quads];
@@ -90,7 +113,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
       let w3 = weight[at + 3u * quads];
       at += 4u * quads;
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        let v = x[base4 + rowOf(firstRow, r) * k4 + k];
+        let v = xVec4(rowOf(firstRow, r), k);
         sums[r] += v.x * w0 + v.y * w1 + v.z * w2 + v.w * w3;
       }
     }
@@ -99,7 +122,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
       let w = weight[at];
       at += quads;
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += xAt(params.inputBase + rowOf(firstRow, r) * params.inFeatures + k) * w;
+        sums[r] += xScalar(rowOf(firstRow, r), k) * w;
       }
     }
   }
@@ -115,6 +138,19 @@ fn main(id: Invocation) {
   // x runs over features (or quads of them), y (folded into z past 65,535) over blocks of rows.
   let feature = id.group.x * WORKGROUP_SIZE + id.local;
   let firstRow = gridRow(id) * ROWS_PER_INVOCATION;
+  if (POOL_INPUT) {
+    // The workgroup's row (ROWS_PER_INVOCATION is 1); no return before the barrier.
+    let maps = params.inputBase + min(firstRow, params.rows - 1u) * params.inFeatures * params.planeSize;
+    for (var c = id.local; c < params.inFeatures; c += WORKGROUP_SIZE) {
+      let start = maps + c * params.planeSize;
+      var sum = 0.0;
+      for (var i = 0u; i < params.planeSize; i++) {
+        sum += xAt(start + i);
+      }
+      pooledRow[c] = sum / params.divisor;
+    }
+    workgroupBarrier();
+  }
   if (feature * select(1u, 4u, FOUR_FEATURES) >= params.outFeatures || firstRow >= params.rows) { return; }
   let rowCount = min(ROWS_PER_INVOCATION, params.rows - firstRow);
   if (FOUR_FEATURES) {

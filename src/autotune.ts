@@ -6,6 +6,7 @@ import { probeLoopLimit } from './gpu/loopLimit.js';
 import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type TunableKernel } from './gpu/strategies.js';
 import { adaptiveAvgPool2d, avgPool2d, channelScale, denseLayer } from './functional.js';
 import { avgPool3d, maxPool2d } from './functionalPooling.js';
+import { ResNetHead } from './nn/resnetHead.js';
 import { SqueezeAndExcite } from './nn/squeezeExcitation.js';
 import { median } from './stats.js';
 import { Tensor } from './tensor.js';
@@ -45,6 +46,13 @@ function excitation(device: GPUDevice, shape: number[]): Workload {
   return { run: () => se.excitation(x), dispose: () => [x, se].forEach((t) => t.dispose()) };
 }
 
+/** A ResNet head (global pool → fc), its weights uploaded once. */
+function head(device: GPUDevice, shape: number[], classes: number): Workload {
+  const module = new ResNetHead(shape[1]!, classes);
+  const x = filled(device, shape);
+  return { run: () => module.forward(x), dispose: () => [x, module].forEach((t) => t.dispose()) };
+}
+
 /** Linear in nn.Linear's device layout (the weight transposed, [in, out]), where four features per invocation apply. */
 const transposedLinear = (x: Tensor, weight: Tensor) => denseLayer(x, { weight, bias: null, activation: 'identity' });
 
@@ -78,6 +86,7 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
     (device) => onTwo(device, [64, 256], [256, 256], transposedLinear),
   ],
   squeeze_excitation: [(device) => excitation(device, [1, 96, 7, 7]), (device) => excitation(device, [4, 960, 7, 7])],
+  global_pool_linear: [(device) => head(device, [1, 2048, 7, 7], 1000), (device) => head(device, [8, 512, 7, 7], 1000)],
 };
 
 

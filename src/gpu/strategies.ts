@@ -22,6 +22,8 @@ export const KERNEL_STRATEGIES = {
   pool_window: { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } },
   // The SE excitation over a small global pool: one dispatch that pools and runs the MLP, or the pool first.
   squeeze_excitation: { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } },
+  // A Linear after a global pool (a ResNet head): one dispatch whose workgroups pool their row, or the pool first.
+  global_pool_linear: { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } },
 } as const;
 
 export type TunableKernel = keyof typeof KERNEL_STRATEGIES;

@@ -7,6 +7,8 @@ import { strategyWithinLoopLimit } from '../gpu/strategies.js';
 import { ACTIVATIONS, ACTIVATION_FUNCTIONS, type ActivationName } from './activations.js';
 
 const WORKGROUP_SIZE = 64;
+/** Input features a workgroup can pool into workgroup memory (16 KiB, WebGPU's guaranteed minimum). */
+export const MAX_POOLED_FEATURES = 4096;
 const kernel = defineKernel({
   name: 'linear',
   source,
@@ -17,7 +19,11 @@ const kernel = defineKernel({
     { name: 'y', access: 'read_write' },
   ],
   // inputBase is a multiple of 4 when inFeatures is (binding offsets are 256-byte aligned).
-  params: { rows: 'u32', inFeatures: 'u32', outFeatures: 'u32' },
+  params: {
+    rows: 'u32', inFeatures: 'u32', outFeatures: 'u32',
+    planeSize: 'u32', // POOL_INPUT: elements of each map of x
+    divisor: 'f32', // POOL_INPUT: what each map's sum is divided by
+  },
   chunked: true,
   libraries: [ACTIVATION_FUNCTIONS],
 });
@@ -36,6 +42,11 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
   x: GPUBufferBinding;
   /** The weight is stored [inFeatures, outFeatures] (nn.Linear's device layout) rather than PyTorch's. */
   weightTransposed: boolean;
+  /**
+   * x is [rows, inFeatures, planeSize] maps to pool first (a global pool's sum of each map ÷ divisor), in the
+   * same dispatch: inFeatures ≤ MAX_POOLED_FEATURES.
+   */
+  pool?: { planeSize: number; divisor: number } | null;
 }
 
 /**
@@ -45,11 +56,15 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBufferBinding): Promise<void> {
   // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
   const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
-  const { constants: strategy } = strategyWithinLoopLimit(device, 'linear', (c) => steps * c.ROWS_PER_INVOCATION!, `${work.inFeatures} input features`);
+  const pool = work.pool ?? null;
+  const found = strategyWithinLoopLimit(device, 'linear', (c) => steps * (pool ? 1 : c.ROWS_PER_INVOCATION!), `${work.inFeatures} input features`);
+  // A pooling workgroup serves one row.
+  const strategy = pool ? { ...found.constants, ROWS_PER_INVOCATION: 1 } : found.constants;
   // Four features per invocation where the strategy asks for it and the weight rows are whole vec4s.
   const features = strategy.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
   const bias = work.bias ?? { buffer: contextOf(device).placeholder() };
-  return launchInChunks(device, work.rows, work.inFeatures, work.outFeatures, work.x, y, (chunk) => launch(device, kernel, {
+  const planeSize = pool?.planeSize ?? 1;
+  return launchInChunks(device, work.rows, work.inFeatures * planeSize, work.outFeatures, work.x, y, (chunk) => launch(device, kernel, {
     constants: {
       WORKGROUP_SIZE,
       ACTIVATION: ACTIVATIONS[work.activation],
@@ -57,9 +72,15 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
       WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0,
       ...strategy,
       FOUR_FEATURES: features === 4 ? 1 : 0,
+      POOL_INPUT: pool ? 1 : 0,
+      MAX_POOLED: pool ? MAX_POOLED_FEATURES : 1,
     },
     bindings: [chunk.input, work.weight, bias, chunk.output],
-    params: { rows: chunk.planes, inFeatures: work.inFeatures, outFeatures: work.outFeatures, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+    params: {
+      rows: chunk.planes, inFeatures: work.inFeatures, outFeatures: work.outFeatures,
+      planeSize, divisor: pool?.divisor ?? 1,
+      inputBase: chunk.inputBase, outputBase: chunk.outputBase,
+    },
     workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / strategy.ROWS_PER_INVOCATION!)],
   }), { planeName: 'row of x or y' });
 }

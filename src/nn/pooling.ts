@@ -47,6 +47,7 @@ export class AvgPool2d extends Module {
 
   /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
   globalDivisor(shape: readonly number[]): number | null {
+    this.checkUsable(); // its caller runs the pool in its own kernel
     return wholeMapDivisor(this.#plan(shape));
   }
 
@@ -88,6 +89,7 @@ export class AdaptiveAvgPool2d extends Module {
 
   /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
   globalDivisor(shape: readonly number[]): number | null {
+    this.checkUsable(); // its caller runs the pool in its own kernel
     const plan = this.#plan(shape);
     return plan.isGlobalMean && plan.inH * plan.inW > 0 ? plan.inH * plan.inW : null;
   }

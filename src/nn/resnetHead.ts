@@ -1,4 +1,5 @@
 // The ResNet classification head: avgpool → flatten → fc, and the seed's lesson about a fixed pool.
+import { globalPoolLinear } from '../functional.js';
 import type { TensorData } from '../reference/tensorData.js';
 import type { Tensor } from '../tensor.js';
 import { flattenShape } from './container.js';
@@ -35,6 +36,10 @@ export class ResNetHead extends Module {
   protected run(x: Tensor): Tensor {
     const flatShape = flattenShape(this.avgpool.outputShape(x.shape), 1);
     this.fc.outputShape(flatShape); // the fixed head's failure on 14×14 maps surfaces here, before GPU work
+    // A global pool: one dispatch, where the device's strategy and the shapes allow it.
+    const divisor = x.shape.length === 4 ? this.avgpool.globalDivisor(x.shape) : null;
+    const fused = divisor !== null ? globalPoolLinear(x, divisor, this.fc.dense(x.device, 'identity')) : null;
+    if (fused) return fused;
     const pooled = this.avgpool.forward(x);
     const flat = pooled.reshape(flatShape);
     pooled.dispose();

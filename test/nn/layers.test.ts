@@ -1,7 +1,7 @@
 // The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_STRATEGIES, Tensor, gpuStats, liveBytes, loadSafetensors, measureGpuTime, nn, reference } from '../../src/index.js';
+import { F, KERNEL_STRATEGIES, Tensor, deviceContext, gpuStats, liveBytes, loadSafetensors, measureGpuTime, nn, reference } from '../../src/index.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
@@ -175,6 +175,48 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
       expect(grown).toBeLessThan(x.size * 4 * 1.1);
       expectClose(result, se.forwardCpu({ data, shape }).data, `SELayer(64, 16), ${strategy}`);
       for (const t of [x, y, se]) t.dispose();
+    });
+  });
+
+  test.each([
+    ['fused', 1],
+    ['split', 2],
+  ] as const)('a ResNet head with the "%s" global_pool_linear strategy is %i dispatches, with no pooled intermediate when fused', async (strategy, dispatches) => {
+    await withStrategy(device, 'global_pool_linear', strategy, async () => {
+      const random = seededRandom(12);
+      const cases: [nn.ResNetHead, number[]][] = [
+        [new nn.ResNetHead(64, 10), [3, 64, 9, 11]],
+        [new nn.ResNetHead(36, 7, { pool: 'fixed' }), [2, 36, 7, 7]], // AvgPool2d(7) on 7×7 maps: a global pool too
+        [new nn.ResNetHead(30, 5), [2, 30, 5, 6]], // features read one by one (30 % 4 ≠ 0)
+      ];
+      for (const [head, shape] of cases) {
+        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+        const x = Tensor.fromArray(device, data, shape);
+        await head.forward(x).toArray(); // uploads the weights, compiles the pipelines
+        const before = gpuStats(device);
+        const y = head.forward(x);
+        const grown = liveBytes(device) - before.liveBytes;
+        const result = await y.toArray();
+        expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${shape}`).toBe(dispatches);
+        if (strategy === 'fused') expect(grown, 'the output only (one 512-byte bucket)').toBe(512);
+        expectClose(result, head.forwardCpu({ data, shape }).data, `ResNetHead ${shape}, ${strategy}`);
+        for (const t of [x, y, head]) t.dispose();
+      }
+      // Rows over the binding limit run in pieces, each workgroup pooling its own row.
+      const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+      const saved = limits.maxStorageBufferBindingSize;
+      limits.maxStorageBufferBindingSize = 4096;
+      try {
+        const head = new nn.ResNetHead(20, 6);
+        const shape = [5, 20, 3, 5]; // 1,200 bytes a row: three pieces, their windows at aligned offsets
+        const data = randomData(random, 5 * 20 * 3 * 5);
+        const x = Tensor.fromArray(device, data, shape);
+        const y = head.forward(x);
+        expectClose(await y.toArray(), head.forwardCpu({ data, shape }).data, `ResNetHead in pieces, ${strategy}`);
+        for (const t of [x, y, head]) t.dispose();
+      } finally {
+        limits.maxStorageBufferBindingSize = saved;
+      }
     });
   });
 
