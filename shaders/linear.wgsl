@@ -6,9 +6,9 @@
 // neighbouring weights), bias [outFeatures], y [rows, outFeatures], all row-major f32.
 // Bindings: 0 x, 1 weight, 2 bias, 3 y, 4 params. Without a bias, HAS_BIAS is false and binding 2 is a placeholder.
 // With POOL_INPUT (a ResNet head's global pool and its fc in one dispatch: the "fused" strategy of
-// global_pool_linear), x is [rows, inFeatures, planeSize] maps: each workgroup first pools its row's maps into
-// workgroup memory (each sum in order, then divided, as the global pool's "invocation" strategy does), then
-// computes its features from there. One row per workgroup.
+// global_pool_linear), x is [rows, inFeatures, planeSize] maps: each workgroup first pools the maps of its block
+// of ROWS_PER_INVOCATION rows into workgroup memory (each sum in order, then divided, as the global pool's
+// "invocation" strategy does), then computes its features from there.
 // An x or y larger than one binding runs in pieces of rows (like the pooling kernels' planes): each piece binds
 // windows of x and y whose first row starts inputBase / outputBase elements in.
 //
@@ -30,7 +30,7 @@ override POOL_INPUT: bool = false;
 /** Input features a workgroup pools into workgroup memory (POOL_INPUT); 1 otherwise, so others reserve nothing. */
 override MAX_POOLED: u32 = 1;
 
-var<workgroup> pooledRow: array<f32, MAX_POOLED>;
+var<workgroup> pooledRows: array<f32, MAX_POOLED>;
 
 fn xAt(i: u32) -> f32 {
   return x[i >> 2u][i & 3u];
@@ -44,20 +44,21 @@ fn weightAt(feature: u32, k: u32) -> f32 {
   return weight[i >> 2u][i & 3u];
 }
 
-/** Input features 4k .. 4k + 3 of row `row` (inFeatures % 4 == 0). */
-fn xVec4(row: u32, k: u32) -> vec4f {
+/** Input features 4k .. 4k + 3 of block row r (inFeatures % 4 == 0). */
+fn xVec4(firstRow: u32, r: u32, k: u32) -> vec4f {
   if (POOL_INPUT) {
-    return vec4f(pooledRow[4u * k], pooledRow[4u * k + 1u], pooledRow[4u * k + 2u], pooledRow[4u * k + 3u]);
+    let at = r * params.inFeatures + 4u * k;
+    return vec4f(pooledRows[at], pooledRows[at + 1u], pooledRows[at + 2u], pooledRows[at + 3u]);
   }
-  return x[params.inputBase / 4u + row * (params.inFeatures / 4u) + k];
+  return x[params.inputBase / 4u + rowOf(firstRow, r) * (params.inFeatures / 4u) + k];
 }
 
-/** Input feature k of row `row`. */
-fn xScalar(row: u32, k: u32) -> f32 {
+/** Input feature k of block row r. */
+fn xScalar(firstRow: u32, r: u32, k: u32) -> f32 {
   if (POOL_INPUT) {
-    return pooledRow[k];
+    return pooledRows[r * params.inFeatures + k];
   }
-  return xAt(params.inputBase + row * params.inFeatures + k);
+  return xAt(params.inputBase + rowOf(firstRow, r) * params.inFeatures + k);
 }
 
 /** The input row for block row r; rows past the end re-read the last row (their sums are not written). */
@@ -84,14 +85,14 @@ fn oneFeature(feature: u32, firstRow: u32, rowCount: u32) {
       let w = vec4f(weightAt(feature, 4u * k), weightAt(feature, 4u * k + 1u),
                     weightAt(feature, 4u * k + 2u), weightAt(feature, 4u * k + 3u));
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += dot(xVec4(rowOf(firstRow, r), k), w);
+        sums[r] += dot(xVec4(firstRow, r, k), w);
       }
     }
   } else {
     for (var k = 0u; k < params.inFeatures; k++) {
       let w = weightAt(feature, k);
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += xScalar(rowOf(firstRow, r), k) * w;
+        sums[r] += xScalar(firstRow, r, k) * w;
       }
     }
   }
@@ -113,7 +114,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
       let w3 = weight[at + 3u * quads];
       at += 4u * quads;
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        let v = xVec4(rowOf(firstRow, r), k);
+        let v = xVec4(firstRow, r, k);
         sums[r] += v.x * w0 + v.y * w1 + v.z * w2 + v.w * w3;
       }
     }
@@ -122,7 +123,7 @@ fn fourFeatures(quad: u32, firstRow: u32, rowCount: u32) {
       let w = weight[at];
       at += quads;
       for (var r = 0u; r < ROWS_PER_INVOCATION; r++) {
-        sums[r] += xScalar(rowOf(firstRow, r), k) * w;
+        sums[r] += xScalar(firstRow, r, k) * w;
       }
     }
   }
@@ -139,15 +140,16 @@ fn main(id: Invocation) {
   let feature = id.group.x * WORKGROUP_SIZE + id.local;
   let firstRow = gridRow(id) * ROWS_PER_INVOCATION;
   if (POOL_INPUT) {
-    // The workgroup's row (ROWS_PER_INVOCATION is 1); no return before the barrier.
-    let maps = params.inputBase + min(firstRow, params.rows - 1u) * params.inFeatures * params.planeSize;
-    for (var c = id.local; c < params.inFeatures; c += WORKGROUP_SIZE) {
-      let start = maps + c * params.planeSize;
+    // The workgroup's block of rows (rows past the end pool the last one, as rowOf reads it); no return before
+    // the barrier.
+    for (var at = id.local; at < ROWS_PER_INVOCATION * params.inFeatures; at += WORKGROUP_SIZE) {
+      let row = rowOf(firstRow, at / params.inFeatures);
+      let start = params.inputBase + (row * params.inFeatures + at % params.inFeatures) * params.planeSize;
       var sum = 0.0;
       for (var i = 0u; i < params.planeSize; i++) {
         sum += xAt(start + i);
       }
-      pooledRow[c] = sum / params.divisor;
+      pooledRows[at] = sum / params.divisor;
     }
     workgroupBarrier();
   }

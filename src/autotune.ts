@@ -86,7 +86,7 @@ const WORKLOADS: Record<TunableKernel, ((device: GPUDevice) => Workload)[]> = {
     (device) => onTwo(device, [64, 256], [256, 256], transposedLinear),
   ],
   squeeze_excitation: [(device) => excitation(device, [1, 96, 7, 7]), (device) => excitation(device, [4, 960, 7, 7])],
-  global_pool_linear: [(device) => head(device, [1, 512, 7, 7], 1000), (device) => head(device, [4, 256, 7, 7], 64)],
+  global_pool_linear: [(device) => head(device, [1, 2048, 7, 7], 1000), (device) => head(device, [8, 512, 7, 7], 1000)],
 };
 
 

@@ -3,6 +3,7 @@ import { contextOf } from '../gpu/context.js';
 import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
+import { loopFits } from '../gpu/loopLimit.js';
 import { strategyWithinLoopLimit } from '../gpu/strategies.js';
 import { ACTIVATIONS, ACTIVATION_FUNCTIONS, type ActivationName } from './activations.js';
 
@@ -44,7 +45,7 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
   weightTransposed: boolean;
   /**
    * x is [rows, inFeatures, planeSize] maps to pool first (a global pool's sum of each map ÷ divisor), in the
-   * same dispatch: inFeatures ≤ MAX_POOLED_FEATURES.
+   * same dispatch: inFeatures ≤ MAX_POOLED_FEATURES, and the pooling loop of one row within the loop cap.
    */
   pool?: { planeSize: number; divisor: number } | null;
 }
@@ -57,9 +58,16 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
   // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
   const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
   const pool = work.pool ?? null;
-  const found = strategyWithinLoopLimit(device, 'linear', (c) => steps * (pool ? 1 : c.ROWS_PER_INVOCATION!), `${work.inFeatures} input features`);
-  // A pooling workgroup serves one row.
-  const strategy = pool ? { ...found.constants, ROWS_PER_INVOCATION: 1 } : found.constants;
+  // A pooling workgroup pools its block of rows into workgroup memory: one row where the block does not fit, or
+  // its pooling loop would pass the device's loop cap.
+  const rowsOf = (c: Record<string, number>) => {
+    const rows = c.ROWS_PER_INVOCATION!;
+    if (!pool || rows === 1) return rows;
+    const fits = rows * work.inFeatures <= MAX_POOLED_FEATURES && loopFits(device, Math.ceil((rows * work.inFeatures) / WORKGROUP_SIZE) * pool.planeSize);
+    return fits ? rows : 1;
+  };
+  const found = strategyWithinLoopLimit(device, 'linear', (c) => steps * rowsOf(c), `${work.inFeatures} input features`);
+  const strategy: Record<string, number> = { ...found.constants, ROWS_PER_INVOCATION: rowsOf(found.constants) };
   // Four features per invocation where the strategy asks for it and the weight rows are whole vec4s.
   const features = strategy.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
   const bias = work.bias ?? { buffer: contextOf(device).placeholder() };

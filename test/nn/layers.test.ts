@@ -182,7 +182,8 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     ['fused', 1],
     ['split', 2],
   ] as const)('a ResNet head with the "%s" global_pool_linear strategy is %i dispatches, with no pooled intermediate when fused', async (strategy, dispatches) => {
-    await withStrategy(device, 'global_pool_linear', strategy, async () => {
+    // One row per workgroup, or blocks of eight (pooled together into workgroup memory when fused).
+    for (const rows of ['row', 'rows8'] as const) await withStrategy(device, 'linear', rows, () => withStrategy(device, 'global_pool_linear', strategy, async () => {
       const random = seededRandom(12);
       const cases: [nn.ResNetHead, number[]][] = [
         [new nn.ResNetHead(64, 10), [3, 64, 9, 11]],
@@ -199,7 +200,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         const result = await y.toArray();
         expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${shape}`).toBe(dispatches);
         if (strategy === 'fused') expect(grown, 'the output only (one 512-byte bucket)').toBe(512);
-        expectClose(result, head.forwardCpu({ data, shape }).data, `ResNetHead ${shape}, ${strategy}`);
+        expectClose(result, head.forwardCpu({ data, shape }).data, `ResNetHead ${shape}, ${strategy}, ${rows}`);
         for (const t of [x, y, head]) t.dispose();
       }
       // Rows over the binding limit run in pieces, each workgroup pooling its own row.
@@ -212,12 +213,12 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         const data = randomData(random, 5 * 20 * 3 * 5);
         const x = Tensor.fromArray(device, data, shape);
         const y = head.forward(x);
-        expectClose(await y.toArray(), head.forwardCpu({ data, shape }).data, `ResNetHead in pieces, ${strategy}`);
+        expectClose(await y.toArray(), head.forwardCpu({ data, shape }).data, `ResNetHead in pieces, ${strategy}, ${rows}`);
         for (const t of [x, y, head]) t.dispose();
       } finally {
         limits.maxStorageBufferBindingSize = saved;
       }
-    });
+    }));
   });
 
   test('measureGpuTime reports the GPU time of the passes a forward queues (where timestamp-query exists)', async () => {
