@@ -66,6 +66,8 @@ export class CachingAllocator {
   readonly #free = new Map<GPUBufferUsageFlags, Map<number, GPUBuffer[]>>();
   /** Every free buffer, oldest first: the eviction order. */
   readonly #freeOrder = new Set<GPUBuffer>();
+  /** Each buffer's free list (its usage and size), so a release reads nothing from WebGPU (each read is a call into it). */
+  readonly #homes = new WeakMap<GPUBuffer, FreeList>();
   #cap = DEFAULT_RESERVED_CAP;
   readonly stats = {
     allocatedBytes: 0, cachedBytes: 0, peakAllocatedBytes: 0, peakReservedBytes: 0,
@@ -98,7 +100,8 @@ export class CachingAllocator {
   }
 
   /** A buffer of the free list's usage and size: a free one, or a new one. */
-  acquireFrom({ usage, size, buffers }: FreeList, label = 'tensor'): GPUBuffer {
+  acquireFrom(list: FreeList, label = 'tensor'): GPUBuffer {
+    const { usage, size, buffers } = list;
     const stats = this.stats;
     stats.allocations++;
     let buffer = buffers.pop();
@@ -109,6 +112,7 @@ export class CachingAllocator {
     } else {
       this.#evictOverCap(size); // make room first, so reserved stays under the cap while live bytes do
       buffer = this.#context.createBuffer({ size, usage, label });
+      this.#homes.set(buffer, list);
       stats.buffersCreated++;
     }
     stats.allocatedBytes += size;
@@ -119,16 +123,17 @@ export class CachingAllocator {
 
   /** Takes back a buffer from `acquire`; every command that may use it must have been submitted. */
   release(buffer: GPUBuffer): void {
+    const { size, buffers } = this.#homes.get(buffer)!;
     const stats = this.stats;
-    stats.allocatedBytes -= buffer.size;
+    stats.allocatedBytes -= size;
     stats.frees++;
     if (this.#context.disposed) {
       this.#destroy(buffer);
       return;
     }
-    this.#freeList(buffer.usage, buffer.size).push(buffer);
+    buffers.push(buffer);
     this.#freeOrder.add(buffer);
-    stats.cachedBytes += buffer.size;
+    stats.cachedBytes += size;
     this.#evictOverCap();
   }
 
@@ -167,10 +172,10 @@ export class CachingAllocator {
   }
 
   #evict(buffer: GPUBuffer): void {
-    const list = this.#freeList(buffer.usage, buffer.size);
-    list.splice(list.indexOf(buffer), 1);
+    const { size, buffers } = this.#homes.get(buffer)!;
+    buffers.splice(buffers.indexOf(buffer), 1);
     this.#freeOrder.delete(buffer);
-    this.stats.cachedBytes -= buffer.size;
+    this.stats.cachedBytes -= size;
     this.#destroy(buffer);
   }
 
