@@ -140,9 +140,10 @@ fn main(id: Invocation) {
   let feature = id.group.x * WORKGROUP_SIZE + id.local;
   let firstRow = gridRow(id) * ROWS_PER_INVOCATION;
   if (POOL_INPUT) {
-    // The workgroup's block of rows (rows past the end pool the last one, as rowOf reads it); no return before
-    // the barrier.
-    for (var at = id.local; at < ROWS_PER_INVOCATION * params.inFeatures; at += WORKGROUP_SIZE) {
+    // The workgroup's block of rows (rows past the end are neither pooled nor written); no return before the
+    // barrier.
+    let blockRows = min(ROWS_PER_INVOCATION, params.rows - min(firstRow, params.rows));
+    for (var at = id.local; at < blockRows * params.inFeatures; at += WORKGROUP_SIZE) {
       let row = rowOf(firstRow, at / params.inFeatures);
       let start = params.inputBase + (row * params.inFeatures + at % params.inFeatures) * params.planeSize;
       var sum = 0.0;

@@ -8,7 +8,7 @@ import { adaptiveFitsU32, launchAdaptiveAvgPool2d } from './kernels/adaptiveAvgP
 import { launchAvgPool2d } from './kernels/avgPool2d.js';
 import { launchChannelScale } from './kernels/channelScale.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
-import { MAX_POOLED_FEATURES, launchLinear, type DenseLayer } from './kernels/linear.js';
+import { launchLinear, pooledBlockRows, type DenseLayer } from './kernels/linear.js';
 import { launchPermute } from './kernels/permute.js';
 import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
 import { planLinear, type LinearPlan } from './linearPlan.js';
@@ -202,14 +202,14 @@ export function denseLayer(x: Tensor, layer: DenseLayer<Tensor>): Tensor {
 /**
  * @internal A ResNet head's global pool and its fc as one dispatch, with no pooled intermediate: x (N, C, H, W)
  * → (N, out), each map's sum ÷ `divisor` fed to the dense layer (weight stored [in, out], in = C). Null when
- * the device's global_pool_linear strategy is "split" or the shapes do not allow it; the caller then pools first.
+ * the device's global_pool_linear strategy is "split" or the shapes do not allow it (`pooledBlockRows`: small
+ * maps, the rows in one workgroup's block); the caller then pools first.
  * Callers have checked the shapes (PyTorch's errors).
  */
 export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<Tensor>): Tensor | null {
   const [rows, channels, h, w] = x.shape as [number, number, number, number];
   const planeSize = h * w;
-  const fits = channels <= MAX_POOLED_FEATURES && planeSize > 0 && loopFits(x.device, Math.ceil(channels / 64) * planeSize);
-  if (!fits || kernelStrategy(x.device, 'global_pool_linear') !== 'fused') return null;
+  if (kernelStrategy(x.device, 'global_pool_linear') !== 'fused' || planeSize === 0 || pooledBlockRows(x.device, rows, channels, planeSize) === null) return null;
   const { weight, bias, activation } = layer;
   const plan = planLinear([rows, channels], pytorchWeightShape(weight, true));
   checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);

@@ -4,12 +4,14 @@ import { defineKernel } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
 import { loopFits } from '../gpu/loopLimit.js';
-import { strategyWithinLoopLimit } from '../gpu/strategies.js';
+import { strategyConstants, strategyWithinLoopLimit } from '../gpu/strategies.js';
 import { ACTIVATIONS, ACTIVATION_FUNCTIONS, type ActivationName } from './activations.js';
 
 const WORKGROUP_SIZE = 64;
 /** Input features a workgroup can pool into workgroup memory (16 KiB, WebGPU's guaranteed minimum). */
 export const MAX_POOLED_FEATURES = 4096;
+/** Elements of the maps one workgroup may pool (a ResNet-50 head at batch 1: 2048 · 7 · 7 = 100,352). */
+export const MAX_POOLED_ELEMENTS = 131_072;
 const kernel = defineKernel({
   name: 'linear',
   source,
@@ -45,9 +47,22 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
   weightTransposed: boolean;
   /**
    * x is [rows, inFeatures, planeSize] maps to pool first (a global pool's sum of each map ÷ divisor), in the
-   * same dispatch: inFeatures ≤ MAX_POOLED_FEATURES, and the pooling loop of one row within the loop cap.
+   * same dispatch, where `pooledBlockRows` allows it.
    */
   pool?: { planeSize: number; divisor: number } | null;
+}
+
+/**
+ * The rows one workgroup serves when the Linear kernel pools its input first (a ResNet head in one dispatch):
+ * all of them, in one block (one row, or the device's strategy's block of rows), where they fit in workgroup
+ * memory and their maps are small (at most MAX_POOLED_ELEMENTS, as the SE excitation's fused pool: a workgroup
+ * pools them alone) and the loops fit under the device's loop cap. Null otherwise: the caller pools first.
+ */
+export function pooledBlockRows(device: GPUDevice, rows: number, inFeatures: number, planeSize: number): number | null {
+  const blockRows = rows === 1 ? 1 : strategyConstants(device, 'linear').ROWS_PER_INVOCATION!;
+  if (rows > blockRows || blockRows * inFeatures > MAX_POOLED_FEATURES || rows * inFeatures * planeSize > MAX_POOLED_ELEMENTS) return null;
+  const steps = inFeatures % 4 === 0 ? inFeatures / 4 : inFeatures;
+  return loopFits(device, Math.ceil((rows * inFeatures) / WORKGROUP_SIZE) * planeSize) && loopFits(device, steps * blockRows) ? blockRows : null;
 }
 
 /**
@@ -58,16 +73,14 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
   // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
   const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
   const pool = work.pool ?? null;
-  // A pooling workgroup pools its block of rows into workgroup memory: one row where the block does not fit, or
-  // its pooling loop would pass the device's loop cap.
-  const rowsOf = (c: Record<string, number>) => {
-    const rows = c.ROWS_PER_INVOCATION!;
-    if (!pool || rows === 1) return rows;
-    const fits = rows * work.inFeatures <= MAX_POOLED_FEATURES && loopFits(device, Math.ceil((rows * work.inFeatures) / WORKGROUP_SIZE) * pool.planeSize);
-    return fits ? rows : 1;
-  };
-  const found = strategyWithinLoopLimit(device, 'linear', (c) => steps * rowsOf(c), `${work.inFeatures} input features`);
-  const strategy: Record<string, number> = { ...found.constants, ROWS_PER_INVOCATION: rowsOf(found.constants) };
+  let strategy: Record<string, number>;
+  if (pool) {
+    const blockRows = pooledBlockRows(device, work.rows, work.inFeatures, pool.planeSize);
+    if (blockRows === null) throw new Error('webgpu-layers: linear was asked to pool rows its pooling workgroups cannot hold');
+    strategy = { ...strategyConstants(device, 'linear'), ROWS_PER_INVOCATION: blockRows };
+  } else {
+    strategy = strategyWithinLoopLimit(device, 'linear', (c) => steps * c.ROWS_PER_INVOCATION!, `${work.inFeatures} input features`).constants;
+  }
   // Four features per invocation where the strategy asks for it and the weight rows are whole vec4s.
   const features = strategy.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
   const bias = work.bias ?? { buffer: contextOf(device).placeholder() };

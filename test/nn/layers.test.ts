@@ -181,16 +181,21 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   test.each([
     ['fused', 1],
     ['split', 2],
-  ] as const)('a ResNet head with the "%s" global_pool_linear strategy is %i dispatches, with no pooled intermediate when fused', async (strategy, dispatches) => {
-    // One row per workgroup, or blocks of eight (pooled together into workgroup memory when fused).
+  ] as const)('a ResNet head with the "%s" global_pool_linear strategy is %i dispatch(es) where the shapes allow it, with no pooled intermediate', async (strategy, fusedDispatches) => {
+    // Fused: one workgroup pools all the rows (one row, or a block of eight with the Linear strategy rows8) and
+    // maps of at most 131,072 elements; anything else pools first.
     for (const rows of ['row', 'rows8'] as const) await withStrategy(device, 'linear', rows, () => withStrategy(device, 'global_pool_linear', strategy, async () => {
       const random = seededRandom(12);
       const cases: [nn.ResNetHead, number[]][] = [
+        [new nn.ResNetHead(64, 10), [1, 64, 9, 11]],
         [new nn.ResNetHead(64, 10), [3, 64, 9, 11]],
         [new nn.ResNetHead(36, 7, { pool: 'fixed' }), [2, 36, 7, 7]], // AvgPool2d(7) on 7×7 maps: a global pool too
         [new nn.ResNetHead(30, 5), [2, 30, 5, 6]], // features read one by one (30 % 4 ≠ 0)
+        [new nn.ResNetHead(64, 10), [1, 64, 48, 48]], // 147,456 elements to pool: more than one workgroup should
       ];
       for (const [head, shape] of cases) {
+        const fuses = shape[0] === 1 || rows === 'rows8' ? shape[1]! * shape[2]! * shape[3]! * shape[0]! <= 131_072 : false;
+        const dispatches = fuses ? fusedDispatches : 2;
         const data = randomData(random, shape.reduce((a, b) => a * b, 1));
         const x = Tensor.fromArray(device, data, shape);
         await head.forward(x).toArray(); // uploads the weights, compiles the pipelines
@@ -198,8 +203,8 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         const y = head.forward(x);
         const grown = liveBytes(device) - before.liveBytes;
         const result = await y.toArray();
-        expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${shape}`).toBe(dispatches);
-        if (strategy === 'fused') expect(grown, 'the output only (one 512-byte bucket)').toBe(512);
+        expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${rows} ${shape}`).toBe(dispatches);
+        if (dispatches === 1) expect(grown, 'the output only (one 512-byte bucket)').toBe(512);
         expectClose(result, head.forwardCpu({ data, shape }).data, `ResNetHead ${shape}, ${strategy}, ${rows}`);
         for (const t of [x, y, head]) t.dispose();
       }
