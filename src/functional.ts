@@ -8,7 +8,7 @@ import { adaptiveFitsU32, launchAdaptiveAvgPool2d } from './kernels/adaptiveAvgP
 import { launchAvgPool2d } from './kernels/avgPool2d.js';
 import { launchChannelScale } from './kernels/channelScale.js';
 import { launchGlobalAvgPool2d } from './kernels/globalAvgPool2d.js';
-import { launchLinear, pooledBlockRows, type DenseLayer } from './kernels/linear.js';
+import { launchLinear, pooledBlockRows, type DenseLayer, type LinearLaunch } from './kernels/linear.js';
 import { launchPermute } from './kernels/permute.js';
 import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './kernels/squeezeExcitationGate.js';
 import { planLinear, type LinearPlan } from './linearPlan.js';
@@ -181,15 +181,18 @@ export function linear(x: Tensor, weight: Tensor, bias: Tensor | null = null, ac
 /** PyTorch's [out, in] weight shape of a dense layer stored [in, out] on the device (transposed) or not. */
 const pytorchWeightShape = (weight: Tensor, transposed: boolean) => (transposed ? [weight.shape[1]!, weight.shape[0]!] : weight.shape);
 
-/** Linear with the weight in PyTorch's layout, or transposed ([in, out]) as nn.Linear keeps it on the device. */
-function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolean): Tensor {
+/**
+ * Linear with the weight in PyTorch's layout, or transposed ([in, out]) as nn.Linear keeps it on the device; with
+ * `pool`, x is (N, in, H, W) maps the kernel pools first (globalPoolLinear).
+ */
+function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolean, pool: LinearLaunch['pool'] = null): Tensor {
   const { weight, bias, activation } = layer;
-  const plan = planLinear(x.shape, pytorchWeightShape(weight, transposed));
+  const plan = planLinear(pool ? x.shape.slice(0, 2) : x.shape, pytorchWeightShape(weight, transposed));
   checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
   // x and the weight are read as vec4s: a caller's unpadded buffer is copied into a padded one first.
   return withPadded(x, (padded) =>
     produce('linear', bias ? [padded, weight, bias] : [padded, weight], plan.outputShape, (input, output) =>
-      launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed }, output),
+      launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed, pool }, output),
     ),
   );
 }
@@ -210,14 +213,7 @@ export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<T
   const [rows, channels, h, w] = x.shape as [number, number, number, number];
   const planeSize = h * w;
   if (kernelStrategy(x.device, 'global_pool_linear') !== 'fused' || planeSize === 0 || pooledBlockRows(x.device, rows, channels, planeSize) === null) return null;
-  const { weight, bias, activation } = layer;
-  const plan = planLinear([rows, channels], pytorchWeightShape(weight, true));
-  checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
-  return withPadded(x, (padded) =>
-    produce('linear', bias ? [padded, weight, bias] : [padded, weight], plan.outputShape, (input, output) =>
-      launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: true, pool: { planeSize, divisor } }, output),
-    ),
-  );
+  return linearInLayout(x, layer, true, { planeSize, divisor });
 }
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */

@@ -55,7 +55,7 @@ export interface GPUBufferView {
 /** Gives a buffer back to its allocator once the commands recorded so far (which may use it) are submitted. */
 function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
   context.recorder?.released(buffer);
-  context.batch.releaseAfterSubmit(buffer, (b) => context.allocator.release(b));
+  context.batch.releaseAfterSubmit(buffer, context.allocator.release);
 }
 
 const RESOLVED = Promise.resolve();
@@ -175,8 +175,9 @@ export class Tensor<D extends DType = 'float32'> {
     const size = checkShape(shape);
     const context = contextOf(device);
     checkFits(context, shape, size);
-    const buffer = context.allocator.acquire('storage', size * 4, 'tensor', exact);
-    context.recorder?.allocated(buffer, size * 4, exact);
+    const list = context.allocator.freeList('storage', size * 4, exact);
+    const buffer = context.allocator.acquireFrom(list);
+    context.recorder?.allocated(buffer, list);
     return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
   }
 

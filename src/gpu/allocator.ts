@@ -121,8 +121,11 @@ export class CachingAllocator {
     return buffer;
   }
 
-  /** Takes back a buffer from `acquire`; every command that may use it must have been submitted. */
-  release(buffer: GPUBuffer): void {
+  /**
+   * Takes back a buffer from `acquire`; every command that may use it must have been submitted. Bound, so it can be
+   * handed to `releaseAfterSubmit` as it is.
+   */
+  readonly release = (buffer: GPUBuffer): void => {
     const { size, buffers } = this.#homes.get(buffer)!;
     const stats = this.stats;
     stats.allocatedBytes -= size;
@@ -135,7 +138,7 @@ export class CachingAllocator {
     this.#freeOrder.add(buffer);
     stats.cachedBytes += size;
     this.#evictOverCap();
-  }
+  };
 
   /** The free buffers of a usage and size (by usage, then size: a lookup builds no string). */
   #freeList(usage: GPUBufferUsageFlags, size: number): GPUBuffer[] {

@@ -38,12 +38,6 @@ interface CapturedDispatch {
   bindings: BindingSource[];
 }
 
-/** A buffer the forward allocated: an output, or an intermediate released before the forward returned. */
-interface Allocation {
-  bytes: number;
-  exact: boolean;
-}
-
 interface CapturedOutput {
   allocation: number;
   shape: readonly number[];
@@ -53,16 +47,17 @@ interface CapturedOutput {
 
 /** Watches one forward on one device context (`context.recorder`), through the allocator, batch and uploads. */
 export class ForwardRecorder {
+  /** The buffers the forward allocated (outputs, and intermediates released before it returned), and their free lists. */
   readonly buffers: GPUBuffer[] = [];
-  readonly allocations: Allocation[] = [];
+  readonly freeLists: FreeList[] = [];
   readonly commands: DispatchCommand[] = [];
   readonly releases: GPUBuffer[] = [];
   spoiled = false;
 
   /** A tensor's buffer acquired from the pool (Tensor.empty). */
-  allocated(buffer: GPUBuffer, bytes: number, exact: boolean): void {
+  allocated(buffer: GPUBuffer, list: FreeList): void {
     this.buffers.push(buffer);
-    this.allocations.push({ bytes, exact });
+    this.freeLists.push(list);
   }
 
   recorded(command: Command): void {
@@ -102,13 +97,12 @@ export class CapturedForward {
   readonly #recent: { input: GPUBuffer; buffers: GPUBuffer[]; commands: DispatchCommand[] }[] = [];
   readonly #freeLists: FreeList[];
   readonly #wholeInput: number;
-  readonly #release: (buffer: GPUBuffer) => void;
 
   private constructor(
     context: DeviceContext,
     startGeneration: number,
     shape: readonly number[],
-    allocations: Allocation[],
+    freeLists: FreeList[],
     dispatches: CapturedDispatch[],
     releases: number[],
     outputs: CapturedOutput[],
@@ -122,11 +116,9 @@ export class CapturedForward {
     this.#releases = releases;
     this.#outputs = outputs;
     this.#tuple = tuple;
-    this.#buffers = new Array<GPUBuffer>(allocations.length);
-    this.#freeLists = allocations.map(({ bytes, exact }) => context.allocator.freeList('storage', bytes, exact));
+    this.#buffers = new Array<GPUBuffer>(freeLists.length);
+    this.#freeLists = freeLists;
     this.#wholeInput = alignedBytes(shape.reduce((a, b) => a * b, 1) * 4);
-    const allocator = context.allocator;
-    this.#release = (buffer) => allocator.release(buffer);
   }
 
   /**
@@ -165,7 +157,7 @@ export class CapturedForward {
     // Every other allocation was released inside the forward, once.
     const releases = recorder.releases.map((buffer) => allocationOf.get(buffer) ?? -1);
     if (releases.includes(-1) || new Set(releases).size !== releases.length) return null;
-    if (releases.length + outputs.length !== recorder.allocations.length || outputs.some((o) => releases.includes(o.allocation))) return null;
+    if (releases.length + outputs.length !== recorder.buffers.length || outputs.some((o) => releases.includes(o.allocation))) return null;
     const wholeInput = alignedBytes(input.size * 4);
     const dispatches: CapturedDispatch[] = [];
     for (const command of recorder.commands) {
@@ -181,7 +173,7 @@ export class CapturedForward {
       }
       dispatches.push({ pipeline: command.pipeline, pipelineKey: command.pipelineKey, grid: command.grid, bindings });
     }
-    return new CapturedForward(context, startGeneration, input.shape, recorder.allocations, dispatches, releases, outputs, tuple);
+    return new CapturedForward(context, startGeneration, input.shape, recorder.freeLists, dispatches, releases, outputs, tuple);
   }
 
   /**
@@ -202,7 +194,7 @@ export class CapturedForward {
     const allocator = context.allocator;
     for (let i = 0; i < buffers.length; i++) buffers[i] = allocator.acquireFrom(this.#freeLists[i]!);
     const written = context.batch.recordAll(this.#commandsFor(inputBuffer));
-    for (const index of this.#releases) context.batch.releaseAfterSubmit(buffers[index]!, this.#release);
+    for (const index of this.#releases) context.batch.releaseAfterSubmit(buffers[index]!, context.allocator.release);
     const outputs = this.#outputs;
     if (!this.#tuple) {
       const { allocation, shape: outShape, size, dtype } = outputs[0]!;

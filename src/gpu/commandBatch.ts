@@ -94,10 +94,6 @@ export class CommandBatch {
     return this.#current.checked;
   }
 
-  /**
-   * Makes the batch being recorded wait for `check` before it is submitted; if the check fails, nothing of the
-   * batch is submitted and its work rejects with the check's error. Call right after recording the work.
-   */
   /** Records several dispatches (a replayed forward: src/gpu/capture.ts), as `record` does each. */
   recordAll(commands: readonly DispatchCommand[]): Promise<void> {
     let checked = RESOLVED;
@@ -106,6 +102,10 @@ export class CommandBatch {
     return checked;
   }
 
+  /**
+   * Makes the batch being recorded wait for `check` before it is submitted; if the check fails, nothing of the
+   * batch is submitted and its work rejects with the check's error. Call right after recording the work.
+   */
   requireBeforeSubmit(check: Promise<void>): void {
     this.#context.recorder?.spoil();
     this.#pendingChecks.push(check);

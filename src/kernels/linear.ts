@@ -68,17 +68,18 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
 export function pooledBlockRows(device: GPUDevice, rows: number, inFeatures: number, planeSize: number): number | null {
   const blockRows = rows === 1 ? 1 : strategyConstants(device, 'linear').ROWS_PER_INVOCATION!;
   if (rows > blockRows || blockRows * inFeatures > MAX_POOLED_FEATURES || rows * inFeatures * planeSize > MAX_POOLED_ELEMENTS) return null;
-  const steps = inFeatures % 4 === 0 ? inFeatures / 4 : inFeatures;
-  return loopFits(device, Math.ceil((rows * inFeatures) / WORKGROUP_SIZE) * planeSize) && loopFits(device, steps * blockRows) ? blockRows : null;
+  return loopFits(device, Math.ceil((rows * inFeatures) / WORKGROUP_SIZE) * planeSize) && loopFits(device, featureSteps(inFeatures) * blockRows) ? blockRows : null;
 }
+
+/** The dot product loop's iterations per row: once per input feature, or per 4 when they come as vec4s. */
+const featureSteps = (inFeatures: number) => (inFeatures % 4 === 0 ? inFeatures / 4 : inFeatures);
 
 /**
  * Records y = activation(x · Wᵀ + b): one invocation per output feature (or four) and block of rows; an x or
  * y larger than one binding runs in pieces of rows.
  */
 export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBufferBinding): Promise<void> {
-  // The inner loop runs once per input feature (per 4 when they come as vec4s) and row of the block.
-  const steps = work.inFeatures % 4 === 0 ? work.inFeatures / 4 : work.inFeatures;
+  const steps = featureSteps(work.inFeatures);
   const pool = work.pool ?? null;
   let strategy: Record<string, number>;
   if (pool) {
