@@ -202,7 +202,7 @@ export class CommandBatch {
   /** One encoder; dispatches share a compute pass (a timed dispatch gets its own); copies end the pass. */
   #encodeAndSubmit(commands: Command[], beforeCreate: () => void): void {
     const context = this.#context;
-    const encoder = context.device.createCommandEncoder({ label: 'webgpu-layers' });
+    const encoder = context.device.createCommandEncoder();
     let pass: GPUComputePassEncoder | null = null;
     let bound: GPUComputePipeline | null = null;
     for (const command of commands) {
@@ -226,7 +226,7 @@ export class CommandBatch {
         continue;
       }
       if (!pass) {
-        pass = encoder.beginComputePass({ label: 'webgpu-layers' });
+        pass = encoder.beginComputePass();
         bound = null;
       }
       if (bound !== pipeline) pass.setPipeline((bound = pipeline));
