@@ -15,7 +15,9 @@ export interface LinearOptions {
 
 /** U(−bound, bound): PyTorch's kaiming_uniform_(a=√5) for weights and its bias init both give bound = 1/√fan_in. */
 function uniform(size: number, bound: number): Float32Array {
-  return Float32Array.from({ length: size }, () => (Math.random() * 2 - 1) * bound);
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i++) values[i] = (Math.random() * 2 - 1) * bound;
+  return values;
 }
 
 /**

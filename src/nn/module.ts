@@ -82,8 +82,17 @@ export class Parameter {
       this.#onDevice.dispose();
       this.#onDevice = null;
     }
-    if (!this.#onDevice) this.#onDevice = this.#upload(device);
-    else if (this.#onDevice.device !== device) {
+    if (!this.#onDevice) {
+      // Kernels bind a parameter whole: one over a binding is an error before anything is uploaded.
+      const { maxStorageBufferBindingSize } = contextOf(device).limits;
+      if (this.#data.byteLength > maxStorageBufferBindingSize) {
+        throw new WebGPULayersError(
+          'too-large',
+          `this ${owner}'s parameter of shape [${this.shape.join(', ')}] would bind ${this.#data.byteLength} bytes, more than this device's maxStorageBufferBindingSize (${maxStorageBufferBindingSize} bytes); parameters are not split`,
+        );
+      }
+      this.#onDevice = this.#upload(device);
+    } else if (this.#onDevice.device !== device) {
       throw new WebGPULayersError('wrong-device', `this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
     }
     return this.#onDevice;
