@@ -193,7 +193,7 @@ export class CapturedForward {
     const buffers = this.#buffers;
     const allocator = context.allocator;
     for (let i = 0; i < buffers.length; i++) buffers[i] = allocator.acquireFrom(this.#freeLists[i]!);
-    const written = context.batch.recordAll(this.#commandsFor(inputBuffer));
+    const written = context.batch.recordAll(this.#commandsFor(inputBuffer), this);
     for (const index of this.#releases) context.batch.releaseAfterSubmit(buffers[index]!, context.allocator.release);
     const outputs = this.#outputs;
     if (!this.#tuple) {

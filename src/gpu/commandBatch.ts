@@ -1,7 +1,9 @@
 // Work recorded by kernels in one synchronous stretch of code (a forward pass, a chain of ops) is encoded
 // into one command encoder, its dispatches into one compute pass, and submitted once, when the pipelines it
 // needs are ready. Buffers released meanwhile go back to the pool (or are destroyed) only after that submit,
-// so recorded commands never touch a buffer that was reused or destroyed.
+// so recorded commands never touch a buffer that was reused or destroyed. A replayed forward that was alone in
+// its batch last time is submitted at once instead (`recordAll`): the same one submit, without waiting for the
+// end of the synchronous stretch.
 import { WebGPULayersError } from '../errors.js';
 import type { DeviceContext } from './context.js';
 
@@ -50,6 +52,13 @@ interface BatchPromises {
 type Release = [unknown, (resource: never) => void];
 
 const RESOLVED = Promise.resolve();
+/** A batch's owner when it holds anything but one replay's commands. */
+const MIXED = Symbol('mixed');
+
+function compiled(commands: readonly DispatchCommand[]): boolean {
+  for (const command of commands) if (command.pipeline instanceof Promise) return false;
+  return true;
+}
 
 export class CommandBatch {
   readonly #context: DeviceContext;
@@ -61,11 +70,22 @@ export class CommandBatch {
   /** The previous batch: batches submit in order. */
   #tail: Promise<void> = Promise.resolve();
   /** The newest batch's check, for `synchronize`. */
-  #lastChecked: Promise<void> = Promise.resolve();
+  #lastChecked: Promise<void> = RESOLVED;
   /** Releases owed by the batch whose submit is in progress (it may still be waiting for pipelines). */
   #submittingReleases: Release[] | null = null;
   /** Buffers created as of the last batch checked with error scopes. */
   #buffersAtLastCheck = -1;
+  /** Batches recorded and not yet through `#submit` (waiting for the stretch to end, checks or pipelines). */
+  #unsubmitted = 0;
+  /** The replay whose commands alone make up the batch being recorded (`recordAll`), else MIXED. */
+  #pendingOwner: object | typeof MIXED = MIXED;
+  /** The same for the last batch submitted. */
+  #lastOwner: object | typeof MIXED = MIXED;
+  /** A replay was submitted at once in this synchronous stretch: the replays after it share a batch. */
+  #submittedAtOnce = false;
+  readonly #endStretch = () => {
+    this.#submittedAtOnce = false;
+  };
 
   constructor(context: DeviceContext) {
     this.#context = context;
@@ -76,10 +96,16 @@ export class CommandBatch {
    * found nothing wrong with it, or rejects with the pipeline-compile or WebGPU error that stopped it.
    */
   record(command: Command): Promise<void> {
+    this.#pendingOwner = MIXED;
+    return this.#record(command);
+  }
+
+  #record(command: Command): Promise<void> {
     this.#context.checkUsable();
     this.#context.recorder?.recorded(command);
     this.#pending.push(command);
     if (!this.#current) {
+      this.#unsubmitted++;
       // `then` runs after the current synchronous code, so everything it records joins this batch.
       const outcome = this.#tail.then(() => this.#submit());
       const submitted = outcome.then(() => {});
@@ -94,11 +120,37 @@ export class CommandBatch {
     return this.#current.checked;
   }
 
-  /** Records several dispatches (a replayed forward: src/gpu/capture.ts), as `record` does each. */
-  recordAll(commands: readonly DispatchCommand[]): Promise<void> {
+  /**
+   * Records a replayed forward's dispatches (src/gpu/capture.ts), as `record` does each; `owner` is the replay.
+   * When the last batch was this replay's commands alone and nothing is recorded or waiting now, they are
+   * encoded and submitted at once: a forward called on its own, as a loop calls it, reaches the queue before it
+   * returns (the end of the synchronous stretch costs as much as encoding on a CPU adapter). A replay called
+   * beside other work still shares its batch: the first batch that mixes them turns this off for the next; the
+   * replays after one submitted at once in the same stretch share the next batch.
+   * Returns what `record` would (rejects with a WebGPU error of the work).
+   */
+  recordAll(commands: readonly DispatchCommand[], owner: object): Promise<void> {
+    const context = this.#context;
+    context.counts.dispatches += commands.length;
+    if (this.#unsubmitted === 0 && this.#lastOwner === owner && !this.#submittedAtOnce && compiled(commands)) {
+      context.checkUsable();
+      this.#submittedAtOnce = true;
+      let validation: Promise<void>;
+      try {
+        validation = this.#encodeSubmitAndCheck(commands, false);
+      } catch (error) {
+        this.#lastOwner = MIXED;
+        validation = Promise.reject(error as Error);
+        validation.catch(() => {});
+      }
+      this.#lastChecked = validation;
+      queueMicrotask(this.#endStretch); // after the submit: off the forward's path
+      return validation;
+    }
+    const first = this.#pending.length === 0;
     let checked = RESOLVED;
-    for (const command of commands) checked = this.record(command);
-    this.#context.counts.dispatches += commands.length;
+    for (const command of commands) checked = this.#record(command);
+    this.#pendingOwner = first ? owner : MIXED;
     return checked;
   }
 
@@ -121,9 +173,13 @@ export class CommandBatch {
     else release(resource);
   }
 
-  /** Resolves when every op recorded so far has been submitted to the queue (not yet run). */
+  /**
+   * Resolves when every op recorded so far has been submitted to the queue (not yet run), or could not be (its
+   * results' `toArray()` and `synchronize` report why). The newest batch's, not only the one being recorded: an
+   * earlier one may still wait for its pipelines.
+   */
   whenSubmitted(): Promise<void> {
-    return this.#current?.submitted ?? Promise.resolve();
+    return this.#tail;
   }
 
   /** Resolves when every op queued so far has run on the GPU; rejects with the error that stopped queued work. */
@@ -146,6 +202,9 @@ export class CommandBatch {
     this.#pendingChecks = [];
     this.#current = null;
     this.#submittingReleases = releases;
+    const owner = this.#pendingOwner;
+    this.#pendingOwner = MIXED;
+    this.#lastOwner = MIXED;
     const context = this.#context;
     try {
       if (checks.length) await Promise.all(checks);
@@ -158,49 +217,61 @@ export class CommandBatch {
         });
       }
       context.checkUsable();
-      const { device } = context;
-      // Error scopes cost four calls into WebGPU per submit (about as much as the rest of a small forward on
-      // the CPU). A batch that only reuses pipelines, buffers and bind groups that earlier checked batches used
-      // cannot fail validation, so only batches that bring something new are checked: a pipeline just
-      // compiled, a buffer created since the last check, or a bind group created while encoding (the scopes are
-      // pushed before it is; encoder errors surface at finish(), inside them).
-      let checked = false;
-      const check = () => {
-        if (checked) return;
-        checked = true;
-        device.pushErrorScope('validation');
-        device.pushErrorScope('out-of-memory');
-      };
-      if (context.counts.buffersCreated !== this.#buffersAtLastCheck || pending || checks.length) check();
-      try {
-        this.#encodeAndSubmit(commands, check);
-      } catch (error) {
-        // Nothing was submitted: leave the error scopes balanced for the batches after this one.
-        if (checked) void Promise.all([device.popErrorScope(), device.popErrorScope()]).catch(() => {});
-        throw error;
-      }
-      context.lastSubmitAt = performance.now();
-      context.counts.submits++;
-      if (!checked) return { validation: Promise.resolve() };
-      this.#buffersAtLastCheck = context.counts.buffersCreated;
-      context.counts.checkedSubmits++;
-      const scopes = [device.popErrorScope(), device.popErrorScope()];
-      const validation = Promise.all(scopes).then(([outOfMemory, invalid]) => {
-        const error = outOfMemory ?? invalid;
-        if (error) {
-          this.#buffersAtLastCheck = -1; // check the next batch too
-          throw new WebGPULayersError('gpu-rejected', `the GPU rejected the work: ${error.message}`);
-        }
-      });
+      const validation = this.#encodeSubmitAndCheck(commands, pending || checks.length > 0);
+      this.#lastOwner = owner;
       return { validation };
     } finally {
+      this.#unsubmitted--;
       this.#submittingReleases = null;
       for (const [resource, release] of releases) (release as (resource: unknown) => void)(resource);
     }
   }
 
+  /**
+   * Encodes and submits `commands` (their pipelines compiled); returns their validation. Error scopes cost four
+   * calls into WebGPU per submit (about as much as the rest of a small forward on the CPU). A batch that only
+   * reuses pipelines, buffers and bind groups that earlier checked batches used cannot fail validation, so only
+   * batches that bring something new are checked: a pipeline just compiled or a caller's buffer (`mustCheck`), a
+   * buffer created since the last check, or a bind group created while encoding (the scopes are pushed before
+   * it is; encoder errors surface at finish(), inside them).
+   */
+  #encodeSubmitAndCheck(commands: readonly Command[], mustCheck: boolean): Promise<void> {
+    const context = this.#context;
+    const { device } = context;
+    let checked = false;
+    const check = () => {
+      if (checked) return;
+      checked = true;
+      device.pushErrorScope('validation');
+      device.pushErrorScope('out-of-memory');
+    };
+    if (mustCheck || context.counts.buffersCreated !== this.#buffersAtLastCheck) check();
+    try {
+      this.#encodeAndSubmit(commands, check);
+    } catch (error) {
+      // Nothing was submitted: leave the error scopes balanced for the batches after this one.
+      if (checked) void Promise.all([device.popErrorScope(), device.popErrorScope()]).catch(() => {});
+      throw error;
+    }
+    context.lastSubmitAt = performance.now();
+    context.counts.submits++;
+    if (!checked) return RESOLVED;
+    this.#buffersAtLastCheck = context.counts.buffersCreated;
+    context.counts.checkedSubmits++;
+    const scopes = [device.popErrorScope(), device.popErrorScope()];
+    const validation = Promise.all(scopes).then(([outOfMemory, invalid]) => {
+      const error = outOfMemory ?? invalid;
+      if (error) {
+        this.#buffersAtLastCheck = -1; // check the next batch too
+        throw new WebGPULayersError('gpu-rejected', `the GPU rejected the work: ${error.message}`);
+      }
+    });
+    validation.catch(() => {}); // reported to whoever awaits the work
+    return validation;
+  }
+
   /** One encoder; dispatches share a compute pass (a timed dispatch gets its own); copies end the pass. */
-  #encodeAndSubmit(commands: Command[], beforeCreate: () => void): void {
+  #encodeAndSubmit(commands: readonly Command[], beforeCreate: () => void): void {
     const context = this.#context;
     const encoder = context.device.createCommandEncoder();
     let pass: GPUComputePassEncoder | null = null;

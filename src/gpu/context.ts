@@ -248,7 +248,10 @@ export function gpuStats(device: GPUDevice) {
   return { liveBytes: liveBytes(device), pipelines: context.pipelines.size, ...context.counts };
 }
 
-/** Resolves when every op recorded on `device` so far has been submitted to its queue (not yet run). */
+/**
+ * Resolves when every op recorded on `device` so far has been submitted to its queue (not yet run), or could not
+ * be: their results' `toArray()` and `synchronize` report why.
+ */
 export function whenSubmitted(device: GPUDevice): Promise<void> {
   return contextOf(device).batch.whenSubmitted();
 }

@@ -4,7 +4,7 @@
 // forward a replay cannot reproduce runs as usual. Whether a forward replayed is observed deterministically:
 // a replay does not call the module's `run`.
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import { F, Tensor, WebGPULayersError, gpuStats, measureGpuTime, nn, setKernelStrategy, synchronize } from '../../src/index.js';
+import { F, Tensor, WebGPULayersError, gpuStats, measureGpuTime, nn, reference, setKernelStrategy, synchronize, whenSubmitted } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
@@ -91,6 +91,64 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
       for (const x of [first, other, ...inputs]) x.tensor.dispose();
       module.dispose();
     }
+  });
+
+  test('a replay alone in its stretch is submitted before forward returns; beside other work, or after pending work, it shares a batch', async () => {
+    const shape = [2, 32, 6, 6];
+    const se = new nn.SELayer(32, 4);
+    const xs = Array.from({ length: 6 }, () => input(shape));
+    const submits = () => gpuStats(device).submits;
+    const check = async (y: Tensor, data: Float32Array, name: string) => expectOutputs(await read(y), expected(se, data, shape), name);
+    await check(se.forward(xs[0]!.tensor), xs[0]!.data, 'upload'); // uploads: not captured
+    await check(se.forward(xs[0]!.tensor), xs[0]!.data, 'captured'); // shares its batch with the readback
+
+    // Alone in its stretch, but the batch before it mixed it with a readback: recorded for the end of the stretch.
+    let before = submits();
+    const a = se.forward(xs[1]!.tensor);
+    expect(submits(), 'after a mixed batch').toBe(before);
+    await whenSubmitted(device);
+    expect(submits()).toBe(before + 1);
+    // Its batch was its commands alone: the next one is submitted before forward returns; the ones after it in
+    // the same stretch share one batch.
+    before = submits();
+    const b = se.forward(xs[2]!.tensor);
+    expect(submits(), 'alone: submitted at once').toBe(before + 1);
+    const c = se.forward(xs[3]!.tensor);
+    const d = se.forward(xs[4]!.tensor);
+    expect(submits(), 'same stretch').toBe(before + 1);
+    await whenSubmitted(device);
+    expect(submits()).toBe(before + 2);
+    for (const [i, y] of [a, b, c, d].entries()) await check(y, xs[i + 1]!.data, `replay ${i}`);
+
+    // Beside other work in its stretch it joins that work's batch.
+    const alone = se.forward(xs[1]!.tensor); // the readbacks above mixed the last batch
+    await whenSubmitted(device);
+    before = submits();
+    const other = F.relu(xs[2]!.tensor);
+    const e = se.forward(xs[5]!.tensor);
+    expect(submits(), 'beside other work').toBe(before);
+    await whenSubmitted(device);
+    expect(submits()).toBe(before + 1);
+    await check(e, xs[5]!.data, 'beside other work');
+    other.dispose();
+
+    // After a batch that still waits for a pipeline, in a later stretch, it waits too: it reads what that batch writes.
+    await check(alone, xs[1]!.data, 'alone');
+    const f = se.forward(xs[1]!.tensor);
+    await whenSubmitted(device);
+    f.dispose();
+    const pipelines = gpuStats(device).pipelines;
+    const relu6 = F.relu6(xs[3]!.tensor);
+    expect(gpuStats(device).pipelines, 'a pipeline compiled for this test').toBe(pipelines + 1);
+    await Promise.resolve(); // a later stretch; the compile is still running
+    before = submits();
+    const g = se.forward(relu6);
+    expect(submits(), 'after pending work').toBe(before);
+    const gated = reference.activation(xs[3]!.data, shape, 'relu6').data;
+    await check(g, gated, 'after pending work');
+    relu6.dispose();
+    for (const x of xs) x.tensor.dispose();
+    se.dispose();
   });
 
   test('whatever changes what a forward records ends its capture: new weights, a strategy, a disposed child, an evicted uniform', async () => {
