@@ -85,12 +85,15 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
     const after = gpuStats(device);
     row.perForward = Object.fromEntries(['buffersCreated', 'bindGroupsCreated', 'writeBuffers', 'dispatches', 'submits'].map((k) => [k, after[k] - before[k]]));
 
-    // Ours and the floor, interleaved so that the machine's noise hits both alike.
+    // Ours and the floor, interleaved so that the machine's noise hits both alike, in the order ours, floor,
+    // floor, ours, ...: on a CPU adapter the GPU work just done evicts the caches the next forward's CPU part
+    // starts from, and the floor's copies move more memory than most forwards, so a fixed order would charge
+    // that to whichever side always comes second.
     const floor = rawFloor(device, copyKernelCode, size);
     const context = deviceContext(device);
     const ours = [];
     const raw = [];
-    for (let i = 0; i < runs; i++) {
+    const measureOurs = async () => {
       const t0 = performance.now();
       const y = prepared.ours(x);
       await whenSubmitted(device);
@@ -98,8 +101,19 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
       ours.push(context.lastSubmitAt - t0);
       await synchronize(device);
       y.dispose();
+    };
+    const measureFloor = async () => {
       raw.push(floor.run(row.perForward.dispatches));
       await device.queue.onSubmittedWorkDone();
+    };
+    for (let i = 0; i < runs; i++) {
+      if (i % 2 === 0) {
+        await measureOurs();
+        await measureFloor();
+      } else {
+        await measureFloor();
+        await measureOurs();
+      }
     }
     floor.dispose();
     row.ours = summary(ours);
