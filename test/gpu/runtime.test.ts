@@ -140,6 +140,19 @@ describe.each(testAdapters())('runtime on %s', (adapter) => {
     for (const t of [x, y]) t.dispose();
   });
 
+  test('whenSubmitted waits for a batch that still waits for its pipelines', async () => {
+    const fresh = await testDevice(adapter, { autotune: false }); // nothing compiled yet
+    const x = Tensor.fromArray(fresh, new Float32Array(16).fill(1), [1, 1, 4, 4]);
+    const y = F.avgPool2d(x, 2);
+    expect(gpuStats(fresh).pipelines).toBe(1);
+    const before = gpuStats(fresh).submits;
+    await Promise.resolve(); // a later stretch: the batch has stopped recording and waits for its pipeline
+    await whenSubmitted(fresh);
+    expect(gpuStats(fresh).submits, 'submitted once whenSubmitted resolves').toBe(before + 1);
+    expect(await y.toArray()).toEqual(new Float32Array([1, 1, 1, 1]));
+    fresh.destroy();
+  });
+
   test('memoryStats: allocated follows live tensors, reserved keeps the pool; emptyCache gives the pool back', async () => {
     await synchronize(device);
     emptyCache(device);
