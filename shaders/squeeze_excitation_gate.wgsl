@@ -7,6 +7,7 @@
 // the Linear weights transposed, as nn.Linear uploads them, so neighbouring invocations read neighbouring weights.
 // Bindings: 0 input, 1 w1, 2 b1, 3 w2, 4 b2, 5 gate, 6 params. A layer without bias gets a placeholder binding.
 
+/** The hidden layer's workgroup array: the launcher sizes it to the hidden size (workgroupArraySize), ≤ 1024. */
 override MAX_HIDDEN: u32 = 1024;
 override HIDDEN_ACTIVATION: u32 = 1;
 override OUTPUT_ACTIVATION: u32 = 3;
@@ -14,7 +15,7 @@ override HAS_HIDDEN_BIAS: bool = false;
 override HAS_OUTPUT_BIAS: bool = false;
 
 override POOL_INPUT: bool = false;
-/** Channels a workgroup pools into workgroup memory (POOL_INPUT); 1 otherwise, so others reserve nothing. */
+/** Channels a workgroup pools into workgroup memory (POOL_INPUT; sized like MAX_HIDDEN); 1 otherwise. */
 override MAX_CHANNELS: u32 = 1;
 
 var<workgroup> hiddenValues: array<f32, MAX_HIDDEN>;

@@ -5,6 +5,17 @@
 // the piece's offsets as two more fields, `inputBase` and `outputBase`, filled from the piece by the launcher.
 import prelude from '../../shaders/prelude.wgsl?raw';
 
+/**
+ * The length of a workgroup array that holds `values` floats: the next power of two from 64, passed as an override
+ * constant. WebGPU zero-fills workgroup memory at the start of every workgroup, and SwiftShader compiles a large
+ * array slowly, so a kernel sized for its largest case costs every workgroup of every smaller one: the SE
+ * excitation's fixed 12 KiB took 0.1 ms per workgroup on SwiftShader (35,000 samples: 11 s, sized: 0.9 s), the
+ * fused head's 16 KiB three seconds to compile. Powers of two keep it to a few pipelines per kernel strategy.
+ */
+export function workgroupArraySize(values: number): number {
+  return Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, values))));
+}
+
 export type FieldType = 'u32' | 'i32' | 'f32';
 export type ParamFields = Readonly<Record<string, FieldType>>;
 export type ParamValues<F extends ParamFields> = { readonly [K in keyof F]: number };

@@ -1,6 +1,6 @@
 import source from '../../shaders/linear.wgsl?raw';
 import { contextOf } from '../gpu/context.js';
-import { defineKernel } from '../gpu/kernel.js';
+import { defineKernel, workgroupArraySize } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { launchInChunks } from '../gpu/planeChunks.js';
 import { loopFits } from '../gpu/loopLimit.js';
@@ -10,12 +10,6 @@ import { ACTIVATIONS, ACTIVATION_FUNCTIONS, type ActivationName } from './activa
 const WORKGROUP_SIZE = 64;
 /** Input features a workgroup can pool into workgroup memory (16 KiB, WebGPU's guaranteed minimum). */
 export const MAX_POOLED_FEATURES = 4096;
-/**
- * The workgroup array a pooling Linear declares for `values` pooled values: the next power of two from 64. Its
- * size is an override constant, so at most seven pipelines per strategy; one sized for 4,096 on every head would
- * take seconds to compile on SwiftShader (a 64-float one: a tenth of a second).
- */
-const pooledArraySize = (values: number) => Math.max(64, 2 ** Math.ceil(Math.log2(Math.max(1, values))));
 
 /** Elements of the maps one workgroup may pool (a ResNet-50 head at batch 1: 2048 · 7 · 7 = 100,352). */
 export const MAX_POOLED_ELEMENTS = 131_072;
@@ -102,7 +96,7 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
       ...strategy,
       FOUR_FEATURES: features === 4 ? 1 : 0,
       POOL_INPUT: pool ? 1 : 0,
-      MAX_POOLED: pool ? pooledArraySize(strategy.ROWS_PER_INVOCATION! * work.inFeatures) : 1,
+      MAX_POOLED: pool ? workgroupArraySize(strategy.ROWS_PER_INVOCATION! * work.inFeatures) : 1,
     },
     bindings: [chunk.input, work.weight, bias, chunk.output],
     params: {

@@ -1,12 +1,12 @@
 import source from '../../shaders/squeeze_excitation_gate.wgsl?raw';
 import { contextOf } from '../gpu/context.js';
-import { defineKernel } from '../gpu/kernel.js';
+import { defineKernel, workgroupArraySize } from '../gpu/kernel.js';
 import { launch } from '../gpu/launch.js';
 import { ACTIVATIONS, ACTIVATION_FUNCTIONS } from './activations.js';
 import type { DenseLayer } from './linear.js';
 
 const WORKGROUP_SIZE = 64;
-/** The hidden layer lives in workgroup memory: 4 KiB of the 16 KiB every WebGPU device guarantees. */
+/** The hidden layer lives in workgroup memory: at most 4 KiB of the 16 KiB every WebGPU device guarantees (sized per hidden size). */
 export const MAX_SE_HIDDEN = 1024;
 /** With the "fused" strategy the pooled channels live there too: 8 KiB more. */
 export const MAX_FUSED_CHANNELS = 2048;
@@ -57,13 +57,13 @@ export function launchSqueezeExcitationGate(device: GPUDevice, work: SqueezeExci
   return launch(device, kernel, {
     constants: {
       WORKGROUP_SIZE,
-      MAX_HIDDEN: MAX_SE_HIDDEN,
+      MAX_HIDDEN: workgroupArraySize(work.hidden),
       HIDDEN_ACTIVATION: ACTIVATIONS[work.first.activation],
       OUTPUT_ACTIVATION: ACTIVATIONS[work.second.activation],
       HAS_HIDDEN_BIAS: work.first.bias ? 1 : 0,
       HAS_OUTPUT_BIAS: work.second.bias ? 1 : 0,
       POOL_INPUT: work.pool ? 1 : 0,
-      MAX_CHANNELS: work.pool ? MAX_FUSED_CHANNELS : 1,
+      MAX_CHANNELS: work.pool ? workgroupArraySize(work.channels) : 1,
     },
     bindings: [work.input, work.first.weight, work.first.bias ?? placeholder, work.second.weight, work.second.bias ?? placeholder, gate],
     params: {

@@ -179,6 +179,22 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     });
   });
 
+  test.each(['split', 'fused'] as const)('the "%s" SE excitation sizes its workgroup arrays to the hidden and channel counts, at every power-of-two edge', async (strategy) => {
+    // Divide 1: hidden = channels; divide 2: half. 64, 65, 128 and 129 sit on both sides of the arrays' sizes.
+    await withStrategy(device, 'squeeze_excitation', strategy, async () => {
+      const random = seededRandom(14);
+      for (const [channels, divide] of [[64, 1], [65, 1], [128, 1], [129, 1], [130, 2], [258, 2]] as const) {
+        const se = new nn.SqueezeAndExcite(channels, channels, 3, divide);
+        const shape = [2, channels, 3, 3];
+        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+        const x = Tensor.fromArray(device, data, shape);
+        const y = se.forward(x);
+        expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `SqueezeAndExcite(${channels}, divide ${divide}), ${strategy}`);
+        for (const t of [x, y, se]) t.dispose();
+      }
+    });
+  });
+
   test.each([
     ['fused', 1],
     ['split', 2],
