@@ -185,8 +185,8 @@ export class Tensor<D extends DType = 'float32'> {
    * @internal A tensor on a buffer just acquired from the pool, its shape already checked and frozen, written by
    * `written` (a replayed forward: src/gpu/capture.ts).
    */
-  static onPooledBuffer<D extends DType>(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, dtype: D, written: Promise<void> | null): Tensor<D> {
-    return new Tensor<D>(context.device, shape, new Storage(context, buffer), written ?? RESOLVED, size, dtype, true);
+  static onPooledBuffer<D extends DType>(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, dtype: D, written: Promise<void>): Tensor<D> {
+    return new Tensor<D>(context.device, shape, new Storage(context, buffer), written, size, dtype, true);
   }
 
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */

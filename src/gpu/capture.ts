@@ -102,6 +102,7 @@ export class CapturedForward {
     context: DeviceContext,
     startGeneration: number,
     shape: readonly number[],
+    wholeInput: number,
     freeLists: FreeList[],
     dispatches: CapturedDispatch[],
     releases: number[],
@@ -118,7 +119,7 @@ export class CapturedForward {
     this.#tuple = tuple;
     this.#buffers = new Array<GPUBuffer>(freeLists.length);
     this.#freeLists = freeLists;
-    this.#wholeInput = alignedBytes(shape.reduce((a, b) => a * b, 1) * 4);
+    this.#wholeInput = wholeInput;
   }
 
   /**
@@ -173,7 +174,7 @@ export class CapturedForward {
       }
       dispatches.push({ pipeline: command.pipeline, pipelineKey: command.pipelineKey, grid: command.grid, bindings });
     }
-    return new CapturedForward(context, startGeneration, input.shape, recorder.freeLists, dispatches, releases, outputs, tuple);
+    return new CapturedForward(context, startGeneration, input.shape, wholeInput, recorder.freeLists, dispatches, releases, outputs, tuple);
   }
 
   /**

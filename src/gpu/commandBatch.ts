@@ -132,8 +132,8 @@ export class CommandBatch {
   recordAll(commands: readonly DispatchCommand[], owner: object): Promise<void> {
     const context = this.#context;
     context.counts.dispatches += commands.length;
+    // The replay checked the context before acquiring its buffers.
     if (this.#unsubmitted === 0 && this.#lastOwner === owner && !this.#submittedAtOnce && compiled(commands)) {
-      context.checkUsable();
       this.#submittedAtOnce = true;
       let validation: Promise<void>;
       try {

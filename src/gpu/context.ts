@@ -38,9 +38,9 @@ export class DeviceContext {
   profile: Profile | null = null;
   /** The module forward being captured on this device, if any (src/gpu/capture.ts). */
   recorder: ForwardRecorder | null = null;
-  /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
   /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
   lastSubmitAt = 0;
+  /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
   readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0, readbacks: 0, texturesCreated: 0 };
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;

@@ -8,7 +8,7 @@ import type { DenseLayer } from './linear.js';
 const WORKGROUP_SIZE = 64;
 /** The hidden layer lives in workgroup memory: at most 4 KiB of the 16 KiB every WebGPU device guarantees (sized per hidden size). */
 export const MAX_SE_HIDDEN = 1024;
-/** With the "fused" strategy the pooled channels live there too: 8 KiB more. */
+/** With the "fused" strategy the pooled channels live there too: at most 8 KiB more (sized per channel count). */
 export const MAX_FUSED_CHANNELS = 2048;
 /**
  * The fused strategy runs one workgroup per sample over its whole input: worth it for small maps (MobileNetV3's
