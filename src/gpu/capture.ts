@@ -8,7 +8,7 @@
 // changes what a forward would record (a kernel strategy, a parameter, a disposed module, an evicted uniform)
 // invalidates every capture (`invalidateCaptures`).
 import { alignedBytes, type FreeList } from './allocator.js';
-import type { Command, DispatchCommand } from './commandBatch.js';
+import type { BatchOwner, Command, DispatchCommand } from './commandBatch.js';
 import { contextOf, type DeviceContext } from './context.js';
 import { Tensor, type DType } from '../tensor.js';
 
@@ -77,7 +77,9 @@ export class ForwardRecorder {
 }
 
 /** What one forward did, for a forward on the same input shape to do again. */
-export class CapturedForward {
+export class CapturedForward implements BatchOwner {
+  /** Its last batch held its commands alone: the next replay may submit at once (CommandBatch.recordAll). */
+  submittedAlone = false;
   readonly #context: DeviceContext;
   readonly #device: GPUDevice;
   readonly #generation: number;

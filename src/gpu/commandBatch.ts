@@ -2,8 +2,8 @@
 // into one command encoder, its dispatches into one compute pass, and submitted once, when the pipelines it
 // needs are ready. Buffers released meanwhile go back to the pool (or are destroyed) only after that submit,
 // so recorded commands never touch a buffer that was reused or destroyed. A replayed forward that was alone in
-// its batch last time is submitted at once instead (`recordAll`): the same one submit, without waiting for the
-// end of the synchronous stretch.
+// its last batch is submitted at once instead (`recordAll`): the same one submit, without waiting for the end of
+// the synchronous stretch.
 import { WebGPULayersError } from '../errors.js';
 import type { DeviceContext } from './context.js';
 
@@ -52,8 +52,10 @@ interface BatchPromises {
 type Release = [unknown, (resource: never) => void];
 
 const RESOLVED = Promise.resolve();
-/** A batch's owner when it holds anything but one replay's commands. */
-const MIXED = Symbol('mixed');
+/** A replayed forward (src/gpu/capture.ts), as the batch knows it: whether its last batch held its commands alone. */
+export interface BatchOwner {
+  submittedAlone: boolean;
+}
 
 function compiled(commands: readonly DispatchCommand[]): boolean {
   for (const command of commands) if (command.pipeline instanceof Promise) return false;
@@ -77,10 +79,9 @@ export class CommandBatch {
   #buffersAtLastCheck = -1;
   /** Batches recorded and not yet through `#submit` (waiting for the stretch to end, checks or pipelines). */
   #unsubmitted = 0;
-  /** The replay whose commands alone make up the batch being recorded (`recordAll`), else MIXED. */
-  #pendingOwner: object | typeof MIXED = MIXED;
-  /** The same for the last batch submitted. */
-  #lastOwner: object | typeof MIXED = MIXED;
+  /** The replays in the batch being recorded (`recordAll`), and whether it holds other work too (`record`). */
+  #pendingOwners: BatchOwner[] = [];
+  #pendingOther = false;
   /** A replay was submitted at once in this synchronous stretch: the replays after it share a batch. */
   #submittedAtOnce = false;
   readonly #endStretch = () => {
@@ -96,7 +97,7 @@ export class CommandBatch {
    * found nothing wrong with it, or rejects with the pipeline-compile or WebGPU error that stopped it.
    */
   record(command: Command): Promise<void> {
-    this.#pendingOwner = MIXED;
+    this.#pendingOther = true;
     return this.#record(command);
   }
 
@@ -122,24 +123,25 @@ export class CommandBatch {
 
   /**
    * Records a replayed forward's dispatches (src/gpu/capture.ts), as `record` does each; `owner` is the replay.
-   * When the last batch was this replay's commands alone and nothing is recorded or waiting now, they are
+   * When this replay's last batch held its commands alone and nothing is recorded or waiting now, they are
    * encoded and submitted at once: a forward called on its own, as a loop calls it, reaches the queue before it
-   * returns (the end of the synchronous stretch costs as much as encoding on a CPU adapter). A replay called
-   * beside other work still shares its batch: the first batch that mixes them turns this off for the next; the
-   * replays after one submitted at once in the same stretch share the next batch.
+   * returns (the end of the synchronous stretch costs as much as encoding on a CPU adapter). Batches without it
+   * (a readback between two frames) do not count. A replay called beside other work still shares its batch: the
+   * first batch that mixes them turns this off for the next; the replays after one submitted at once in the same
+   * stretch share the next batch.
    * Returns what `record` would (rejects with a WebGPU error of the work).
    */
-  recordAll(commands: readonly DispatchCommand[], owner: object): Promise<void> {
+  recordAll(commands: readonly DispatchCommand[], owner: BatchOwner): Promise<void> {
     const context = this.#context;
     context.counts.dispatches += commands.length;
     // The replay checked the context before acquiring its buffers.
-    if (this.#unsubmitted === 0 && this.#lastOwner === owner && !this.#submittedAtOnce && compiled(commands)) {
+    if (this.#unsubmitted === 0 && owner.submittedAlone && !this.#submittedAtOnce && compiled(commands)) {
       this.#submittedAtOnce = true;
       let validation: Promise<void>;
       try {
         validation = this.#encodeSubmitAndCheck(commands, false);
       } catch (error) {
-        this.#lastOwner = MIXED;
+        owner.submittedAlone = false;
         validation = Promise.reject(error as Error);
         validation.catch(() => {});
       }
@@ -147,10 +149,9 @@ export class CommandBatch {
       queueMicrotask(this.#endStretch); // after the submit: off the forward's path
       return validation;
     }
-    const first = this.#pending.length === 0;
     let checked = RESOLVED;
     for (const command of commands) checked = this.#record(command);
-    this.#pendingOwner = first ? owner : MIXED;
+    this.#pendingOwners.push(owner);
     return checked;
   }
 
@@ -202,9 +203,12 @@ export class CommandBatch {
     this.#pendingChecks = [];
     this.#current = null;
     this.#submittingReleases = releases;
-    const owner = this.#pendingOwner;
-    this.#pendingOwner = MIXED;
-    this.#lastOwner = MIXED;
+    // Alone: one replay's commands (maybe recorded twice in the stretch) and nothing else.
+    const owners = this.#pendingOwners;
+    const alone = !this.#pendingOther && owners.every((o) => o === owners[0]);
+    this.#pendingOwners = [];
+    this.#pendingOther = false;
+    for (const owner of owners) owner.submittedAlone = false;
     const context = this.#context;
     try {
       if (checks.length) await Promise.all(checks);
@@ -218,7 +222,7 @@ export class CommandBatch {
       }
       context.checkUsable();
       const validation = this.#encodeSubmitAndCheck(commands, pending || checks.length > 0);
-      this.#lastOwner = owner;
+      if (alone) for (const owner of owners) owner.submittedAlone = true;
       return { validation };
     } finally {
       this.#unsubmitted--;

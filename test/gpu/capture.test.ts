@@ -120,9 +120,16 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     expect(submits()).toBe(before + 2);
     for (const [i, y] of [a, b, c, d].entries()) await check(y, xs[i + 1]!.data, `replay ${i}`);
 
+    // A render loop, a forward a frame read back after it: the readbacks' batches, without it, do not count.
+    for (let frame = 0; frame < 3; frame++) {
+      before = submits();
+      const y = se.forward(xs[frame]!.tensor);
+      expect(submits(), `frame ${frame}: submitted at once`).toBe(before + 1);
+      await synchronize(device);
+      await check(y, xs[frame]!.data, `frame ${frame}`);
+    }
+
     // Beside other work in its stretch it joins that work's batch.
-    const alone = se.forward(xs[1]!.tensor); // the readbacks above mixed the last batch
-    await whenSubmitted(device);
     before = submits();
     const other = F.relu(xs[2]!.tensor);
     const e = se.forward(xs[5]!.tensor);
@@ -132,10 +139,13 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     await check(e, xs[5]!.data, 'beside other work');
     other.dispose();
 
-    // After a batch that still waits for a pipeline, in a later stretch, it waits too: it reads what that batch writes.
-    await check(alone, xs[1]!.data, 'alone');
+    // Its last batch held other work: the next forward waits for the end of its stretch, in a batch of its own.
+    before = submits();
     const f = se.forward(xs[1]!.tensor);
+    expect(submits(), 'after sharing a batch with other work').toBe(before);
     await whenSubmitted(device);
+    // After a batch that still waits for a pipeline, in a later stretch, it waits too: it reads what that batch
+    // writes. (f's batch held it alone, so only the pending batch holds g back.)
     f.dispose();
     const pipelines = gpuStats(device).pipelines;
     const relu6 = F.relu6(xs[3]!.tensor);
