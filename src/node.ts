@@ -3,10 +3,10 @@
 // llvmpipe (OpenGL ES, WebGPU compatibility mode).
 /// <reference types="@webgpu/types" preserve="true" />
 import { existsSync } from 'node:fs';
-import { autotune } from './autotune.js';
-import { WebGPULayersError } from './errors.js';
-import { contextOf } from './gpu/context.js';
-import { probeLoopLimit } from './gpu/loopLimit.js';
+import { autotune } from './device/autotune.js';
+import { WebGPULayersError } from './core/errors.js';
+import { contextOf } from './runtime/context.js';
+import { probeLoopLimit } from './runtime/loopLimit.js';
 
 /**
  * Dawn for Node, the `webgpu` package: a peer dependency (browser-only users need not install it), loaded here

@@ -66,7 +66,7 @@ function poolingCase(op: PoolingConfig['op']): Generator {
     let config = randomPoolingConfig(random);
     while (config.op !== op) config = randomPoolingConfig(random);
     const x = fuzzData(random, config.shape.reduce((a, b) => a * b, 1));
-    const strategies = pickStrategies(random, [op, 'global_avg_pool2d']);
+    const strategies = pickStrategies(random, [op === 'avg_pool2d' ? 'pool_window' : 'pool_adaptive', 'global_avg_pool']);
     return {
       describe: `${JSON.stringify(config)} ${describeStrategies(strategies)}`,
       x,
@@ -107,7 +107,7 @@ const seCase: Generator = (random) => {
     module = new nn.SqueezeAndExcite(channels, channels, shape[2]!, random.int(1, 4), { pool: adaptive ? 'adaptive' : 'fixed', gate: random.pick(['hardswish', 'hardsigmoid'] as const) });
   }
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  const strategies = pickStrategies(random, ['global_avg_pool2d', 'avg_pool2d', 'channel_scale', 'squeeze_excitation']);
+  const strategies = pickStrategies(random, ['global_avg_pool', 'pool_window', 'channel_scale', 'squeeze_excitation']);
   return { describe: `${module.constructor.name} on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => module.forward(t)), cpu: () => module.forwardCpu({ data: x, shape }), dispose: () => module.dispose() };
 };
 
@@ -118,7 +118,7 @@ const headCase: Generator = (random) => {
   const shape = [random.int(1, 4), features, size, fixed ? 7 : random.int(1, 15)];
   const head = new nn.ResNetHead(features, random.int(1, 30), { pool: fixed ? 'fixed' : 'adaptive' });
   const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
-  const strategies = pickStrategies(random, ['global_avg_pool2d', 'linear']);
+  const strategies = pickStrategies(random, ['global_avg_pool', 'linear']);
   return { describe: `ResNetHead on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => head.forward(t)), cpu: () => head.forwardCpu({ data: x, shape }), dispose: () => head.dispose() };
 };
 
@@ -177,7 +177,7 @@ const familyCase: Generator = (random) => {
     } catch {
       continue; // PyTorch rejects it (e.g. an output size below 1): draw again
     }
-    const strategies = pickStrategies(random, ['pool_window', 'avg_pool2d', 'adaptive_avg_pool2d', 'global_avg_pool2d']);
+    const strategies = pickStrategies(random, ['pool_window', 'pool_adaptive', 'global_avg_pool']);
     const describe = `${module.constructor.name} ${JSON.stringify({ kernel, stride, padding, ceilMode })} on [${shape}] ${describeStrategies(strategies)}`;
     if (kind !== 'unpool') {
       const gpu = withStrategies(strategies, (t) => module.forward(t) as Tensor | [Tensor, Tensor<'int32'>]);

@@ -113,7 +113,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     expect(capped).toBe(adapter === 'llvmpipe'); // measured by requestDevice's probe
     let refused = 0;
     for (const strategy of ['workgroup', 'invocation'] as const) {
-      setKernelStrategy(device, 'global_avg_pool2d', strategy); // the launcher switches when the loop would not fit
+      setKernelStrategy(device, 'global_avg_pool', strategy); // the launcher switches when the loop would not fit
       for (const [name, run, expected] of checks) {
         let y: Tensor;
         try {

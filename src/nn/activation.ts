@@ -1,10 +1,10 @@
 // nn.ReLU, nn.ReLU6, nn.Sigmoid, nn.Hardsigmoid, nn.Hardswish: elementwise, any shape. nn.Sequential fuses
 // them into the Linear before them. `inplace` is accepted for PyTorch parity; outputs are always new tensors.
-import { activation } from '../functional.js';
-import type { ActivationName } from '../kernels/activations.js';
-import * as reference from '../reference/index.js';
-import type { TensorData } from '../reference/tensorData.js';
-import type { Tensor } from '../tensor.js';
+import { activation } from '../ops/activation/functional.js';
+import type { ActivationName } from '../ops/activation/kernel.js';
+import * as reference from '../ops/reference.js';
+import type { TensorData } from '../core/tensorData.js';
+import type { Tensor } from '../core/tensor.js';
 import { Module } from './module.js';
 
 export interface ActivationOptions {

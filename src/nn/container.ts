@@ -1,8 +1,8 @@
 // nn.Sequential and nn.Flatten.
-import { TorchError, messages } from '../errors.js';
-import type { DenseLayer } from '../kernels/linear.js';
-import type { TensorData } from '../reference/tensorData.js';
-import type { Tensor } from '../tensor.js';
+import { TorchError, messages } from '../core/errors.js';
+import type { DenseLayer } from '../ops/linear/kernel.js';
+import type { TensorData } from '../core/tensorData.js';
+import type { Tensor } from '../core/tensor.js';
 import { Activation } from './activation.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';

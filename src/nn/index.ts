@@ -1,12 +1,10 @@
 export { Module, Parameter } from './module.js';
 export type { AnyModule } from './module.js';
 export type { IncompatibleKeys, LoadStateDictOptions, LoadableStateDict, ParameterData, StateDict } from './module.js';
-export { AvgPool2d, AdaptiveAvgPool2d } from './pooling.js';
-export {
-  MaxPool1d, MaxPool2d, MaxPool3d, AvgPool1d, AvgPool3d, LPPool1d, LPPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool3d,
-  AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d, MaxUnpool1d, MaxUnpool2d, MaxUnpool3d,
-} from './poolingNd.js';
-export type { MaxOutput, MaxCpuOutput } from './poolingNd.js';
+export { AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d, LPPool1d, LPPool2d } from './pooling.js';
+export { AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveAvgPool3d, AdaptiveMaxPool1d, AdaptiveMaxPool2d, AdaptiveMaxPool3d } from './adaptivePooling.js';
+export { MaxUnpool1d, MaxUnpool2d, MaxUnpool3d } from './unpooling.js';
+export type { MaxOutput, MaxCpuOutput } from './pooling.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Activation, ReLU, ReLU6, Sigmoid, Hardsigmoid, Hardswish } from './activation.js';

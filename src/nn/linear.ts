@@ -1,12 +1,12 @@
 // nn.Linear: y = x · Wᵀ + b, PyTorch's parameter layout and initialisation.
-import { TorchError } from '../errors.js';
-import { denseLayer } from '../functional.js';
-import type { ActivationName } from '../kernels/activations.js';
-import type { DenseLayer } from '../kernels/linear.js';
-import { planLinear } from '../linearPlan.js';
-import * as reference from '../reference/index.js';
-import type { TensorData } from '../reference/tensorData.js';
-import type { Tensor } from '../tensor.js';
+import { TorchError } from '../core/errors.js';
+import { denseLayer } from '../ops/linear/functional.js';
+import type { ActivationName } from '../ops/activation/kernel.js';
+import type { DenseLayer } from '../ops/linear/kernel.js';
+import { planLinear } from '../ops/linear/plan.js';
+import * as reference from '../ops/reference.js';
+import type { TensorData } from '../core/tensorData.js';
+import type { Tensor } from '../core/tensor.js';
 import { Module, Parameter } from './module.js';
 
 export interface LinearOptions {

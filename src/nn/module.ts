@@ -1,11 +1,11 @@
 // The base of every layer, mirroring torch.nn.Module: created without a device; parameters live on the CPU
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
-import { WebGPULayersError } from '../errors.js';
-import { CapturedForward, invalidateCaptures } from '../gpu/capture.js';
-import { contextOf } from '../gpu/context.js';
-import type { TensorData } from '../reference/tensorData.js';
-import { Tensor } from '../tensor.js';
+import { WebGPULayersError } from '../core/errors.js';
+import { CapturedForward, invalidateCaptures } from '../runtime/capture.js';
+import { contextOf } from '../runtime/context.js';
+import type { TensorData } from '../core/tensorData.js';
+import { Tensor } from '../core/tensor.js';
 
 /** One entry of a state dict: row-major float32 data and its shape (a torch tensor's `.numpy()`, `.shape`). */
 export interface ParameterData {

@@ -1,23 +1,62 @@
-// nn.AvgPool2d and nn.AdaptiveAvgPool2d: PyTorch's constructors, with the arguments checked at construction.
-import { adaptiveAvgPool2dWithPlan, avgPool2dWithPlan, wholeMapDivisor } from '../functional.js';
+// PyTorch's pooling modules over fixed windows: AvgPool1d/2d/3d, MaxPool1d/2d/3d, LPPool1d/2d. They share one base:
+// the constructor keeps the arguments (their types checked), the forward plans them with the input shape in
+// PyTorch's order (the plan of the last shape is kept, so a repeated forward checks nothing again), then runs the
+// plan on the GPU, or on the CPU reference.
+import { LastPlan, checkData } from '../core/shape.js';
+import type { IndexData, TensorData } from '../core/tensorData.js';
+import type { Tensor } from '../core/tensor.js';
+import type { IntOrPair, IntOrTuple, Rank } from '../ops/pooling/args.js';
+import { globalDivisor, pool, type PoolPlan, type WithIndices } from '../ops/pooling/functional.js';
+import { adaptivePool, windowPool } from '../ops/pooling/reference.js';
 import {
-  checkAdaptiveOutputSize,
-  checkAvgPool2dArgs,
-  planAdaptiveAvgPool2d,
-  planAvgPool2d,
-  resolveAvgPool2dArgs,
-  type AdaptiveAvgPool2dPlan,
-  type AdaptiveOutputSize,
-  type AvgPool2dArgs,
-  type AvgPool2dPlan,
-  type AvgPool2dOptions,
-  type IntOrPair,
-} from '../poolingPlan.js';
-import * as reference from '../reference/index.js';
-import type { TensorData } from '../reference/tensorData.js';
-import { LastPlan } from '../shape.js';
-import type { Tensor } from '../tensor.js';
+  checkAvgPool2dArgs, planAvgPool1d, planAvgPool2d, planAvgPool3d, planLPPool, planMaxPool, resolveAvgPool2dArgs, resolveAvgPoolArgs, resolveLPPoolArgs,
+  resolveMaxPoolArgs, type AvgPool1dOptions, type AvgPool2dArgs, type AvgPool2dOptions, type AvgPool3dOptions, type AvgPoolNdArgs, type LPPoolArgs,
+  type LPPoolOptions, type MaxPoolArgs, type MaxPoolOptions,
+} from '../ops/pooling/windowPlan.js';
 import { Module } from './module.js';
+
+/** What a max pool's forward returns: values, or values and int32 indices (`returnIndices: true`). */
+export type MaxOutput<R extends boolean> = R extends true ? WithIndices : Tensor;
+/** The same on the CPU reference. */
+export type MaxCpuOutput<R extends boolean> = R extends true ? [TensorData, IndexData] : TensorData;
+
+/**
+ * A pooling module whose forward is one plan and one op: the kernel and the reference take the plan as it is.
+ * `globalDivisor` tells the SE blocks and the ResNet head when the pool is a global one they can fuse.
+ */
+export abstract class PlannedPool<P extends PoolPlan, Out = Tensor, CpuOut = TensorData> extends Module<Out, CpuOut> {
+  readonly #plans = new LastPlan<P>();
+
+  /** Checks the arguments with the input shape, in PyTorch's order; throws PyTorch's error. */
+  protected abstract plan(shape: readonly number[]): P;
+
+  /** The output shape for an input shape, or PyTorch's error; no GPU work. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return this.#plan(inputShape).outputShape;
+  }
+
+  /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
+  globalDivisor(shape: readonly number[]): number | null {
+    this.checkUsable(); // its caller runs the pool in its own kernel
+    return globalDivisor(this.#plan(shape));
+  }
+
+  #plan(shape: readonly number[]): P {
+    return this.#plans.get(shape, (s) => this.plan(s));
+  }
+
+  protected run(input: Tensor): Out {
+    return pool(input, this.#plan(input.shape)) as Out;
+  }
+
+  protected runCpu({ data, shape }: TensorData): CpuOut {
+    const plan = this.#plan(shape);
+    checkData(data, shape);
+    const result = 'kernel' in plan ? windowPool(data, plan) : adaptivePool(data, plan);
+    const values = { data: result.data, shape: plan.outputShape };
+    return (plan.returnIndices ? [values, { data: result.indices!, shape: plan.outputShape }] : values) as CpuOut;
+  }
+}
 
 /**
  * 2-D average pooling with PyTorch's exact semantics (ceil mode's last-window rule, count_include_pad
@@ -25,10 +64,9 @@ import { Module } from './module.js';
  * Shapes: input (N, C, H, W) or (C, H, W) → output (N, C, oH, oW) or (C, oH, oW).
  * @example new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })
  */
-export class AvgPool2d extends Module {
+export class AvgPool2d extends PlannedPool<ReturnType<typeof planAvgPool2d>> {
   protected readonly typeName = 'AvgPool2d';
   readonly args: Readonly<AvgPool2dArgs>;
-  readonly #plans = new LastPlan<AvgPool2dPlan>();
 
   constructor(kernelSize: IntOrPair, options: AvgPool2dOptions = {}) {
     super();
@@ -36,69 +74,118 @@ export class AvgPool2d extends Module {
     checkAvgPool2dArgs(this.args);
   }
 
-  /** The output shape for an input shape, or PyTorch's error; no GPU work. */
-  outputShape(inputShape: readonly number[]): number[] {
-    return this.#plan(inputShape).outputShape;
-  }
-
-  #plan(shape: readonly number[]): AvgPool2dPlan {
-    return this.#plans.get(shape, (s) => planAvgPool2d(s, this.args));
-  }
-
-  /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
-  globalDivisor(shape: readonly number[]): number | null {
-    this.checkUsable(); // its caller runs the pool in its own kernel
-    return wholeMapDivisor(this.#plan(shape));
-  }
-
-  protected run(input: Tensor): Tensor {
-    return avgPool2dWithPlan(input, this.#plan(input.shape));
-  }
-
-  protected runCpu({ data, shape }: TensorData): TensorData {
-    const { kernelH, kernelW, strideH, strideW, padH, padW, ceilMode, countIncludePad, divisorOverride } = this.args;
-    return reference.avgPool2d(data, shape, [kernelH, kernelW], { stride: [strideH, strideW], padding: [padH, padW], ceilMode, countIncludePad, divisorOverride });
+  protected plan(shape: readonly number[]) {
+    return planAvgPool2d(shape, this.args);
   }
 }
 
 /**
- * Adaptive average pooling: any input size → `outputSize` (an int, or a pair whose `null` keeps that
- * dimension; larger than the input is allowed). Windows use PyTorch's integer bounds.
- * Shapes: input (N, C, H, W) or (C, H, W) → output (N, C, oH, oW) or (C, oH, oW).
- * @example new nn.AdaptiveAvgPool2d([null, 7])
+ * 1-D average pooling (PyTorch's AvgPool1d has no divisor_override), run as AvgPool2d on (…, 1, L) as PyTorch runs
+ * it. Shapes: (N, C, L) or (C, L).
+ * @example new nn.AvgPool1d(4)
  */
-export class AdaptiveAvgPool2d extends Module {
-  protected readonly typeName = 'AdaptiveAvgPool2d';
-  readonly outputSize: AdaptiveOutputSize;
-  readonly #plans = new LastPlan<AdaptiveAvgPool2dPlan>();
+export class AvgPool1d extends PlannedPool<ReturnType<typeof planAvgPool1d>> {
+  protected readonly typeName = 'AvgPool1d';
+  readonly args: Readonly<AvgPoolNdArgs>;
 
-  constructor(outputSize: AdaptiveOutputSize) {
+  constructor(kernelSize: IntOrTuple, options: AvgPool1dOptions = {}) {
     super();
-    checkAdaptiveOutputSize(outputSize);
-    this.outputSize = Array.isArray(outputSize) ? (Object.freeze([...outputSize]) as AdaptiveOutputSize) : outputSize;
+    this.args = Object.freeze(resolveAvgPoolArgs(1, kernelSize, options));
   }
 
-  /** The output shape for an input shape, or PyTorch's error; no GPU work. */
-  outputShape(inputShape: readonly number[]): number[] {
-    return this.#plan(inputShape).outputShape;
+  protected plan(shape: readonly number[]) {
+    return planAvgPool1d(shape, this.args);
+  }
+}
+
+/** 3-D average pooling with count_include_pad, ceil mode and divisor_override. Shapes: (N, C, D, H, W) or (C, D, H, W). */
+export class AvgPool3d extends PlannedPool<ReturnType<typeof planAvgPool3d>> {
+  protected readonly typeName = 'AvgPool3d';
+  readonly args: Readonly<AvgPoolNdArgs>;
+
+  constructor(kernelSize: IntOrTuple, options: AvgPool3dOptions = {}) {
+    super();
+    this.args = Object.freeze(resolveAvgPoolArgs(3, kernelSize, options));
   }
 
-  #plan(shape: readonly number[]): AdaptiveAvgPool2dPlan {
-    return this.#plans.get(shape, (s) => planAdaptiveAvgPool2d(s, this.outputSize));
+  protected plan(shape: readonly number[]) {
+    return planAvgPool3d(shape, this.args);
+  }
+}
+
+abstract class MaxPoolNd<R extends boolean> extends PlannedPool<ReturnType<typeof planMaxPool>, MaxOutput<R>, MaxCpuOutput<R>> {
+  readonly args: Readonly<MaxPoolArgs>;
+
+  constructor(rank: Rank, kernelSize: IntOrTuple, options: MaxPoolOptions) {
+    super();
+    this.args = Object.freeze(resolveMaxPoolArgs(rank, kernelSize, options));
   }
 
-  /** @internal The divisor when this pool reduces each whole map of `shape` to one value (a global pool), else null. */
-  globalDivisor(shape: readonly number[]): number | null {
-    this.checkUsable(); // its caller runs the pool in its own kernel
-    const plan = this.#plan(shape);
-    return plan.isGlobalMean && plan.inH * plan.inW > 0 ? plan.inH * plan.inW : null;
+  protected plan(shape: readonly number[]) {
+    return planMaxPool(shape, this.args);
+  }
+}
+
+/**
+ * 1-D max pooling with PyTorch's semantics: −∞ padding, dilation, ceil mode, the last NaN of a window wins.
+ * Shapes: (N, C, L) or (C, L). With `returnIndices: true`, forward returns [values, indices] (int32, flat in L).
+ * @example new nn.MaxPool1d(3, { stride: 2, returnIndices: true })
+ */
+export class MaxPool1d<R extends boolean = false> extends MaxPoolNd<R> {
+  protected readonly typeName = 'MaxPool1d';
+  constructor(kernelSize: IntOrTuple, options: MaxPoolOptions & { returnIndices?: R } = {}) {
+    super(1, kernelSize, options);
+  }
+}
+
+/**
+ * 2-D max pooling (the ResNet stem's `MaxPool2d(3, 2, 1)`), PyTorch-exact, ceil mode included.
+ * Shapes: (N, C, H, W) or (C, H, W). Indices are flat within H·W.
+ * @example new nn.MaxPool2d(3, { stride: 2, padding: 1 })
+ */
+export class MaxPool2d<R extends boolean = false> extends MaxPoolNd<R> {
+  protected readonly typeName = 'MaxPool2d';
+  constructor(kernelSize: IntOrTuple, options: MaxPoolOptions & { returnIndices?: R } = {}) {
+    super(2, kernelSize, options);
+  }
+}
+
+/** 3-D max pooling. Shapes: (N, C, D, H, W) or (C, D, H, W). Indices are flat within D·H·W. */
+export class MaxPool3d<R extends boolean = false> extends MaxPoolNd<R> {
+  protected readonly typeName = 'MaxPool3d';
+  constructor(kernelSize: IntOrTuple, options: MaxPoolOptions & { returnIndices?: R } = {}) {
+    super(3, kernelSize, options);
+  }
+}
+
+abstract class LPPoolNd extends PlannedPool<ReturnType<typeof planLPPool>> {
+  readonly args: Readonly<LPPoolArgs>;
+
+  constructor(rank: 1 | 2, normType: number, kernelSize: IntOrTuple, options: LPPoolOptions) {
+    super();
+    this.args = Object.freeze(resolveLPPoolArgs(rank, normType, kernelSize, options));
   }
 
-  protected run(input: Tensor): Tensor {
-    return adaptiveAvgPool2dWithPlan(input, this.#plan(input.shape));
+  protected plan(shape: readonly number[]) {
+    return planLPPool(shape, this.args);
   }
+}
 
-  protected runCpu({ data, shape }: TensorData): TensorData {
-    return reference.adaptiveAvgPool2d(data, shape, this.outputSize);
+/**
+ * Power-average pooling by PyTorch's formula: (avg_pool(x^p) · k)^(1/p), sign step included.
+ * @example new nn.LPPool1d(2, 3, { stride: 2 })
+ */
+export class LPPool1d extends LPPoolNd {
+  protected readonly typeName = 'LPPool1d';
+  constructor(normType: number, kernelSize: IntOrTuple, options: LPPoolOptions = {}) {
+    super(1, normType, kernelSize, options);
+  }
+}
+
+/** 2-D power-average pooling (PyTorch's LPPool2d). */
+export class LPPool2d extends LPPoolNd {
+  protected readonly typeName = 'LPPool2d';
+  constructor(normType: number, kernelSize: IntOrTuple, options: LPPoolOptions = {}) {
+    super(2, normType, kernelSize, options);
   }
 }

@@ -1,11 +1,12 @@
 // The ResNet classification head: avgpool → flatten → fc, and the seed's lesson about a fixed pool.
-import { globalPoolLinear } from '../functional.js';
-import type { TensorData } from '../reference/tensorData.js';
-import type { Tensor } from '../tensor.js';
+import { globalPoolLinear } from '../ops/linear/functional.js';
+import type { TensorData } from '../core/tensorData.js';
+import type { Tensor } from '../core/tensor.js';
 import { flattenShape } from './container.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
-import { AdaptiveAvgPool2d, AvgPool2d } from './pooling.js';
+import { AdaptiveAvgPool2d } from './adaptivePooling.js';
+import { AvgPool2d } from './pooling.js';
 
 export interface ResNetHeadOptions {
   /**

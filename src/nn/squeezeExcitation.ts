@@ -2,16 +2,17 @@
 // on the GPU as pool → fused excitation MLP → channel scale in one command encoder, or, with a small global
 // pool and the device's "fused" strategy, as two dispatches (the excitation pools its input itself). The only
 // full-size tensor written is the output.
-import { TorchError, messages } from '../errors.js';
-import { channelScale, excitationGate } from '../functional.js';
-import * as reference from '../reference/index.js';
-import type { TensorData } from '../reference/tensorData.js';
-import type { Tensor } from '../tensor.js';
+import { TorchError, messages } from '../core/errors.js';
+import { channelScale, excitationGate } from '../ops/squeezeExcitation/functional.js';
+import * as reference from '../ops/reference.js';
+import type { TensorData } from '../core/tensorData.js';
+import type { Tensor } from '../core/tensor.js';
 import { Hardsigmoid, Hardswish, ReLU, ReLU6, Sigmoid } from './activation.js';
 import { Sequential } from './container.js';
 import { Linear } from './linear.js';
 import { Module } from './module.js';
-import { AdaptiveAvgPool2d, AvgPool2d } from './pooling.js';
+import { AdaptiveAvgPool2d } from './adaptivePooling.js';
+import { AvgPool2d } from './pooling.js';
 
 /** PyTorch's `b, c, h, w = x.size()`: a 4-D input or Python's unpacking error. */
 function unpack4(shape: readonly number[]): [number, number, number, number] {

@@ -22,9 +22,9 @@ import {
   synchronize,
   whenSubmitted,
 } from '../../src/index.js';
-import { CACHE_ENTRIES } from '../../src/gpu/caches.js';
-import { defineKernel } from '../../src/gpu/kernel.js';
-import { launch } from '../../src/gpu/launch.js';
+import { CACHE_ENTRIES } from '../../src/runtime/caches.js';
+import { defineKernel } from '../../src/runtime/kernel.js';
+import { launch } from '../../src/runtime/launch.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';

@@ -59,8 +59,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     x.dispose();
   });
 
-  test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool2d))('the global pool strategy "%s" matches the reference', async (strategy) => {
-    await withStrategy(device, 'global_avg_pool2d', strategy, async () => {
+  test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool))('the global pool strategy "%s" matches the reference', async (strategy) => {
+    await withStrategy(device, 'global_avg_pool', strategy, async () => {
       const random = seededRandom(BASE_SEED + 1);
       // Plane sizes below, at and above the workgroup size and the vec4 step; whole-map AvgPool2d divisors too.
       for (const shape of [[3, 1, 1], [2, 5, 1, 3], [1, 7, 8, 8], [2, 3, 13, 11], [70000, 2, 2]]) {
@@ -91,8 +91,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
       expect(result.timesMs[result.chosen]).toBe(Math.min(...Object.values(result.timesMs)));
       expect(kernelStrategy(device, result.kernel)).toBe(result.chosen);
     }
-    await withStrategy(device, 'avg_pool2d', 'run4', async () => {
-      await withStrategy(device, 'adaptive_avg_pool2d', 'output', async () => {
+    await withStrategy(device, 'pool_window', 'run4', async () => {
+      await withStrategy(device, 'pool_adaptive', 'output', async () => {
         const x = Tensor.fromArray(device, new Float32Array(4 * 64 * 56 * 56), [4, 64, 56, 56]); // autotune's own shape
         for (const y of [F.avgPool2d(x, 3, { stride: 2, padding: 1 }), F.adaptiveAvgPool2d(x, 7)]) {
           await y.toArray();

@@ -1,0 +1,339 @@
+// A float32 tensor on a GPUDevice: a shape and a storage buffer. Results of ops are Tensors whose GPU work
+// is queued; `toArray()` waits for it and reads back. Views (`reshape`) share the storage, which is
+// released when the last tensor using it is disposed and no read of it is in flight.
+// Buffers come from the device context's caching allocator and go back to it once every command that may use
+// them has been submitted.
+import { TorchError, WebGPULayersError, messages } from './errors.js';
+import { alignedBytes } from '../runtime/allocator.js';
+import { contextOf, type DeviceContext } from '../runtime/context.js';
+import type { FromImageOptions } from '../ops/image/plan.js';
+import type { ImageSource } from '../ops/image/source.js';
+import { registerTensorKind } from '../runtime/capture.js';
+import { checkData, checkShape } from './shape.js';
+
+/** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
+function checkFits(context: DeviceContext, shape: readonly number[], size: number): void {
+  const { maxBufferSize } = context.limits;
+  if (size * 4 > maxBufferSize) {
+    throw new WebGPULayersError(
+      'too-large',
+      `a float32 tensor of shape [${shape.join(', ')}] needs ${size * 4} bytes, more than this device's maxBufferSize (${maxBufferSize} bytes)`,
+    );
+  }
+}
+
+/**
+ * A GPU buffer shared by a tensor and its views: a pooled one, or a caller's (`external`), which the kit never
+ * destroys or pools and which may hold the tensor at an offset, unpadded.
+ */
+class Storage {
+  users = 1;
+  readsInFlight = 0;
+  constructor(
+    readonly context: DeviceContext,
+    readonly buffer: GPUBuffer,
+    readonly external: { byteOffset: number; checked: Promise<void> } | null = null,
+  ) {}
+
+  releaseIfUnused(): void {
+    if (this.users === 0 && this.readsInFlight === 0 && !this.external) releaseToPool(this.context, this.buffer);
+  }
+}
+
+export interface FromGPUBufferOptions {
+  /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
+  byteOffset?: number;
+}
+
+/** Where a tensor's data is on the GPU, to hand it to other code (`tensor.gpuBuffer`). */
+export interface GPUBufferView {
+  buffer: GPUBuffer;
+  byteOffset: number;
+  /** The tensor's bytes: size · 4 (the buffer may be longer). */
+  byteLength: number;
+}
+
+/** Gives a buffer back to its allocator once the commands recorded so far (which may use it) are submitted. */
+function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
+  context.recorder?.released(buffer);
+  context.batch.releaseAfterSubmit(buffer, context.allocator.release);
+}
+
+const RESOLVED = Promise.resolve();
+
+/** A tensor's element type: float32 (every op's), or int32 (indices, as max pooling returns them). */
+export type DType = 'float32' | 'int32';
+/** What `toArray()` gives for a dtype. */
+export type ArrayOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
+
+export class Tensor<D extends DType = 'float32'> {
+  readonly device: GPUDevice;
+  readonly shape: readonly number[];
+  /** Number of elements. */
+  readonly size: number;
+  readonly dtype: D;
+  #storage: Storage | null;
+  /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
+  #written: Promise<void>;
+
+  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape), dtype = 'float32' as D, frozen = false) {
+    this.device = device;
+    this.dtype = dtype;
+    this.shape = frozen ? shape : Object.freeze(shape.slice());
+    this.size = size;
+    this.#storage = storage;
+    this.#written = written;
+  }
+
+  /**
+   * Uploads `data` (row-major) as a tensor of `shape`: a Float32Array gives a float32 tensor, an Int32Array an
+   * int32 one (`dtype`), whose `toArray()` gives an Int32Array. The ops take float32 tensors.
+   */
+  static fromArray(device: GPUDevice, data: Int32Array, shape: readonly number[]): Tensor<'int32'>;
+  static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[]): Tensor;
+  static fromArray(device: GPUDevice, data: Float32Array | Int32Array, shape: readonly number[]): Tensor<DType> {
+    checkData(data, shape, 'Tensor.fromArray: ', true);
+    const context = contextOf(device);
+    context.checkUsable();
+    checkFits(context, shape, data.length);
+    const buffer = context.allocator.acquire('storage', data.byteLength, 'tensor');
+    context.writeBuffer(buffer, data);
+    const dtype: DType = data instanceof Int32Array ? 'int32' : 'float32';
+    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype);
+  }
+
+  /**
+   * A tensor over a GPU buffer the caller owns (another library's output, a buffer of the app's): no copy, and
+   * the kit never destroys it. Checked before any GPU work: STORAGE usage, size, offset alignment and the device
+   * (WebGPU reports a buffer of another device asynchronously: work on the tensor then fails with a
+   * `wrong-device` error before anything is submitted). The caller keeps the buffer alive and unchanged while
+   * the kit's queued work reads it; `toArray()` needs COPY_SRC usage too.
+   * @example const x = Tensor.fromGPUBuffer(device, ortOutput.gpuBuffer, [1, 64, 56, 56]);
+   */
+  static fromGPUBuffer(device: GPUDevice, buffer: GPUBuffer, shape: readonly number[], options: FromGPUBufferOptions = {}): Tensor {
+    const who = 'Tensor.fromGPUBuffer';
+    const size = checkShape(shape);
+    const context = contextOf(device);
+    context.checkUsable();
+    if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
+      throw new WebGPULayersError('invalid-argument', `${who}: expected a GPUBuffer, but got ${buffer === null ? 'null' : typeof buffer}`);
+    }
+    const byteOffset = options.byteOffset ?? 0;
+    const alignment = context.limits.minStorageBufferOffsetAlignment;
+    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % alignment !== 0) {
+      throw new WebGPULayersError('invalid-argument', `${who}: byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment (${alignment}), but got ${String(byteOffset)}`);
+    }
+    if (!(buffer.usage & GPUBufferUsage.STORAGE)) {
+      throw new WebGPULayersError('invalid-argument', `${who}: the buffer needs STORAGE usage for the kit's kernels to read it (its usage is ${buffer.usage})`);
+    }
+    if (byteOffset + size * 4 > buffer.size) {
+      throw new WebGPULayersError(
+        'invalid-argument',
+        `${who}: a float32 tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + size * 4} bytes, but the buffer has ${buffer.size}`,
+      );
+    }
+    checkFits(context, shape, size);
+    const checked = context.checkExternalBuffer(buffer);
+    const storage = new Storage(context, buffer, { byteOffset, checked });
+    return new Tensor(device, shape, storage, checked, size);
+  }
+
+  /**
+   * An image as a (1, 3, H, W) float tensor on the GPU, as torchvision's ToTensor → Resize → Normalize: values
+   * ÷255, bilinear resize (align_corners=False, no antialias), then (x − mean) / std per channel. Sources: an
+   * ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, HTMLVideoElement, VideoFrame or ImageData
+   * (copyExternalImageToTexture), or in Node any `{ data, width, height }` of RGBA bytes. One kernel after the copy.
+   * @example Tensor.fromImage(device, video, { size: 224, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] })
+   */
+  static fromImage(device: GPUDevice, source: ImageSource, options: FromImageOptions = {}): Tensor {
+    return imageLoader!(device, source, options);
+  }
+
+  /**
+   * The GPU buffer that holds this tensor, where, and how many bytes, to hand it to other code on the same
+   * device (ORT-web's `Tensor.fromGpuBuffer`, TF.js's `tf.tensor({ buffer })`). Valid until the tensor (and its
+   * views) are disposed: after that the kit may reuse the buffer, so the other code must have submitted its
+   * reads by then. Wait for the kit's work first (`await synchronize(device)`, or `await whenSubmitted(device)`:
+   * the queue keeps submissions in order).
+   */
+  get gpuBuffer(): GPUBufferView {
+    const storage = this.#usableStorage();
+    return { buffer: storage.buffer, byteOffset: storage.external?.byteOffset ?? 0, byteLength: this.size * 4 };
+  }
+
+  /** @internal An external tensor's device check, which work on it must await before it is submitted. */
+  get externalCheck(): Promise<void> | null {
+    return this.#usableStorage().external?.checked ?? null;
+  }
+
+  /**
+   * @internal An output tensor whose contents the caller's kernels will write. `exact`: its buffer is exactly its
+   * bytes (for TF.js, which takes a buffer's size as the data's); kernels reading vec4s must not get such a one.
+   */
+  static empty(device: GPUDevice, shape: readonly number[], exact?: boolean): Tensor;
+  static empty<D extends DType>(device: GPUDevice, shape: readonly number[], exact: boolean, dtype: D): Tensor<D>;
+  static empty(device: GPUDevice, shape: readonly number[], exact = false, dtype: DType = 'float32'): Tensor<DType> {
+    const size = checkShape(shape);
+    const context = contextOf(device);
+    checkFits(context, shape, size);
+    const list = context.allocator.freeList('storage', size * 4, exact);
+    const buffer = context.allocator.acquireFrom(list);
+    context.recorder?.allocated(buffer, list);
+    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
+  }
+
+  /**
+   * @internal A tensor on a buffer just acquired from the pool, its shape already checked and frozen, written by
+   * `written` (a replayed forward: src/gpu/capture.ts).
+   */
+  static onPooledBuffer<D extends DType>(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, dtype: D, written: Promise<void>): Tensor<D> {
+    return new Tensor<D>(context.device, shape, new Storage(context, buffer), written, size, dtype, true);
+  }
+
+  /** @internal Marks the work that writes this tensor, so readers can report its failure. */
+  setWrittenBy(work: Promise<void>): void {
+    this.#written = work;
+  }
+
+  /** @internal The buffer of a live float32 tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
+  get replayableBuffer(): GPUBuffer | null {
+    const storage = this.#storage;
+    return storage && !storage.external && this.dtype === 'float32' ? storage.buffer : null;
+  }
+
+  get isDisposed(): boolean {
+    return this.#storage === null;
+  }
+
+  /** @internal The storage buffer; throws a clear error if the tensor was disposed. */
+  get buffer(): GPUBuffer {
+    return this.#usableStorage().buffer;
+  }
+
+  /**
+   * @internal The tensor's bytes as a binding. A pooled buffer is bound to the next 16-byte boundary (its bucket
+   * is longer still), so kernels may read the last vec4 whole; a caller's buffer only to the next 4 bytes.
+   */
+  get binding(): GPUBufferBinding {
+    const storage = this.#usableStorage();
+    if (storage.external) return { buffer: storage.buffer, offset: storage.external.byteOffset, size: Math.max(4, this.size * 4) };
+    return { buffer: storage.buffer, offset: 0, size: alignedBytes(this.size * 4) };
+  }
+
+  /** Whether `binding` ends on a 16-byte boundary, as kernels that read vec4s need. */
+  get #vec4Padded(): boolean {
+    const external = this.#usableStorage().external;
+    return !external || (this.size * 4) % 16 === 0;
+  }
+
+  #usableStorage(): Storage {
+    if (!this.#storage) throw new WebGPULayersError('disposed', `this tensor [${this.shape.join(', ')}] was disposed and cannot be used`);
+    return this.#storage;
+  }
+
+  /**
+   * A view with another shape of the same data (no copy), like torch's `view`. Dispose it like any tensor;
+   * the data lives until the tensor and all its views are disposed.
+   */
+  reshape(shape: readonly number[]): Tensor<D> {
+    const storage = this.#usableStorage();
+    if (checkShape(shape) !== this.size) {
+      throw new TorchError(messages.invalidView(shape, this.size));
+    }
+    storage.users++;
+    return new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype);
+  }
+
+  /**
+   * @internal This tensor as a binding padded to 16 bytes (for kernels reading vec4s): itself, or, for a caller's
+   * buffer whose length is not a multiple of 16, a copy in a pooled buffer (one copy command, released after use).
+   */
+  padded(this: Tensor): Tensor {
+    if (this.#vec4Padded) return this;
+    const storage = this.#usableStorage();
+    const copy = Tensor.empty(this.device, this.shape);
+    const batch = storage.context.batch;
+    copy.setWrittenBy(batch.record({ kind: 'copy', source: storage.buffer, sourceOffset: storage.external!.byteOffset, destination: copy.buffer, size: this.size * 4 }));
+    batch.requireBeforeSubmit(storage.external!.checked);
+    return copy;
+  }
+
+  /** Waits for the GPU work that produces this tensor and reads it back. */
+  async toArray(): Promise<ArrayOf<D>> {
+    const storage = this.#usableStorage();
+    const context = contextOf(this.device);
+    context.checkUsable();
+    const ArrayType = this.dtype === 'int32' ? Int32Array : Float32Array;
+    if (this.size === 0) {
+      await this.#written;
+      return new ArrayType(0) as ArrayOf<D>;
+    }
+    const bytes = this.size * 4;
+    const staging = context.allocator.acquire('readback', bytes, 'readback');
+    storage.readsInFlight++;
+    try {
+      // The copy joins the batch that writes this tensor, so a read costs no extra submit.
+      if (storage.external && !(storage.buffer.usage & GPUBufferUsage.COPY_SRC)) {
+        throw new WebGPULayersError('invalid-argument', `toArray(): this tensor's buffer (from Tensor.fromGPUBuffer) has no COPY_SRC usage, so it cannot be read back`);
+      }
+      if (storage.external) await storage.external.checked;
+      context.counts.readbacks++;
+      const copied = context.batch.record({
+        kind: 'copy',
+        source: storage.buffer,
+        sourceOffset: storage.external?.byteOffset ?? 0,
+        destination: staging,
+        size: storage.external ? bytes : alignedBytes(bytes), // a caller's buffer may end right after the tensor
+      });
+      await this.#written;
+      await copied;
+      await this.#map(context, staging);
+      const result = new ArrayType(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
+      staging.unmap();
+      return result as ArrayOf<D>;
+    } finally {
+      releaseToPool(context, staging);
+      storage.readsInFlight--;
+      storage.releaseIfUnused();
+    }
+  }
+
+  /**
+   * Maps the staging buffer. A lost or destroyed device rejects a pending mapAsync (AbortError), which is
+   * reported as such. (Not a race with `device.lost`: that would add a reaction to it on every read, forever.)
+   */
+  async #map(context: DeviceContext, staging: GPUBuffer): Promise<void> {
+    try {
+      await staging.mapAsync(GPUMapMode.READ, 0, alignedBytes(this.size * 4));
+    } catch (error) {
+      const lost = context.lostReason;
+      if (lost || (error as Error).name === 'AbortError') {
+        throw new WebGPULayersError('device-lost', `the GPU device was lost while reading a tensor (${lost ?? (error as Error).message})`);
+      }
+      throw error;
+    }
+  }
+
+  /** Releases this tensor's hold on its GPU buffer (freed after any queued work that uses it). Safe to call twice. */
+  dispose(): void {
+    const storage = this.#storage;
+    if (!storage) return;
+    this.#storage = null;
+    storage.users--;
+    storage.releaseIfUnused();
+  }
+}
+
+/** Tensor.fromImage's work, done by src/ops/image/source.ts (core imports no op), which registers it when loaded. */
+let imageLoader: ((device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor) | null = null;
+
+/** @internal Called once by src/ops/image/source.ts. */
+export function registerImageLoader(load: (device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor): void {
+  imageLoader = load;
+}
+
+// A captured forward (src/runtime/capture.ts) sees tensors through this, as the runtime imports no tensor.
+registerTensorKind({
+  is: (value: unknown): value is Tensor<DType> => value instanceof Tensor,
+  onPooledBuffer: (context, buffer, shape, size, dtype, written) => Tensor.onPooledBuffer(context, buffer, shape, size, dtype as DType, written),
+});

@@ -1,0 +1,117 @@
+// Reads the safetensors format (an 8-byte little-endian header length, a JSON header, then raw bytes) into a
+// state dict that `module.loadStateDict` takes. Every malformed file gives an error that says what is wrong.
+import type { StateDict } from '../nn/module.js';
+
+/** The reference implementation's limit; a larger header is treated as hostile. */
+export const MAX_HEADER_BYTES = 100_000_000;
+
+const ITEM_SIZES = { F32: 4, F16: 2, BF16: 2, F64: 8 } as const;
+type SupportedDtype = keyof typeof ITEM_SIZES;
+
+export class SafetensorsError extends Error {
+  override name = 'SafetensorsError';
+}
+
+const fail = (message: string): never => {
+  throw new SafetensorsError(`safetensors: ${message}`);
+};
+
+/** IEEE half → float. */
+function halfToFloat(bits: number): number {
+  const sign = bits & 0x8000 ? -1 : 1;
+  const exponent = (bits >> 10) & 0x1f;
+  const fraction = bits & 0x3ff;
+  if (exponent === 0) return sign * 2 ** -14 * (fraction / 1024);
+  if (exponent === 0x1f) return fraction ? NaN : sign * Infinity;
+  return sign * 2 ** (exponent - 15) * (1 + fraction / 1024);
+}
+
+/** BF16 is the top half of an f32: shift the bits up and reinterpret. */
+const bf16Bits = new Uint32Array(1);
+const bf16Value = new Float32Array(bf16Bits.buffer);
+function bfloat16ToFloat(bits: number): number {
+  bf16Bits[0] = bits << 16;
+  return bf16Value[0]!;
+}
+
+function decode(dtype: SupportedDtype, bytes: Uint8Array): Float32Array {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const count = bytes.byteLength / ITEM_SIZES[dtype];
+  const out = new Float32Array(count);
+  for (let i = 0; i < count; i++) {
+    if (dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
+    else if (dtype === 'F64') out[i] = view.getFloat64(i * 8, true);
+    else if (dtype === 'F16') out[i] = halfToFloat(view.getUint16(i * 2, true));
+    else out[i] = bfloat16ToFloat(view.getUint16(i * 2, true));
+  }
+  return out;
+}
+
+interface Entry {
+  name: string;
+  dtype: SupportedDtype;
+  shape: number[];
+  begin: number;
+  end: number;
+}
+
+function parseEntry(name: string, value: unknown, dataBytes: number): Entry {
+  if (typeof value !== 'object' || value === null) return fail(`tensor "${name}" must be an object with dtype, shape and data_offsets`);
+  const { dtype, shape, data_offsets: offsets } = value as Record<string, unknown>;
+  if (typeof dtype !== 'string' || !(dtype in ITEM_SIZES)) {
+    return fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; supported: ${Object.keys(ITEM_SIZES).join(', ')}`);
+  }
+  if (!Array.isArray(shape) || shape.some((d) => !Number.isSafeInteger(d) || d < 0)) {
+    return fail(`tensor "${name}" has shape ${JSON.stringify(shape)}; expected an array of non-negative integers`);
+  }
+  if (!Array.isArray(offsets) || offsets.length !== 2 || offsets.some((o) => !Number.isSafeInteger(o) || o < 0)) {
+    return fail(`tensor "${name}" has data_offsets ${JSON.stringify(offsets)}; expected [begin, end]`);
+  }
+  const [begin, end] = offsets as [number, number];
+  if (begin > end || end > dataBytes) {
+    return fail(`tensor "${name}" has data_offsets [${begin}, ${end}] outside the ${dataBytes} data bytes`);
+  }
+  const expected = (shape as number[]).reduce((a, b) => a * b, 1) * ITEM_SIZES[dtype as SupportedDtype];
+  if (end - begin !== expected) {
+    return fail(`tensor "${name}" of shape [${shape.join(', ')}] and dtype ${dtype} needs ${expected} bytes, but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+  }
+  return { name, dtype: dtype as SupportedDtype, shape: shape as number[], begin, end };
+}
+
+/**
+ * Parses a .safetensors file into a state dict of float32 tensors (F16, BF16 and F64 are converted).
+ * @example model.loadStateDict(loadSafetensors(await (await fetch('se.safetensors')).arrayBuffer()))
+ */
+export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
+  const bytes = file instanceof Uint8Array ? file : new Uint8Array(file);
+  if (!(bytes instanceof Uint8Array)) return fail('expected an ArrayBuffer or Uint8Array');
+  if (bytes.byteLength < 8) return fail(`the file is ${bytes.byteLength} bytes, too short for the 8-byte header length`);
+  const headerLength = new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true);
+  if (headerLength > BigInt(MAX_HEADER_BYTES)) return fail(`the header length ${headerLength} exceeds the ${MAX_HEADER_BYTES}-byte limit`);
+  if (headerLength > BigInt(bytes.byteLength - 8)) {
+    return fail(`the header length ${headerLength} points past the end of the ${bytes.byteLength}-byte file`);
+  }
+  const dataStart = 8 + Number(headerLength);
+  let header: unknown;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(8, dataStart)));
+  } catch (error) {
+    return fail(`the header is not valid UTF-8 JSON (${(error as Error).message})`);
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) return fail('the header must be a JSON object');
+  const dataBytes = bytes.byteLength - dataStart;
+  const entries = Object.entries(header)
+    .filter(([name]) => name !== '__metadata__')
+    .map(([name, value]) => parseEntry(name, value, dataBytes));
+  const byOffset = [...entries].sort((a, b) => a.begin - b.begin || a.end - b.end);
+  for (let i = 1; i < byOffset.length; i++) {
+    const [previous, current] = [byOffset[i - 1]!, byOffset[i]!];
+    if (current.begin < previous.end) {
+      return fail(`tensors "${previous.name}" [${previous.begin}, ${previous.end}] and "${current.name}" [${current.begin}, ${current.end}] overlap`);
+    }
+  }
+  const data = bytes.subarray(dataStart);
+  return Object.fromEntries(
+    entries.map((e) => [e.name, { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape }]),
+  );
+}

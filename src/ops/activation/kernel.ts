@@ -1,0 +1,35 @@
+import functions from '../../../shaders/activation/activation_functions.wgsl?raw';
+import source from '../../../shaders/activation/activation.wgsl?raw';
+import { defineKernel } from '../../runtime/kernel.js';
+import { launch } from '../../runtime/launch.js';
+import { launchInChunks } from '../../runtime/planeChunks.js';
+
+/** Activation ids as the WGSL `activate()` switch reads them (shaders/activation_functions.wgsl). */
+export const ACTIVATIONS = { identity: 0, relu: 1, relu6: 2, sigmoid: 3, hardsigmoid: 4, hardswish: 5 } as const;
+export type ActivationName = keyof typeof ACTIVATIONS;
+
+/** The WGSL library that defines `activate()`, for kernels that fuse an activation. */
+export const ACTIVATION_FUNCTIONS = functions;
+
+const WORKGROUP_SIZE = 64;
+const kernel = defineKernel({
+  name: 'activation',
+  source,
+  bindings: [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }],
+  params: { total: 'u32' },
+  chunked: true,
+  libraries: [functions],
+});
+
+/** Records an elementwise activation over `total` elements. */
+export function launchActivation(device: GPUDevice, activation: ActivationName, total: number, input: GPUBufferBinding, output: GPUBufferBinding): Promise<void> {
+  // Elements are "planes" of one value, so a tensor larger than one binding runs in pieces.
+  return launchInChunks(device, total, 1, 1, input, output, (chunk) =>
+    launch(device, kernel, {
+      constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
+      bindings: [chunk.input, chunk.output],
+      params: { total: chunk.planes, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+      workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
+    }),
+  );
+}

@@ -1,0 +1,12 @@
+// x.permute(dims) of a 4-D tensor: NCHW ↔ NHWC for the TF.js hand-off.
+import type { Tensor } from '../../core/tensor.js';
+import { produce } from '../produce.js';
+import { launchPermute } from './kernel.js';
+
+/**
+ * @internal x.permute(dims) of a 4-D tensor, as a new tensor (one copy kernel): NCHW ↔ NHWC for TF.js. `exact`:
+ * in a buffer of exactly its bytes.
+ */
+export function permute4d(x: Tensor, dims: readonly [number, number, number, number], exact = false): Tensor {
+  return produce('permute', [x], dims.map((d) => x.shape[d]!), (input, output) => launchPermute(x.device, x.shape, dims, input, output), exact);
+}

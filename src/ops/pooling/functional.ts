@@ -1,0 +1,244 @@
+// The pooling family's functional ops (PyTorch's F.avg_pool1d … F.max_unpool3d): plan (checks, in PyTorch's order,
+// before any GPU work), then record the kind's kernel. Whole-map average windows and 1×1 adaptive pools take the
+// global reduction, at every rank.
+import { TorchError, WebGPULayersError } from '../../core/errors.js';
+import { Tensor, type DType } from '../../core/tensor.js';
+import { defineTuning } from '../../runtime/strategies.js';
+import { checkInputs, produceAll } from '../produce.js';
+import { onInput } from '../tuning.js';
+import { product, type AdaptiveOutputSize, type AdaptiveSize, type IntOrPair, type IntOrTuple, type Rank, type VolumeGeometry } from './args.js';
+import { globalMeanDivisor, planAdaptiveAvgPool1d, planAdaptiveAvgPool2d, planAdaptiveAvgPool3d, planAdaptiveMaxPool, type AdaptiveMaxPoolOptions, type AdaptivePlan } from './adaptivePlan.js';
+import { adaptiveWindowsFitU32, launchAdaptivePool, launchGlobalAvgPool, launchMaxUnpool, launchWindowPool } from './kernels.js';
+import { poolingMessages as messages } from './messages.js';
+import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
+import {
+  planAvgPool1d, planAvgPool2d, planAvgPool3d, planLPPool, planMaxPool, resolveAvgPool2dArgs, resolveAvgPoolArgs, resolveLPPoolArgs, resolveMaxPoolArgs,
+  wholeVolumeDivisor, type AvgPool1dOptions, type AvgPool2dOptions, type AvgPool3dOptions, type LPPoolOptions, type MaxPoolOptions, type WindowPlan,
+} from './windowPlan.js';
+
+/** Values and their argmax indices (flat within each input plane), as PyTorch's `return_indices=True` gives. */
+export type WithIndices = [values: Tensor, indices: Tensor<'int32'>];
+
+/** Max pooling's result type for its options: with `returnIndices: true`, values and indices. */
+export type MaxPoolResult<O> = O extends { returnIndices: true } ? WithIndices : Tensor;
+
+/** Any pooling plan but unpooling's. */
+export type PoolPlan = WindowPlan | AdaptivePlan;
+
+/**
+ * The divisor when the plan reduces each whole input volume to one value (a global pool: the SE blocks and the
+ * ResNet head fuse it into their kernels), else null.
+ */
+export function globalDivisor(plan: PoolPlan): number | null {
+  return 'kernel' in plan ? wholeVolumeDivisor(plan) : globalMeanDivisor(plan);
+}
+
+/** PyTorch's int64 indices fit int32 while a plane has fewer than 2³¹ elements. */
+function checkIndexable(plan: VolumeGeometry): void {
+  const volume = product(plan.input);
+  if (volume >= 2 ** 31) throw new WebGPULayersError('too-large', messages.indicesTooLarge(plan.op, volume));
+}
+
+/** Records `launch` into a new output (and, with indices, an int32 tensor shaped like it). */
+function pooled(
+  input: Tensor,
+  plan: VolumeGeometry & { returnIndices: boolean },
+  launch: (x: GPUBufferBinding, y: GPUBufferBinding, indices: GPUBufferBinding | null) => Promise<void>,
+): Tensor | WithIndices {
+  if (plan.returnIndices) checkIndexable(plan);
+  const outputs = plan.returnIndices ? [{ shape: plan.outputShape }, { shape: plan.outputShape, dtype: 'int32' as const }] : [{ shape: plan.outputShape }];
+  const [values, indices] = produceAll(plan.op, [input], outputs, (x, [y, i]) => launch(x, y!, i ?? null));
+  return indices ? [values as Tensor, indices as Tensor<'int32'>] : (values as Tensor);
+}
+
+/** @internal Runs a pooling plan made for this input's shape: the kind's kernel, or the global reduction. */
+export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
+  const volume = product(plan.input);
+  const divisor = globalDivisor(plan);
+  if (divisor !== null) return pooled(input, plan, (x, y) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y));
+  if ('kernel' in plan) return pooled(input, plan, (x, y, indices) => launchWindowPool(input.device, plan, x, y, indices));
+  if (plan.isGlobalMean && plan.planes > 0) {
+    // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
+    checkInputs(plan.op, [input]);
+    return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape);
+  }
+  if (!adaptiveWindowsFitU32(plan)) {
+    const spatial = (sizes: readonly number[]) => sizes.slice(3 - plan.spatialRank).join('x');
+    throw new WebGPULayersError('too-large', messages.windowsTooLarge(plan.op, spatial(plan.input), spatial(plan.output)));
+  }
+  return pooled(input, plan, (x, y, indices) => launchAdaptivePool(input.device, plan, x, y, indices));
+}
+
+/** @internal A pooling plan whose result is values only. */
+export const poolValues = (input: Tensor, plan: PoolPlan) => pool(input, plan) as Tensor;
+
+// ---- average and LP pooling --------------------------------------------------------------------------------
+
+/**
+ * PyTorch's `F.avg_pool2d`. Shapes: input (N, C, H, W) or (C, H, W) → output (N, C, oH, oW) or (C, oH, oW).
+ * @example F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true, countIncludePad: false })
+ */
+export function avgPool2d(input: Tensor, kernelSize: IntOrPair, options: AvgPool2dOptions = {}): Tensor {
+  return poolValues(input, planAvgPool2d(input.shape, resolveAvgPool2dArgs(kernelSize, options)));
+}
+
+/** PyTorch's `F.avg_pool1d` (no divisor_override, as in PyTorch): input (N, C, L) or (C, L). */
+export function avgPool1d(input: Tensor, kernelSize: IntOrTuple, options: AvgPool1dOptions = {}): Tensor {
+  return poolValues(input, planAvgPool1d(input.shape, resolveAvgPoolArgs(1, kernelSize, options)));
+}
+
+/** PyTorch's `F.avg_pool3d`: input (N, C, D, H, W) or (C, D, H, W). */
+export function avgPool3d(input: Tensor, kernelSize: IntOrTuple, options: AvgPool3dOptions = {}): Tensor {
+  return poolValues(input, planAvgPool3d(input.shape, resolveAvgPoolArgs(3, kernelSize, options)));
+}
+
+/** PyTorch's `F.lp_pool1d`: (Σ x^p over the window)^(1/p), by PyTorch's formula (negative inputs, ceil mode included). */
+export function lpPool1d(input: Tensor, normType: number, kernelSize: IntOrTuple, options: LPPoolOptions = {}): Tensor {
+  return poolValues(input, planLPPool(input.shape, resolveLPPoolArgs(1, normType, kernelSize, options)));
+}
+
+/** PyTorch's `F.lp_pool2d`. */
+export function lpPool2d(input: Tensor, normType: number, kernelSize: IntOrTuple, options: LPPoolOptions = {}): Tensor {
+  return poolValues(input, planLPPool(input.shape, resolveLPPoolArgs(2, normType, kernelSize, options)));
+}
+
+// ---- max pooling -------------------------------------------------------------------------------------------
+
+function maxPool(rank: Rank, input: Tensor, kernelSize: IntOrTuple, options: MaxPoolOptions): Tensor | WithIndices {
+  return pool(input, planMaxPool(input.shape, resolveMaxPoolArgs(rank, kernelSize, options)));
+}
+
+/**
+ * PyTorch's `F.max_pool1d`: input (N, C, L) or (C, L). Padding is −∞; a NaN in a window wins (its last NaN).
+ * @example const [values, indices] = F.maxPool1d(x, 3, { stride: 2, returnIndices: true })
+ */
+export function maxPool1d<O extends MaxPoolOptions = {}>(input: Tensor, kernelSize: IntOrTuple, options?: O): MaxPoolResult<O> {
+  return maxPool(1, input, kernelSize, options ?? {}) as MaxPoolResult<O>;
+}
+
+/**
+ * PyTorch's `F.max_pool2d`: input (N, C, H, W) or (C, H, W); dilation, ceil mode, indices flat within H·W.
+ * @example F.maxPool2d(x, 3, { stride: 2, padding: 1 }) // the ResNet stem
+ */
+export function maxPool2d<O extends MaxPoolOptions = {}>(input: Tensor, kernelSize: IntOrTuple, options?: O): MaxPoolResult<O> {
+  return maxPool(2, input, kernelSize, options ?? {}) as MaxPoolResult<O>;
+}
+
+/** PyTorch's `F.max_pool3d`: input (N, C, D, H, W) or (C, D, H, W); indices flat within D·H·W. */
+export function maxPool3d<O extends MaxPoolOptions = {}>(input: Tensor, kernelSize: IntOrTuple, options?: O): MaxPoolResult<O> {
+  return maxPool(3, input, kernelSize, options ?? {}) as MaxPoolResult<O>;
+}
+
+// ---- adaptive pooling --------------------------------------------------------------------------------------
+
+/**
+ * PyTorch's `F.adaptive_avg_pool2d`. Shapes: input (N, C, H, W) or (C, H, W) → output (N, C, oH, oW) or (C, oH, oW);
+ * `null` in `outputSize` keeps that input dimension. Output 1×1 is a global mean, as in PyTorch.
+ */
+export function adaptiveAvgPool2d(input: Tensor, outputSize: AdaptiveOutputSize): Tensor {
+  return poolValues(input, planAdaptiveAvgPool2d(input.shape, outputSize));
+}
+
+/** PyTorch's `F.adaptive_avg_pool1d`: input (N, C, L) or (C, L) → (…, outputSize). */
+export function adaptiveAvgPool1d(input: Tensor, outputSize: number | readonly [number]): Tensor {
+  return poolValues(input, planAdaptiveAvgPool1d(input.shape, outputSize));
+}
+
+/** PyTorch's `F.adaptive_avg_pool3d`: input (N, C, D, H, W) or (C, D, H, W); `null` keeps a dim. */
+export function adaptiveAvgPool3d(input: Tensor, outputSize: AdaptiveSize): Tensor {
+  return poolValues(input, planAdaptiveAvgPool3d(input.shape, outputSize));
+}
+
+function adaptiveMaxPool(rank: Rank, input: Tensor, outputSize: AdaptiveSize, options: AdaptiveMaxPoolOptions): Tensor | WithIndices {
+  return pool(input, planAdaptiveMaxPool(input.shape, { rank, outputSize, returnIndices: options.returnIndices ?? false }));
+}
+
+/** PyTorch's `F.adaptive_max_pool1d`. */
+export function adaptiveMaxPool1d<O extends AdaptiveMaxPoolOptions = {}>(input: Tensor, outputSize: AdaptiveSize, options?: O): MaxPoolResult<O> {
+  return adaptiveMaxPool(1, input, outputSize, options ?? {}) as MaxPoolResult<O>;
+}
+
+/** PyTorch's `F.adaptive_max_pool2d` (no WebGPU peer has it). */
+export function adaptiveMaxPool2d<O extends AdaptiveMaxPoolOptions = {}>(input: Tensor, outputSize: AdaptiveSize, options?: O): MaxPoolResult<O> {
+  return adaptiveMaxPool(2, input, outputSize, options ?? {}) as MaxPoolResult<O>;
+}
+
+/** PyTorch's `F.adaptive_max_pool3d`. */
+export function adaptiveMaxPool3d<O extends AdaptiveMaxPoolOptions = {}>(input: Tensor, outputSize: AdaptiveSize, options?: O): MaxPoolResult<O> {
+  return adaptiveMaxPool(3, input, outputSize, options ?? {}) as MaxPoolResult<O>;
+}
+
+// ---- max unpooling -----------------------------------------------------------------------------------------
+
+/** PyTorch's name of a tensor's element type, for the indices check ("Long": the kit's int32 stands for int64). */
+export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'Long' : 'Float') as 'Long' | 'Float';
+
+/**
+ * @internal Max unpooling on a plan: zeros, with each value at its index. An index outside its plane cannot be
+ * seen before the GPU runs: the kernel skips it, and the output's `toArray()` rejects with PyTorch's "Found an
+ * invalid max index" error (one 8-byte readback per call checks it).
+ */
+export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
+  const device = input.device;
+  const sizes = unpoolVolumeSizes(plan);
+  const outputs = [{ shape: plan.outputShape }, { shape: [Math.max(1, product(plan.outputShape))], dtype: 'int32' as const }, { shape: [2], dtype: 'int32' as const }];
+  const [output, claims, status] = produceAll(plan.op, [input], outputs, (x, [y, c, s]) =>
+    launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }),
+  { indexInputs: [indices] });
+  claims!.dispose(); // returns to the pool once the recorded work is submitted
+  if (output!.size === 0 || input.size === 0) {
+    status!.dispose();
+    return output as Tensor;
+  }
+  const checked = status!
+    .toArray()
+    .then(([position, index]) => {
+      if (position! >= 0) throw new TorchError(messages.invalidMaxIndex(index!, sizes));
+    })
+    .finally(() => status!.dispose());
+  checked.catch(() => {}); // reported to whoever reads the output; never an unhandled rejection
+  output!.setWrittenBy(checked);
+  return output as Tensor;
+}
+
+/** Options of `F.maxUnpool*d`: PyTorch's `output_size` (the spatial sizes, or with N and C in front). */
+export interface MaxUnpoolCallOptions extends MaxUnpoolOptions {
+  outputSize?: readonly number[] | null;
+}
+
+function maxUnpool(rank: Rank, input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions): Tensor {
+  const plan = planMaxUnpool(input.shape, indices.shape, torchDtypeName(indices), resolveMaxUnpoolArgs(rank, kernelSize, options), options.outputSize ?? null);
+  return unpool(input, indices, plan);
+}
+
+/** PyTorch's `F.max_unpool1d`: the inverse of max_pool1d with indices (int32, as the kit's max pooling gives them). */
+export function maxUnpool1d(input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions = {}): Tensor {
+  return maxUnpool(1, input, indices, kernelSize, options);
+}
+
+/** PyTorch's `F.max_unpool2d`. */
+export function maxUnpool2d(input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions = {}): Tensor {
+  return maxUnpool(2, input, indices, kernelSize, options);
+}
+
+/** PyTorch's `F.max_unpool3d`. */
+export function maxUnpool3d(input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions = {}): Tensor {
+  return maxUnpool(3, input, indices, kernelSize, options);
+}
+
+// Autotune times each kernel's strategies on the shapes it is used at: many small maps (a ResNet head) and fewer
+// large ones (an early SE block); 2-D and 3-D windows.
+defineTuning('global_avg_pool', [
+  (device) => onInput(device, [8, 512, 7, 7], (x) => adaptiveAvgPool2d(x, 1)),
+  (device) => onInput(device, [4, 128, 56, 56], (x) => adaptiveAvgPool2d(x, 1)),
+]);
+defineTuning('pool_window', [
+  (device) => onInput(device, [4, 64, 56, 56], (x) => avgPool2d(x, 3, { stride: 2, padding: 1 })),
+  (device) => onInput(device, [4, 32, 28, 28], (x) => avgPool2d(x, 3, { stride: 1, padding: 1 })),
+  (device) => onInput(device, [4, 64, 56, 56], (x) => maxPool2d(x, 3, { stride: 2, padding: 1 })),
+  (device) => onInput(device, [2, 16, 8, 28, 28], (x) => avgPool3d(x, 3, { stride: 2, padding: 1 })),
+]);
+defineTuning('pool_adaptive', [
+  (device) => onInput(device, [4, 256, 14, 14], (x) => adaptiveAvgPool2d(x, 7)),
+  (device) => onInput(device, [4, 64, 15, 15], (x) => adaptiveAvgPool2d(x, [5, 7])),
+]);

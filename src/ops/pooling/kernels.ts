@@ -1,0 +1,211 @@
+// The pooling family's kernels, one per kind, for every rank (shaders/pooling/): windows (max, average, LP),
+// adaptive windows (average, max), the global reduction that whole-map windows and 1×1 adaptive pools take, and
+// max unpooling. Each launcher takes the kind's plan; large tensors run in pieces of planes.
+import adaptiveWindows from '../../../shaders/pooling/adaptive_windows.wgsl?raw';
+import globalSource from '../../../shaders/pooling/global_avg_pool.wgsl?raw';
+import unpoolSource from '../../../shaders/pooling/max_unpool.wgsl?raw';
+import adaptiveSource from '../../../shaders/pooling/pool_adaptive.wgsl?raw';
+import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
+import { WebGPULayersError } from '../../core/errors.js';
+import { contextOf } from '../../runtime/context.js';
+import { defineKernel, type Kernel, type ParamFields } from '../../runtime/kernel.js';
+import { launch } from '../../runtime/launch.js';
+import { launchInChunks } from '../../runtime/planeChunks.js';
+import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
+import { product } from './args.js';
+import type { AdaptivePlan } from './adaptivePlan.js';
+import { poolingMessages as messages } from './messages.js';
+import type { UnpoolPlan } from './unpoolPlan.js';
+import type { WindowPlan } from './windowPlan.js';
+
+const WORKGROUP_SIZE = 64;
+
+/** Neighbouring outputs of a row per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
+const RUNS = { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } } as const;
+const WINDOW_STRATEGIES = defineStrategies('pool_window', RUNS);
+const ADAPTIVE_STRATEGIES = defineStrategies('pool_adaptive', RUNS);
+/** "workgroup": a workgroup per plane with a tree reduction (GPUs); "invocation": an invocation per plane (software adapters). */
+const GLOBAL_STRATEGIES = defineStrategies('global_avg_pool', { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } });
+
+declare module '../../runtime/strategies.js' {
+  interface KernelStrategyTable {
+    pool_window: typeof WINDOW_STRATEGIES;
+    pool_adaptive: typeof ADAPTIVE_STRATEGIES;
+    global_avg_pool: typeof GLOBAL_STRATEGIES;
+  }
+}
+
+/**
+ * A pooling kernel that may also write indices (max pooling's argmax): two kernels from one WGSL body, one with an
+ * int32 `indices` output after `output` and one without. The body calls `storeIndex(at, index)`, which the first
+ * defines as a write and the second as nothing, so the values-only kernel binds and writes no indices buffer.
+ */
+function defineIndexedPool<const F extends ParamFields>(name: string, source: string, params: F, libraries: readonly string[] = []) {
+  const bindings = [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }] as const;
+  return {
+    plain: defineKernel({ name, source, bindings, params, chunked: true, libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) {}'] }),
+    withIndices: defineKernel({
+      name: `${name}_indices`,
+      source,
+      bindings: [...bindings, { name: 'indices', access: 'read_write', element: 'i32' }],
+      params,
+      chunked: true,
+      libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) { indices[at] = index; }'],
+    }),
+  } satisfies Record<string, Kernel<F>>;
+}
+
+const MODES = { avg: 0, max: 1, lp: 2 } as const;
+const windowKernels = defineIndexedPool('pool_window', windowSource, {
+  total: 'u32', // work items of the piece: planes · outD · outH · ⌈outW / OUTPUTS_PER_INVOCATION⌉
+  inD: 'i32', inH: 'i32', inW: 'i32',
+  outD: 'i32', outH: 'i32', outW: 'i32',
+  kernelD: 'i32', kernelH: 'i32', kernelW: 'i32',
+  strideD: 'i32', strideH: 'i32', strideW: 'i32',
+  padD: 'i32', padH: 'i32', padW: 'i32',
+  dilationD: 'i32', dilationH: 'i32', dilationW: 'i32',
+  countIncludePad: 'u32',
+  divisorOverride: 'f32', // PyTorch's int64 divisor, as a float: 0 means none
+  normType: 'f32',
+  inverseNorm: 'f32',
+  kernelArea: 'f32',
+});
+
+/**
+ * Records max, average or LP pooling over fixed windows: one invocation per output or run of outputs, in pieces of
+ * planes when the tensors are large. `indices`: where max pooling writes its argmax (int32, laid out as the output).
+ */
+export function launchWindowPool(device: GPUDevice, plan: WindowPlan, input: GPUBufferBinding, output: GPUBufferBinding, indices: GPUBufferBinding | null): Promise<void> {
+  // The window loops run once per window element and output of the invocation's run.
+  const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
+  const { constants } = strategyWithinLoopLimit(device, 'pool_window', (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!), `windows of ${plan.kernel.join('×')}`);
+  const [inD, inH, inW] = plan.input;
+  const [outD, outH, outW] = plan.output;
+  // A 2-D window (kernel depth 1 over a unit depth) with dilation 1 runs simpler loops and index arithmetic.
+  const planar = inD === 1 && plan.kernel[0] === 1 && plan.padding[0] === 0 && plan.dilation.every((d) => d === 1);
+  // A stride past in + 2·pad leaves one window, whose start it does not affect: clamp it into i32.
+  const stride = plan.stride.map((s, i) => Math.min(s, plan.input[i]! + 2 * plan.padding[i]! + 1));
+  return launchInChunks(device, plan.planes, product(plan.input), product(plan.output), input, output, (chunk) => {
+    const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+    return launch(device, indices ? windowKernels.withIndices : windowKernels.plain, {
+      constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants },
+      bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
+      params: {
+        total, inD, inH, inW, outD, outH, outW,
+        kernelD: plan.kernel[0], kernelH: plan.kernel[1], kernelW: plan.kernel[2],
+        strideD: stride[0]!, strideH: stride[1]!, strideW: stride[2]!,
+        padD: plan.padding[0], padH: plan.padding[1], padW: plan.padding[2],
+        dilationD: plan.dilation[0], dilationH: plan.dilation[1], dilationW: plan.dilation[2],
+        countIncludePad: plan.countIncludePad ? 1 : 0,
+        divisorOverride: plan.divisorOverride ?? 0,
+        normType: plan.normType,
+        inverseNorm: 1 / plan.normType,
+        kernelArea: plan.kernelArea,
+        inputBase: chunk.inputBase,
+        outputBase: chunk.outputBase,
+      },
+      workgroups: Math.ceil(total / WORKGROUP_SIZE),
+    });
+  }, { extraOutputs: indices ? [indices] : [] });
+}
+
+const adaptiveKernels = defineIndexedPool(
+  'pool_adaptive',
+  adaptiveSource,
+  { total: 'u32', inD: 'u32', inH: 'u32', inW: 'u32', outD: 'u32', outH: 'u32', outW: 'u32' },
+  [adaptiveWindows],
+);
+
+/** The adaptive kernel's window arithmetic stays inside u32 while in·out < 2³² in each dimension. */
+export function adaptiveWindowsFitU32(plan: AdaptivePlan): boolean {
+  return plan.input.every((size, i) => size * plan.output[i]! < 2 ** 32);
+}
+
+/**
+ * Records adaptive average or max pooling: one invocation per output or run of outputs of a row (callers check
+ * adaptiveWindowsFitU32 first).
+ */
+export function launchAdaptivePool(device: GPUDevice, plan: AdaptivePlan, input: GPUBufferBinding, output: GPUBufferBinding, indices: GPUBufferBinding | null): Promise<void> {
+  // The window loops run once per window element and output of the run; the largest window is ceil(in / out) + 1
+  // long in each dim.
+  const window = plan.input.map((size, i) => Math.min(size, Math.ceil(size / Math.max(plan.output[i]!, 1)) + 1));
+  const windowVolume = product(window);
+  const { constants } = strategyWithinLoopLimit(device, 'pool_adaptive', (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!), `windows of up to ${window.join('×')}`);
+  const [inD, inH, inW] = plan.input;
+  const [outD, outH, outW] = plan.output;
+  const planar = inD === 1 && outD === 1;
+  return launchInChunks(device, plan.planes, product(plan.input), product(plan.output), input, output, (chunk) => {
+    const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+    return launch(device, indices ? adaptiveKernels.withIndices : adaptiveKernels.plain, {
+      constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants },
+      bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
+      params: { total, inD, inH, inW, outD, outH, outW, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+      workgroups: Math.ceil(total / WORKGROUP_SIZE),
+    });
+  }, { extraOutputs: indices ? [indices] : [] });
+}
+
+const globalKernel = defineKernel({
+  name: 'global_avg_pool',
+  source: globalSource,
+  bindings: [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }],
+  params: {
+    planes: 'u32',
+    planeSize: 'u32', // the pooled volume: H·W (D·H·W)
+    divisor: 'f32', // the volume, or the average pool's divisor of a window covering the whole volume
+  },
+  chunked: true,
+});
+
+/** Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy. */
+export function launchGlobalAvgPool(device: GPUDevice, planes: number, planeSize: number, divisor: number, input: GPUBufferBinding, output: GPUBufferBinding): Promise<void> {
+  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
+  const { strategy, constants } = strategyWithinLoopLimit(device, 'global_avg_pool', (_, s) => Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE)), `a ${planeSize}-element plane`);
+  return launchInChunks(device, planes, planeSize, 1, input, output, (chunk) =>
+    launch(device, globalKernel, {
+      constants: { WORKGROUP_SIZE, ...constants },
+      bindings: [chunk.input, chunk.output],
+      params: { planes: chunk.planes, planeSize, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+      workgroups: strategy === 'workgroup' ? chunk.planes : Math.ceil(chunk.planes / WORKGROUP_SIZE),
+    }),
+  );
+}
+
+const unpoolKernel = defineKernel({
+  name: 'max_unpool',
+  source: unpoolSource,
+  bindings: [
+    { name: 'input', access: 'read' },
+    { name: 'indices', access: 'read', element: 'i32' },
+    { name: 'output', access: 'read_write' },
+    { name: 'claims', access: 'read_write', element: 'atomic<i32>' },
+    { name: 'status', access: 'read_write', element: 'atomic<i32>' },
+  ],
+  params: { inTotal: 'u32', outTotal: 'u32', inVolume: 'u32', outVolume: 'u32' },
+});
+
+export interface UnpoolBuffers {
+  input: GPUBufferBinding;
+  indices: GPUBufferBinding;
+  output: GPUBufferBinding;
+  /** One i32 per output element, scratch. */
+  claims: GPUBufferBinding;
+  /** Two i32: the last input position with an invalid index (−1: none), and that index. */
+  status: GPUBufferBinding;
+}
+
+/** Records max unpooling: three dispatches (shaders/pooling/max_unpool.wgsl). The tensors must fit one binding each. */
+export function launchMaxUnpool(device: GPUDevice, plan: UnpoolPlan, buffers: UnpoolBuffers): Promise<void> {
+  const inVolume = product(plan.input);
+  const outVolume = product(plan.output);
+  const inTotal = plan.planes * inVolume;
+  const outTotal = plan.planes * outVolume;
+  if (Math.max(inTotal, outTotal) >= 2 ** 31 || outTotal * 4 > contextOf(device).limits.maxStorageBufferBindingSize) {
+    throw new WebGPULayersError('too-large', messages.unpoolTooLarge(inTotal, outTotal));
+  }
+  const bindings = [buffers.input, buffers.indices, buffers.output, buffers.claims, buffers.status];
+  const params = { inTotal, outTotal, inVolume, outVolume };
+  const stage = (STAGE: number, items: number) =>
+    launch(device, unpoolKernel, { constants: { WORKGROUP_SIZE, STAGE }, bindings, params, workgroups: Math.max(1, Math.ceil(items / WORKGROUP_SIZE)) });
+  return Promise.all([stage(0, outTotal), stage(1, inTotal), stage(2, inTotal)]).then(() => {});
+}

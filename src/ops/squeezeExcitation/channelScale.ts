@@ -1,0 +1,49 @@
+import source from '../../../shaders/squeezeExcitation/channel_scale.wgsl?raw';
+import { defineKernel } from '../../runtime/kernel.js';
+import { launch } from '../../runtime/launch.js';
+import { launchInChunks } from '../../runtime/planeChunks.js';
+import { defineStrategies, strategyConstants } from '../../runtime/strategies.js';
+
+const WORKGROUP_SIZE = 64;
+const CHANNEL_SCALE_STRATEGIES = defineStrategies('channel_scale', { vec4: { VEC4S_PER_INVOCATION: 1 }, run16: { VEC4S_PER_INVOCATION: 4 } });
+
+declare module '../../runtime/strategies.js' {
+  interface KernelStrategyTable {
+    channel_scale: typeof CHANNEL_SCALE_STRATEGIES;
+  }
+}
+const kernel = defineKernel({
+  name: 'channel_scale',
+  source,
+  bindings: [
+    { name: 'x', access: 'read', element: 'vec4<f32>' },
+    { name: 'gate', access: 'read' },
+    { name: 'y', access: 'read_write', element: 'vec4<f32>' },
+  ],
+  params: {
+    firstVec4: 'u32', // the first vec4 of the window that holds an element of this piece
+    vec4s: 'u32', // how many vec4s hold its elements
+    windowStart: 'u32', // the tensor element at the window's start (a multiple of 64: offsets are aligned)
+    planeSize: 'u32',
+    lastPlane: 'u32', // the tensor's last plane: clamps the gate index of padding past the end
+  },
+});
+
+/** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/channel_scale.wgsl). */
+export function launchChannelScale(device: GPUDevice, planes: number, planeSize: number, x: GPUBufferBinding, gate: GPUBufferBinding, y: GPUBufferBinding): Promise<void> {
+  const strategy = strategyConstants(device, 'channel_scale');
+  const constants = { WORKGROUP_SIZE, ...strategy };
+  return launchInChunks(device, planes, planeSize, planeSize, x, y, (chunk) => {
+    // x and y have the same plane size, so their windows coincide: the piece's elements are
+    // [base, base + count) of each window, covered by whole vec4s.
+    const count = chunk.planes * planeSize;
+    const firstVec4 = Math.floor(chunk.inputBase / 4);
+    const vec4s = Math.ceil((chunk.inputBase + count) / 4) - firstVec4;
+    return launch(device, kernel, {
+      constants,
+      bindings: [chunk.input, gate, chunk.output],
+      params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize - chunk.inputBase, planeSize, lastPlane: planes - 1 },
+      workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * strategy.VEC4S_PER_INVOCATION!)),
+    });
+  });
+}
