@@ -14,10 +14,13 @@ const CASES = [
 ];
 const RUNS = Number(process.env.BENCH_RUNS ?? 7);
 
-
 async function timeCase(device, testCase) {
   const size = testCase.shape.reduce((a, b) => a * b, 1);
-  const x = Tensor.fromArray(device, Float32Array.from({ length: size }, (_, i) => (i % 97) / 97), testCase.shape);
+  const x = Tensor.fromArray(
+    device,
+    Float32Array.from({ length: size }, (_, i) => (i % 97) / 97),
+    testCase.shape,
+  );
   const warm = testCase.run(x);
   await warm.toArray(); // compiles the pipeline and checks the path runs
   warm.dispose();

@@ -23,7 +23,12 @@ const avgPool = (shape, kernel, stride, padding) => ({
   shape,
   prepare: () => {
     const module = new nn.AvgPool2d(kernel, { stride, padding });
-    const pads = [[0, 0], [padding, padding], [padding, padding], [0, 0]];
+    const pads = [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ];
     return {
       ours: (x) => module.forward(x),
       reference: (input) => module.forwardCpu(input),
@@ -34,7 +39,14 @@ const avgPool = (shape, kernel, stride, padding) => ({
       },
       onnx: {
         semantics: 'AveragePool count_include_pad=1',
-        nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding], count_include_pad: 1 } }],
+        nodes: [
+          {
+            op: 'AveragePool',
+            inputs: ['x'],
+            outputs: ['y'],
+            attributes: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding], count_include_pad: 1 },
+          },
+        ],
       },
     };
   },
@@ -56,7 +68,10 @@ const adaptive = (shape, outputSize) => ({
         ? { semantics: `as avgPool(${kernel}, ${kernel}) (divisible sizes)`, run: (tf, x) => tf.avgPool(x, kernel, kernel, 'valid') }
         : { unsupported: NO_ADAPTIVE_TFJS },
       onnx: divisible
-        ? { semantics: `as AveragePool(${kernel}, ${kernel}) (divisible sizes)`, nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: kernel, strides: kernel } }] }
+        ? {
+            semantics: `as AveragePool(${kernel}, ${kernel}) (divisible sizes)`,
+            nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: kernel, strides: kernel } }],
+          }
         : { unsupported: NO_ADAPTIVE_ONNX },
     };
   },
@@ -66,7 +81,7 @@ const adaptive = (shape, outputSize) => ({
 const seLayer = (shape) => ({
   name: `SELayer(${shape[1]}) [${shape}]`,
   shape,
-  prepare: (device, tfjs) => {
+  prepare: (_device, tfjs) => {
     const [n, c] = shape;
     const module = new nn.SELayer(c);
     const sd = module.stateDict();
@@ -105,7 +120,7 @@ const seLayer = (shape) => ({
 const resnetHead = (shape, classes) => ({
   name: `ResNetHead(${shape[1]}, ${classes}) [${shape}]`,
   shape,
-  prepare: (device, tfjs) => {
+  prepare: (_device, tfjs) => {
     const module = new nn.ResNetHead(shape[1], classes);
     const { 'fc.weight': weight, 'fc.bias': bias } = module.stateDict();
     const tw = tfjs && { w: tfjs.tf.tensor(weight.data, weight.shape), b: tfjs.tf.tensor(bias.data) };
@@ -131,12 +146,17 @@ const resnetHead = (shape, classes) => ({
 const squeezeAndExcite = (shape) => ({
   name: `SqueezeAndExcite(${shape[1]}, ${shape[1]}, 7) [${shape}]`,
   shape,
-  prepare: (device, tfjs) => {
+  prepare: (_device, tfjs) => {
     const [n, c] = shape;
     const module = new nn.SqueezeAndExcite(c, c, 7);
     const sd = module.stateDict();
     const [w1, b1, w2, b2] = ['SEblock.0.weight', 'SEblock.0.bias', 'SEblock.2.weight', 'SEblock.2.bias'].map((k) => sd[k]);
-    const tw = tfjs && { w1: tfjs.tf.tensor(w1.data, w1.shape), b1: tfjs.tf.tensor(b1.data), w2: tfjs.tf.tensor(w2.data, w2.shape), b2: tfjs.tf.tensor(b2.data) };
+    const tw = tfjs && {
+      w1: tfjs.tf.tensor(w1.data, w1.shape),
+      b1: tfjs.tf.tensor(b1.data),
+      w2: tfjs.tf.tensor(w2.data, w2.shape),
+      b2: tfjs.tf.tensor(b2.data),
+    };
     return {
       ours: (x) => module.forward(x),
       reference: (input) => module.forwardCpu(input),
@@ -151,9 +171,12 @@ const squeezeAndExcite = (shape) => ({
       onnx: {
         semantics: 'GlobalAveragePool, Conv 1x1, Clip(0, 6), Conv 1x1, HardSwish, Mul',
         initializers: {
-          w1: { data: w1.data, shape: [...w1.shape, 1, 1] }, b1,
-          w2: { data: w2.data, shape: [...w2.shape, 1, 1] }, b2,
-          lo: { data: new Float32Array([0]), shape: [] }, hi: { data: new Float32Array([6]), shape: [] },
+          w1: { data: w1.data, shape: [...w1.shape, 1, 1] },
+          b1,
+          w2: { data: w2.data, shape: [...w2.shape, 1, 1] },
+          b2,
+          lo: { data: new Float32Array([0]), shape: [] },
+          hi: { data: new Float32Array([6]), shape: [] },
         },
         nodes: [
           { op: 'GlobalAveragePool', inputs: ['x'], outputs: ['p'] },
@@ -185,14 +208,26 @@ const maxPool = (shape, kernel, stride, padding, ceilMode = false) => ({
     const [h, w] = shape.slice(-2);
     // The right padding that makes 'valid' windows end where PyTorch's last window ends.
     const right = (o, size) => Math.max(padding, (o - 1) * stride + kernel - size - padding);
-    const pads = [[0, 0], [padding, right(oh, h)], [padding, right(ow, w)], [0, 0]];
+    const pads = [
+      [0, 0],
+      [padding, right(oh, h)],
+      [padding, right(ow, w)],
+      [0, 0],
+    ];
     return {
       ours: (x) => module.forward(x),
       reference: (input) => module.forwardCpu(input),
       tfjs: { semantics: 'tf.pad(−∞) + maxPool valid', run: (tf, x) => tf.maxPool(tf.pad(x, pads, -Infinity), kernel, stride, 'valid') },
       onnx: {
         semantics: `MaxPool pads=${padding}${ceilMode ? ' ceil_mode=1' : ''}`,
-        nodes: [{ op: 'MaxPool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding], ceil_mode: ceilMode ? 1 : 0 } }],
+        nodes: [
+          {
+            op: 'MaxPool',
+            inputs: ['x'],
+            outputs: ['y'],
+            attributes: { kernel_shape: [kernel, kernel], strides: [stride, stride], pads: [padding, padding, padding, padding], ceil_mode: ceilMode ? 1 : 0 },
+          },
+        ],
       },
     };
   },
@@ -204,7 +239,12 @@ const adaptiveMax = (shape, outputSize) => ({
   shape,
   prepare: () => {
     const module = new nn.AdaptiveMaxPool2d(outputSize);
-    return { ours: (x) => module.forward(x), reference: (input) => module.forwardCpu(input), tfjs: { unsupported: NO_ADAPTIVE_MAX }, onnx: { unsupported: NO_ADAPTIVE_MAX } };
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: { unsupported: NO_ADAPTIVE_MAX },
+      onnx: { unsupported: NO_ADAPTIVE_MAX },
+    };
   },
 });
 
@@ -214,14 +254,27 @@ const avgPool3d = (shape, kernel, stride, padding) => ({
   shape,
   prepare: () => {
     const module = new nn.AvgPool3d(kernel, { stride, padding });
-    const pads = [[0, 0], [padding, padding], [padding, padding], [padding, padding], [0, 0]];
+    const pads = [
+      [0, 0],
+      [padding, padding],
+      [padding, padding],
+      [padding, padding],
+      [0, 0],
+    ];
     return {
       ours: (x) => module.forward(x),
       reference: (input) => module.forwardCpu(input),
       tfjs: { semantics: 'tf.pad + avgPool3d valid (count_include_pad)', run: (tf, x) => tf.avgPool3d(padding ? tf.pad(x, pads) : x, kernel, stride, 'valid') },
       onnx: {
         semantics: 'AveragePool 3-D count_include_pad=1',
-        nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel, kernel, kernel], strides: [stride, stride, stride], pads: new Array(6).fill(padding), count_include_pad: 1 } }],
+        nodes: [
+          {
+            op: 'AveragePool',
+            inputs: ['x'],
+            outputs: ['y'],
+            attributes: { kernel_shape: [kernel, kernel, kernel], strides: [stride, stride, stride], pads: new Array(6).fill(padding), count_include_pad: 1 },
+          },
+        ],
       },
     };
   },
@@ -241,7 +294,10 @@ const avgPool1d = (shape, kernel) => ({
         semantics: 'avgPool [1, k] on [N, 1, L, C]',
         run: (tf, x) => tf.reshape(tf.avgPool(tf.reshape(x, [n, 1, l, c]), [1, kernel], [1, kernel], 'valid'), [n, Math.floor(l / kernel), c]),
       },
-      onnx: { semantics: 'AveragePool 1-D', nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel], strides: [kernel] } }] },
+      onnx: {
+        semantics: 'AveragePool 1-D',
+        nodes: [{ op: 'AveragePool', inputs: ['x'], outputs: ['y'], attributes: { kernel_shape: [kernel], strides: [kernel] } }],
+      },
     };
   },
 });

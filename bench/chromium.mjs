@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { chromium } from 'playwright';
 import { createServer } from 'vite';
 import { CHROMIUM_PATH, WEBGPU_ARGS } from '../test/helpers/chromium.mjs';
-import { cpuCostTable } from './cpuCost.mjs';
+import { cpuCostTable } from './report.mjs';
 
 const quick = process.argv.includes('--quick');
 const src = (path) => new URL(`../src/${path}`, import.meta.url).pathname;

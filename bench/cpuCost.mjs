@@ -40,7 +40,10 @@ function rawFloor(device, code, elements) {
   const params = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
   new Uint32Array(params.getMappedRange()).set([elements, 0, 0, 0]);
   params.unmap();
-  const bindGroup = device.createBindGroup({ layout: pipeline.getBindGroupLayout(0), entries: [...buffers, params].map((buffer, binding) => ({ binding, resource: { buffer } })) });
+  const bindGroup = device.createBindGroup({
+    layout: pipeline.getBindGroupLayout(0),
+    entries: [...buffers, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
+  });
   const groups = Math.ceil(elements / 64);
   const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
   return {
@@ -152,7 +155,12 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
     if (ortWeb.unavailable || prepared.onnx.unsupported) row.ortWeb = { note: ortWeb.unavailable ?? prepared.onnx.unsupported };
     else {
       try {
-        const model = onnxModel({ nodes: prepared.onnx.nodes, initializers: prepared.onnx.initializers, input: ['x', testCase.shape], output: ['y', prepared.reference({ data, shape: testCase.shape }).shape] });
+        const model = onnxModel({
+          nodes: prepared.onnx.nodes,
+          initializers: prepared.onnx.initializers,
+          input: ['x', testCase.shape],
+          output: ['y', prepared.reference({ data, shape: testCase.shape }).shape],
+        });
         const session = await ortWeb.session(model);
         const feeds = { x: ortWeb.input(x) };
         const times = [];
@@ -170,25 +178,12 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
       }
     }
     const fmt = (r) => (r.medianMs == null ? r.note : `${(r.medianMs * 1000).toFixed(0)} µs`);
-    log(`[cpu ${index + 1}/${CPU_COST_CASES.length}] ${testCase.name}: ours ${fmt(row.ours)}, floor ${fmt(row.floor)} (${row.oursOverFloor.toFixed(2)}×), tfjs ${fmt(row.tfjs)}, ort-web ${fmt(row.ortWeb)}, queued ${(row.queuedMsPerForward * 1000).toFixed(0)} µs/forward, per forward ${JSON.stringify(row.perForward)}`);
+    log(
+      `[cpu ${index + 1}/${CPU_COST_CASES.length}] ${testCase.name}: ours ${fmt(row.ours)}, floor ${fmt(row.floor)} (${row.oursOverFloor.toFixed(2)}×), tfjs ${fmt(row.tfjs)}, ort-web ${fmt(row.ortWeb)}, queued ${(row.queuedMsPerForward * 1000).toFixed(0)} µs/forward, per forward ${JSON.stringify(row.perForward)}`,
+    );
     rows.push(row);
     prepared.dispose?.();
     x.dispose();
   }
   return rows;
-}
-
-/** The section's markdown table. */
-export function cpuCostTable(rows) {
-  const us = (r) => (r?.medianMs == null ? 'n/a' : `${(r.medianMs * 1000).toFixed(0)} (${(r.minMs * 1000).toFixed(0)}–${(r.maxMs * 1000).toFixed(0)})`);
-  const lines = [
-    '| case (batch 1) | ours µs | raw floor µs | ours / floor | TF.js µs (to submit) | ORT-web µs (run) | 100 queued, µs per forward | created per forward (buffers, bind groups, writeBuffers) | dispatches |',
-    '|---|---|---|---|---|---|---|---|---|',
-  ];
-  for (const r of rows) {
-    const p = r.perForward;
-    lines.push(`| ${r.case} | ${us(r.ours)} | ${us(r.floor)} | ${r.oursOverFloor.toFixed(2)}× | ${us(r.tfjs)} | ${us(r.ortWeb)} | ${(r.queuedMsPerForward * 1000).toFixed(0)} | ${p.buffersCreated}, ${p.bindGroupsCreated}, ${p.writeBuffers} | ${p.dispatches} |`);
-  }
-  const notes = rows.flatMap((r) => [r.tfjs, r.ortWeb].filter((x) => x?.note).map((x) => `- ${r.case}: ${x.note}`));
-  return [...lines, ...new Set(notes)].join('\n');
 }

@@ -3,7 +3,7 @@
 // wall clock from the call until the GPU has finished (onSubmittedWorkDone), median of the runs.
 import { Tensor, fromOrtTensor, fromTfjs, median, synchronize, toOrtTensor, toTfjs } from 'webgpu-layers';
 
-export const HANDOFF_SHAPE = [1, 64, 56, 56];
+import { HANDOFF_SHAPE } from './report.mjs';
 
 async function timed(runs, fn) {
   const times = [];
@@ -27,25 +27,42 @@ export async function runHandOff(device, { tfjs, ortWeb, runs, seededData, copyK
   const copyMs = await time(async () => copyKernel(x.gpuBuffer.buffer, target, size));
   rows.push({ handOff: 'copy kernel of the tensor (the floor)', ms: copyMs });
   if (!ortWeb.unavailable) {
-    rows.push({ handOff: 'kit → ORT-web (toOrtTensor: the same buffer)', ms: await time(async () => { await toOrtTensor(ortWeb.ort, x); }) });
+    rows.push({
+      handOff: 'kit → ORT-web (toOrtTensor: the same buffer)',
+      ms: await time(async () => {
+        await toOrtTensor(ortWeb.ort, x);
+      }),
+    });
     const ortTensor = await toOrtTensor(ortWeb.ort, x);
-    rows.push({ handOff: 'ORT-web → kit (fromOrtTensor: the same buffer)', ms: await time(async () => { const t = fromOrtTensor(device, ortTensor); return () => t.dispose(); }) });
+    rows.push({
+      handOff: 'ORT-web → kit (fromOrtTensor: the same buffer)',
+      ms: await time(async () => {
+        const t = fromOrtTensor(device, ortTensor);
+        return () => t.dispose();
+      }),
+    });
   } else rows.push({ handOff: 'ORT-web', note: ortWeb.unavailable });
   if (!tfjs.unavailable) {
     const { tf } = tfjs;
     const nhwc = await tfjs.input(seededData(size, 7), HANDOFF_SHAPE);
-    rows.push({ handOff: 'TF.js → kit (fromTfjs: TF.js\'s dataToGPU copy + one permute kernel)', ms: await time(async () => { const t = fromTfjs(tf, device, nhwc); return () => t.dispose(); }) });
-    rows.push({ handOff: 'kit → TF.js (toTfjs: one permute kernel + TF.js\'s buffer copy)', ms: await time(async () => { const t = await toTfjs(tf, x); return () => t.dispose(); }) });
+    rows.push({
+      handOff: "TF.js → kit (fromTfjs: TF.js's dataToGPU copy + one permute kernel)",
+      ms: await time(async () => {
+        const t = fromTfjs(tf, device, nhwc);
+        return () => t.dispose();
+      }),
+    });
+    rows.push({
+      handOff: "kit → TF.js (toTfjs: one permute kernel + TF.js's buffer copy)",
+      ms: await time(async () => {
+        const t = await toTfjs(tf, x);
+        return () => t.dispose();
+      }),
+    });
     nhwc.dispose();
   } else rows.push({ handOff: 'TF.js', note: tfjs.unavailable });
   for (const row of rows) if (row.ms != null) row.overCopyKernel = row.ms / copyMs;
   target.destroy();
   x.dispose();
   return rows;
-}
-
-export function handOffTable(rows) {
-  const lines = [`| hand-off of a [${HANDOFF_SHAPE}] tensor | ms | / copy kernel |`, '|---|---|---|'];
-  for (const r of rows) lines.push(`| ${r.handOff} | ${r.ms == null ? r.note : r.ms.toFixed(3)} | ${r.overCopyKernel == null ? '' : `${r.overCopyKernel.toFixed(2)}×`} |`);
-  return lines.join('\n');
 }

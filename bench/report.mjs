@@ -1,7 +1,18 @@
-// Turns benchmark results into a Markdown table (stdout, README) and an SVG chart.
+// Turns benchmark results into Markdown tables (stdout, docs/benchmarks.md via bench/docs.mjs) and an SVG chart.
+// Plain functions of the results' JSON: nothing here needs a device or the built package.
+
+/** The tensor the hand-off section passes between the kit and the peers. */
+export const HANDOFF_SHAPE = [1, 64, 56, 56];
 
 export const IMPLS = ['ours', 'copy', 'tfjs-webgpu', 'ort-web-webgpu', 'ort-node-cpu', 'reference-cpu'];
-const COLORS = { ours: '#d62728', copy: '#7f7f7f', 'tfjs-webgpu': '#ff7f0e', 'ort-web-webgpu': '#1f77b4', 'ort-node-cpu': '#2ca02c', 'reference-cpu': '#9467bd' };
+const COLORS = {
+  ours: '#d62728',
+  copy: '#7f7f7f',
+  'tfjs-webgpu': '#ff7f0e',
+  'ort-web-webgpu': '#1f77b4',
+  'ort-node-cpu': '#2ca02c',
+  'reference-cpu': '#9467bd',
+};
 
 const ms = (v) => (v == null ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const ratio = (v) => (v == null ? '—' : `${v.toFixed(2)}×`);
@@ -41,7 +52,7 @@ export function notes(report) {
   return [...lines].map(([key, cases]) => `- ${key} (${cases.join('; ')})`).join('\n');
 }
 
-const escape = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
+const escapeXml = (s) => String(s).replace(/&/g, '&amp;').replace(/</g, '&lt;');
 
 /** Horizontal bars per case on a log scale of median ms, one colour per implementation. */
 export function svgChart(report) {
@@ -58,7 +69,7 @@ export function svgChart(report) {
   let y = 40;
   for (const c of report.cases) {
     const rows = IMPLS.map((impl) => report.results.find((r) => r.case === c.case && r.impl === impl)).filter((r) => r && r.medianMs > 0);
-    parts.push(`<text x="${left - 8}" y="${y + (rows.length * rowHeight) / 2 + 4}" text-anchor="end" font-size="11">${escape(c.case)}</text>`);
+    parts.push(`<text x="${left - 8}" y="${y + (rows.length * rowHeight) / 2 + 4}" text-anchor="end" font-size="11">${escapeXml(c.case)}</text>`);
     for (const r of rows) {
       parts.push(`<rect x="${left}" y="${y}" width="${Math.max(1, x(r.medianMs) - left)}" height="${rowHeight - 2}" fill="${COLORS[r.impl]}"/>`);
       parts.push(`<text x="${x(r.medianMs) + 3}" y="${y + rowHeight - 3}" font-size="9">${ms(r.medianMs)}</text>`);
@@ -71,12 +82,40 @@ export function svgChart(report) {
     ticks.push(`<line x1="${x(10 ** p)}" y1="30" x2="${x(10 ** p)}" y2="${y}" stroke="#ddd"/>`);
     ticks.push(`<text x="${x(10 ** p)}" y="${y + 12}" text-anchor="middle" font-size="10">${10 ** p} ms</text>`);
   }
-  const legend = IMPLS.map((impl, i) => `<rect x="${10 + i * 120}" y="8" width="10" height="10" fill="${COLORS[impl]}"/><text x="${10 + i * 120 + 14}" y="17" font-size="10">${impl}</text>`);
-  const title = `${escape(report.adapter.description || report.adapter.architecture)} — ${report.date} — median ms (log scale)`;
+  const legend = IMPLS.map(
+    (impl, i) =>
+      `<rect x="${10 + i * 120}" y="8" width="10" height="10" fill="${COLORS[impl]}"/><text x="${10 + i * 120 + 14}" y="17" font-size="10">${impl}</text>`,
+  );
+  const title = `${escapeXml(report.adapter.description || report.adapter.architecture)} — ${report.date} — median ms (log scale)`;
   return `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y + 40}" font-family="sans-serif">
 <rect width="100%" height="100%" fill="white"/>
 <text x="8" y="${y + 30}" font-size="10">${title}</text>
 ${[...ticks, ...legend, ...parts].join('\n')}
 </svg>
 `;
+}
+
+/** The CPU-cost section (bench/cpuCost.mjs): per batch-1 case, ours against the raw floor and the peers. */
+export function cpuCostTable(rows) {
+  const us = (r) => (r?.medianMs == null ? 'n/a' : `${(r.medianMs * 1000).toFixed(0)} (${(r.minMs * 1000).toFixed(0)}–${(r.maxMs * 1000).toFixed(0)})`);
+  const lines = [
+    '| case (batch 1) | ours µs | raw floor µs | ours / floor | TF.js µs (to submit) | ORT-web µs (run) | 100 queued, µs per forward | created per forward (buffers, bind groups, writeBuffers) | dispatches |',
+    '|---|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const p = r.perForward;
+    lines.push(
+      `| ${r.case} | ${us(r.ours)} | ${us(r.floor)} | ${r.oursOverFloor.toFixed(2)}× | ${us(r.tfjs)} | ${us(r.ortWeb)} | ${(r.queuedMsPerForward * 1000).toFixed(0)} | ${p.buffersCreated}, ${p.bindGroupsCreated}, ${p.writeBuffers} | ${p.dispatches} |`,
+    );
+  }
+  const notes = rows.flatMap((r) => [r.tfjs, r.ortWeb].filter((x) => x?.note).map((x) => `- ${r.case}: ${x.note}`));
+  return [...lines, ...new Set(notes)].join('\n');
+}
+
+/** The hand-off section (bench/handoff.mjs). */
+export function handOffTable(rows) {
+  const lines = [`| hand-off of a [${HANDOFF_SHAPE}] tensor | ms | / copy kernel |`, '|---|---|---|'];
+  for (const r of rows)
+    lines.push(`| ${r.handOff} | ${r.ms == null ? r.note : r.ms.toFixed(3)} | ${r.overCopyKernel == null ? '' : `${r.overCopyKernel.toFixed(2)}×`} |`);
+  return lines.join('\n');
 }

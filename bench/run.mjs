@@ -1,4 +1,4 @@
-// npm run bench [-- --adapter hardware|swiftshader|llvmpipe] [--quick] [--json FILE] [--only TEXT]
+// npm run bench [-- --adapter hardware|swiftshader|llvmpipe] [--quick] [--json FILE] [--only TEXT] [--peers none]
 // Ours, the adapter's copy bandwidth, TF.js WebGPU, ONNX Runtime Web (WebGPU), onnxruntime-node (CPU) and our
 // CPU reference, side by side on one device. Every peer's output is checked against the reference before it
 // is timed. Time: wall clock from the call to the GPU finishing (onSubmittedWorkDone), after warm-up; the same
@@ -9,13 +9,13 @@ import { fileURLToPath } from 'node:url';
 import { Tensor, measureGpuTime, median, reference, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 import { CASES } from './cases.mjs';
-import { cpuCostTable, runCpuCost, seededData } from './cpuCost.mjs';
-import { handOffTable, runHandOff } from './handoff.mjs';
+import { runCpuCost, seededData } from './cpuCost.mjs';
+import { runHandOff } from './handoff.mjs';
 import { onnxModel } from './onnx.mjs';
 import { loadOrtNode } from './peers/ortNode.mjs';
 import { loadOrtWeb } from './peers/ortWeb.mjs';
 import { loadTfjs } from './peers/tfjs.mjs';
-import { markdownTable, notes, oursDetail, svgChart } from './report.mjs';
+import { cpuCostTable, handOffTable, markdownTable, notes, oursDetail, svgChart } from './report.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -26,6 +26,8 @@ const quick = args.includes('--quick');
 const adapterChoice = option('--adapter');
 const only = option('--only');
 const jsonPath = option('--json');
+/** `--peers none`: ours, the floors and the reference only (an A/B of two builds of ours). */
+const noPeers = option('--peers') === 'none';
 const RUNS = Number(option('--runs') ?? (quick ? 5 : 15));
 const WARMUP = quick ? 1 : 3;
 /** A slow implementation stops after this much time (at least 3 runs), so the whole run stays bounded. */
@@ -45,9 +47,9 @@ async function measure(fn) {
   return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
 }
 
-
 /** Loads a peer; if it cannot run here, every row of it says why. */
 async function tryLoad(name, load) {
+  if (noPeers) return { unavailable: `${name} not run (--peers none)` };
   try {
     return await load();
   } catch (error) {
@@ -84,7 +86,11 @@ async function copyKernel(source, target, size) {
 }
 const info = device.adapterInfo;
 const adapter = { vendor: info.vendor, architecture: info.architecture, device: info.device, description: info.description || info.device };
-const adapterName = (adapterChoice ?? (/(swiftshader|llvmpipe)/i.exec(`${info.architecture} ${info.device} ${info.description}`)?.[1] ?? 'hardware')).toLowerCase();
+const adapterName = (
+  adapterChoice ??
+  /(swiftshader|llvmpipe)/i.exec(`${info.architecture} ${info.device} ${info.description}`)?.[1] ??
+  'hardware'
+).toLowerCase();
 log(`webgpu-layers bench: ${quick ? 'quick, ' : ''}${RUNS} runs after ${WARMUP} warm-up, on ${adapter.description}`);
 
 const tfjs = await tryLoad('tfjs-webgpu', () => loadTfjs(device));
@@ -147,12 +153,16 @@ for (const [index, testCase] of selected.entries()) {
 
   // The bandwidth floor: the device copying the input's bytes.
   const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.STORAGE });
-  add('copy', await measure(async () => {
-    const encoder = device.createCommandEncoder();
-    encoder.copyBufferToBuffer(x.buffer, 0, copyTarget, 0, size * 4);
-    device.queue.submit([encoder.finish()]);
-    await device.queue.onSubmittedWorkDone();
-  }), { semantics: 'copyBufferToBuffer of the input' });
+  add(
+    'copy',
+    await measure(async () => {
+      const encoder = device.createCommandEncoder();
+      encoder.copyBufferToBuffer(x.buffer, 0, copyTarget, 0, size * 4);
+      device.queue.submit([encoder.finish()]);
+      await device.queue.onSubmittedWorkDone();
+    }),
+    { semantics: 'copyBufferToBuffer of the input' },
+  );
   // The compute floor: a WGSL kernel that only copies the input (not a row of the table; a field of the case).
   const copyKernelMs = (await measure(() => copyKernel(x.buffer, copyTarget, size))).medianMs;
   copyTarget.destroy();
@@ -166,14 +176,22 @@ for (const [index, testCase] of selected.entries()) {
     const note = check(await tfjs.read(y));
     y.dispose();
     if (note) add('tfjs-webgpu', {}, { note, semantics: prepared.tfjs.semantics });
-    else add('tfjs-webgpu', await measure(async () => (await tfjs.run(() => tfjs.tf.tidy(() => prepared.tfjs.run(tfjs.tf, xt)))).dispose()), { semantics: prepared.tfjs.semantics });
+    else
+      add('tfjs-webgpu', await measure(async () => (await tfjs.run(() => tfjs.tf.tidy(() => prepared.tfjs.run(tfjs.tf, xt)))).dispose()), {
+        semantics: prepared.tfjs.semantics,
+      });
     xt.dispose();
   }
 
   // ONNX Runtime: the same ONNX graph on WebGPU (ours device) and on the CPU (onnxruntime-node).
   const outputShape = expected.shape;
-  const model = prepared.onnx.nodes && onnxModel({ nodes: prepared.onnx.nodes, initializers: prepared.onnx.initializers, input: ['x', testCase.shape], output: ['y', outputShape] });
-  for (const [impl, peer, feed] of [['ort-web-webgpu', ortWeb, () => ortWeb.input(x)], ['ort-node-cpu', ortNode, () => ortNode.input(data, testCase.shape)]]) {
+  const model =
+    prepared.onnx.nodes &&
+    onnxModel({ nodes: prepared.onnx.nodes, initializers: prepared.onnx.initializers, input: ['x', testCase.shape], output: ['y', outputShape] });
+  for (const [impl, peer, feed] of [
+    ['ort-web-webgpu', ortWeb, () => ortWeb.input(x)],
+    ['ort-node-cpu', ortNode, () => ortNode.input(data, testCase.shape)],
+  ]) {
     if (peer.unavailable) add(impl, {}, { note: peer.unavailable });
     else if (prepared.onnx.unsupported) add(impl, {}, { note: prepared.onnx.unsupported });
     else {
@@ -209,7 +227,16 @@ for (const [index, testCase] of selected.entries()) {
 }
 
 // CPU cost per forward, on batch-1 layers (bench/cpuCost.mjs); `--only cpu` runs just this section.
-const cpuCost = !only || 'cpu cost'.includes(only) ? await runCpuCost(device, { tfjs, ortWeb, runs: quick ? 10 : 50, log, copyKernelCode: readFileSync(new URL('./copy_kernel.wgsl', import.meta.url), 'utf8') }) : [];
+const cpuCost =
+  !only || 'cpu cost'.includes(only)
+    ? await runCpuCost(device, {
+        tfjs,
+        ortWeb,
+        runs: quick ? 10 : 50,
+        log,
+        copyKernelCode: readFileSync(new URL('./copy_kernel.wgsl', import.meta.url), 'utf8'),
+      })
+    : [];
 
 // Hand-offs to and from ONNX Runtime Web and TF.js (bench/handoff.mjs); `--only hand-off` runs just this section.
 const handOff = !only || 'hand-off'.includes(only) ? await runHandOff(device, { tfjs, ortWeb, runs: quick ? 5 : 15, seededData, copyKernel }) : [];
@@ -228,18 +255,22 @@ const report = {
 };
 const here = dirname(fileURLToPath(import.meta.url));
 // Only a full run writes the table the README quotes; quick and --only runs get their own names.
-const base = join(here, 'results', `${adapterName}-${date}${quick ? '-quick' : ''}${only ? '-partial' : ''}`);
+const base = join(here, 'results', `${adapterName}-${date}${quick ? '-quick' : ''}${only || noPeers ? '-partial' : ''}`);
 mkdirSync(dirname(base), { recursive: true });
 writeFileSync(`${base}.json`, `${JSON.stringify(report, null, 1)}\n`);
 writeFileSync(`${base}.svg`, svgChart(report));
 if (jsonPath) writeFileSync(jsonPath, `${JSON.stringify(report, null, 1)}\n`);
 
-console.log(`\n${[adapter.description, adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(', ')}, ${date}: median (min–max) ms over ${RUNS} runs\n`);
+console.log(
+  `\n${[adapter.description, adapter.vendor, adapter.architecture, adapter.device].filter(Boolean).join(', ')}, ${date}: median (min–max) ms over ${RUNS} runs\n`,
+);
 console.log(markdownTable(report));
 console.log(`\n${notes(report)}`);
 console.log(`\n${oursDetail(report)}`);
 if (cpuCost.length) console.log(`\nCPU cost per forward (µs, median (min–max)):\n\n${cpuCostTable(cpuCost)}`);
 if (handOff.length) console.log(`\nHand-offs (wall time until the GPU is done, median):\n\n${handOffTable(handOff)}`);
-console.log(`\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`);
+console.log(
+  `\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`,
+);
 device.destroy();
 process.exit(0);

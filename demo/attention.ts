@@ -48,7 +48,11 @@ export function mountAttention(runner: Runner): { update: (picture: TensorData) 
   const update = latestOnly(result, async (isLatest, picture: TensorData) => {
     const x = featureMap(picture);
     try {
-      const gate = await runner.runWith((t) => se.excitation(t), (t) => se.excitationCpu(t), x);
+      const gate = await runner.runWith(
+        (t) => se.excitation(t),
+        (t) => se.excitationCpu(t),
+        x,
+      );
       const scaled = await runner.run(se, x);
       if (!isLatest()) return;
       drawBars(document.getElementById('bars') as HTMLCanvasElement, gate.output.data);
@@ -57,7 +61,8 @@ export function mountAttention(runner: Runner): { update: (picture: TensorData) 
       drawChannels(document.getElementById('after') as HTMLCanvasElement, scaled.output, scale);
       result.className = 'result';
       result.dataset.gate = Array.from(gate.output.data, (v) => v.toFixed(4)).join(',');
-      result.textContent = `channel weights: [${Array.from(gate.output.data, (v) => v.toFixed(3)).join(', ')}]` +
+      result.textContent =
+        `channel weights: [${Array.from(gate.output.data, (v) => v.toFixed(3)).join(', ')}]` +
         (scaled.maxDiff === null ? '' : `\nmax |GPU − CPU reference| = ${Math.max(scaled.maxDiff, gate.maxDiff!).toExponential(2)}`);
     } catch (error) {
       if (!isLatest()) return;

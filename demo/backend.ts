@@ -86,7 +86,12 @@ export async function createRunner(): Promise<Runner> {
       return keeper.device;
     },
     keeper,
-    run: (module, input) => runWith((x) => module.forward(x), (x) => module.forwardCpu(x), input),
+    run: (module, input) =>
+      runWith(
+        (x) => module.forward(x),
+        (x) => module.forwardCpu(x),
+        input,
+      ),
     indices: async (module, input) => {
       if (keeper.replaced) await keeper.replaced;
       const x = Tensor.fromArray(keeper.device, input.data, input.shape);

@@ -84,7 +84,7 @@ export function mountExplorer(runner: Runner, onInput: (input: TensorData, image
         $('indicesShape').textContent = `indices [${indices.shape.join(', ')}] (int32): the argmax within its window, right → red, down → green`;
       }
       result.className = 'result';
-      result.textContent = `${runner.device ? 'GPU' : 'CPU'} time ${ms.toFixed(2)} ms` + (maxDiff === null ? '' : `   max |GPU − CPU reference| = ${maxDiff.toExponential(2)}`);
+      result.textContent = `${runner.device ? 'GPU' : 'CPU'} time ${ms.toFixed(2)} ms${maxDiff === null ? '' : `   max |GPU − CPU reference| = ${maxDiff.toExponential(2)}`}`;
     } catch (error) {
       if (!isLatest()) return;
       output.width = output.height = 1;

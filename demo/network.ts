@@ -5,7 +5,16 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import wasmUrl from 'onnxruntime-web/ort-wasm-simd-threaded.asyncify.wasm?url';
 import { gpuStats, reference } from '../src/index.js';
-import { backboneModel, expectedLogits, inputShape, kitLayers, picture, runNetwork, sessionOptions, type BackboneFixture } from '../examples/backboneNetwork.mjs';
+import {
+  backboneModel,
+  expectedLogits,
+  inputShape,
+  kitLayers,
+  picture,
+  runNetwork,
+  sessionOptions,
+  type BackboneFixture,
+} from '../examples/backboneNetwork.mjs';
 import backbone from '../test/fixtures/backbone.json';
 import type { Runner } from './backend.js';
 import { latestOnly } from './latestOnly.js';
@@ -46,7 +55,10 @@ export function mountNetwork(runner: Runner): { update: (source: 'fixture' | Can
       if (!session || sessionDevice !== device) {
         // (Again after a lost device was replaced: ORT's session belongs to the device it was made on.)
         sessionDevice = device;
-        session = ort.InferenceSession.create(backboneModel(fixture, inputShape(fixture.picture)), sessionOptions(device) as ort.InferenceSession.SessionOptions);
+        session = ort.InferenceSession.create(
+          backboneModel(fixture, inputShape(fixture.picture)),
+          sessionOptions(device) as ort.InferenceSession.SessionOptions,
+        );
       }
       const image = source === 'fixture' ? picture(fixture.picture) : toPixels(source);
       const before = gpuStats(device);
@@ -58,7 +70,7 @@ export function mountNetwork(runner: Runner): { update: (source: 'fixture' | Can
       if (!isLatest()) return;
       drawLogits(document.getElementById('logits') as HTMLCanvasElement, values);
       const uploads = after.writeBuffers - before.writeBuffers;
-      const transfers = `${uploads} upload${uploads === 1 ? '' : 's'} (the pixels${runs++ === 0 ? '; the first run also uploads the kit\'s weights' : ''}), ${after.readbacks - before.readbacks} readback (the logits)`;
+      const transfers = `${uploads} upload${uploads === 1 ? '' : 's'} (the pixels${runs++ === 0 ? "; the first run also uploads the kit's weights" : ''}), ${after.readbacks - before.readbacks} readback (the logits)`;
       result.className = 'result';
       result.dataset.logits = Array.from(values, (v) => v.toFixed(5)).join(',');
       if (source === 'fixture') {

@@ -21,10 +21,11 @@ export function drawPicture(kind: string, size: number): HTMLCanvasElement {
   g.fillStyle = gradient;
   g.fillRect(0, 0, size, size);
   const cell = Math.max(1, Math.floor(size / 8));
-  for (let y = 0; y < 4; y++) for (let x = 0; x < 4; x++) {
-    g.fillStyle = (x + y) % 2 ? '#e63946' : '#ffffff';
-    g.fillRect(x * cell, y * cell, cell, cell);
-  }
+  for (let y = 0; y < 4; y++)
+    for (let x = 0; x < 4; x++) {
+      g.fillStyle = (x + y) % 2 ? '#e63946' : '#ffffff';
+      g.fillRect(x * cell, y * cell, cell, cell);
+    }
   g.fillStyle = '#ffb703';
   g.beginPath();
   g.arc(size * 0.7, size * 0.65, size * 0.22, 0, Math.PI * 2);
@@ -111,7 +112,12 @@ export function range(data: Float32Array): [number, number] {
  * red, further down → more green. Flat grey-blue areas have their maximum in the middle of the window; edges and
  * corners of the picture show which side of each window won.
  */
-export function drawIndices(canvas: HTMLCanvasElement, { data, shape }: { data: Int32Array; shape: number[] }, [inH, inW]: [number, number], displaySize = 256): void {
+export function drawIndices(
+  canvas: HTMLCanvasElement,
+  { data, shape }: { data: Int32Array; shape: number[] },
+  [inH, inW]: [number, number],
+  displaySize = 256,
+): void {
   const [h, w] = shape.slice(-2) as [number, number];
   const scale = Math.max(1, Math.floor(displaySize / Math.max(h, w, 1)));
   canvas.width = Math.max(1, w * scale);

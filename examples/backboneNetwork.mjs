@@ -33,11 +33,18 @@ export function picture({ width, height }) {
 export function backboneModel(fixture, inputShape) {
   const weight = weightOf(fixture);
   const conv = (name, input, output, stride) => ({
-    op: 'Conv', inputs: [input, `${name}.weight`, `${name}.bias`], outputs: [output],
+    op: 'Conv',
+    inputs: [input, `${name}.weight`, `${name}.bias`],
+    outputs: [output],
     attributes: { kernel_shape: [3, 3], strides: [stride, stride], pads: [1, 1, 1, 1] },
   });
   return onnxModel({
-    nodes: [conv('conv1', 'x', 'c1', 2), { op: 'Relu', inputs: ['c1'], outputs: ['r1'] }, conv('conv2', 'r1', 'c2', 1), { op: 'Relu', inputs: ['c2'], outputs: ['y'] }],
+    nodes: [
+      conv('conv1', 'x', 'c1', 2),
+      { op: 'Relu', inputs: ['c1'], outputs: ['r1'] },
+      conv('conv2', 'r1', 'c2', 1),
+      { op: 'Relu', inputs: ['c2'], outputs: ['y'] },
+    ],
     initializers: Object.fromEntries(['conv1.weight', 'conv1.bias', 'conv2.weight', 'conv2.bias'].map((k) => [k, weight(k)])),
     input: ['x', inputShape],
     output: ['y', fixture.features_shape],
@@ -73,4 +80,3 @@ export async function runNetwork(device, ort, session, layers, image, { size, me
 
 /** PyTorch's logits for the fixture's picture. */
 export const expectedLogits = (fixture) => Float32Array.from(fixture.logits);
-

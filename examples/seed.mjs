@@ -11,12 +11,20 @@ function randomInput(shape, seed) {
   return Float32Array.from({ length: size }, () => ((state = (state * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1);
 }
 
-
-
 const examples = [
-  { label: 'AdaptiveAvgPool2d((5, 7))', module: new nn.AdaptiveAvgPool2d([5, 7]), inputShape: [1, 64, 8, 9], ref: (d, s) => reference.adaptiveAvgPool2d(d, s, [5, 7]) },
+  {
+    label: 'AdaptiveAvgPool2d((5, 7))',
+    module: new nn.AdaptiveAvgPool2d([5, 7]),
+    inputShape: [1, 64, 8, 9],
+    ref: (d, s) => reference.adaptiveAvgPool2d(d, s, [5, 7]),
+  },
   { label: 'AdaptiveAvgPool2d(7)', module: new nn.AdaptiveAvgPool2d(7), inputShape: [1, 64, 10, 9], ref: (d, s) => reference.adaptiveAvgPool2d(d, s, 7) },
-  { label: 'AdaptiveAvgPool2d((None, 7))', module: new nn.AdaptiveAvgPool2d([null, 7]), inputShape: [1, 64, 10, 9], ref: (d, s) => reference.adaptiveAvgPool2d(d, s, [null, 7]) },
+  {
+    label: 'AdaptiveAvgPool2d((None, 7))',
+    module: new nn.AdaptiveAvgPool2d([null, 7]),
+    inputShape: [1, 64, 10, 9],
+    ref: (d, s) => reference.adaptiveAvgPool2d(d, s, [null, 7]),
+  },
   { label: 'AdaptiveAvgPool2d(1)', module: new nn.AdaptiveAvgPool2d(1), inputShape: [1, 64, 10, 9], ref: (d, s) => reference.adaptiveAvgPool2d(d, s, 1) },
   {
     label: 'AvgPool2d(3, stride=2, padding=1, ceil_mode=True)',
@@ -30,7 +38,11 @@ const examples = [
 // The rest of the pooling family: the ResNet stem's max pool in ceil mode (which ONNX Runtime Web's WebGPU backend
 // rejects), adaptive max pooling (no WebGPU peer has it), 3-D average and 1-D LP pooling.
 examples.push(
-  { label: 'MaxPool2d(3, stride=2, padding=1, ceil_mode=True)', module: new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }), inputShape: [1, 64, 15, 15] },
+  {
+    label: 'MaxPool2d(3, stride=2, padding=1, ceil_mode=True)',
+    module: new nn.MaxPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+    inputShape: [1, 64, 15, 15],
+  },
   { label: 'AdaptiveMaxPool2d((5, 7))', module: new nn.AdaptiveMaxPool2d([5, 7]), inputShape: [1, 64, 15, 15] },
   { label: 'AvgPool3d(3, stride=2, padding=1)', module: new nn.AvgPool3d(3, { stride: 2, padding: 1 }), inputShape: [1, 8, 8, 16, 16] },
   { label: 'LPPool1d(2, 4)', module: new nn.LPPool1d(2, 4), inputShape: [1, 64, 100] },

@@ -11,7 +11,16 @@ export { loadSafetensors, SafetensorsError } from './io/safetensors.js';
 export { TorchError, WebGPULayersError } from './core/errors.js';
 export type { KitErrorCode } from './core/errors.js';
 export {
-  liveBytes, compiledPipelineCount, gpuStats, memoryStats, emptyCache, setMemoryCap, resetPeakMemoryStats, deviceContext, synchronize, whenSubmitted,
+  liveBytes,
+  compiledPipelineCount,
+  gpuStats,
+  memoryStats,
+  emptyCache,
+  setMemoryCap,
+  resetPeakMemoryStats,
+  deviceContext,
+  synchronize,
+  whenSubmitted,
 } from './runtime/context.js';
 export type { DeviceContext } from './runtime/context.js';
 export type { MemoryStats } from './runtime/allocator.js';
@@ -31,7 +40,8 @@ export type { AutotuneResult } from './device/autotune.js';
 export { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy } from './runtime/strategies.js';
 export type { TunableKernel, StrategyOf } from './runtime/strategies.js';
 export type { AdaptiveOutputSize, AdaptiveSize, IntOrPair, IntOrTuple } from './ops/pooling/args.js';
-export type { AvgPool1dOptions, AvgPool2dOptions, AvgPool3dOptions, LPPoolOptions, MaxPoolOptions } from './ops/pooling/windowPlan.js';
+export type { AvgPool1dOptions, AvgPool2dOptions, AvgPool3dOptions, LPPoolOptions } from './ops/pooling/windowPlan.js';
+export type { MaxPoolOptions } from './ops/pooling/maxPoolPlan.js';
 export type { AdaptiveMaxPoolOptions } from './ops/pooling/adaptivePlan.js';
 export type { MaxUnpoolOptions } from './ops/pooling/unpoolPlan.js';
 export type { MaxPoolResult, MaxUnpoolCallOptions, WithIndices } from './ops/pooling/functional.js';

@@ -166,8 +166,15 @@ function choiceFromEnvironment(): AdapterChoice {
 
 /** The adapter's own limits, so big tensors get what the hardware allows rather than WebGPU's defaults. */
 function adapterLimits(adapter: GPUAdapter): Record<string, number> {
-  const names = ['maxStorageBufferBindingSize', 'maxBufferSize', 'maxComputeWorkgroupsPerDimension', 'maxComputeWorkgroupStorageSize',
-    'maxComputeInvocationsPerWorkgroup', 'maxComputeWorkgroupSizeX', 'maxStorageBuffersPerShaderStage'] as const;
+  const names = [
+    'maxStorageBufferBindingSize',
+    'maxBufferSize',
+    'maxComputeWorkgroupsPerDimension',
+    'maxComputeWorkgroupStorageSize',
+    'maxComputeInvocationsPerWorkgroup',
+    'maxComputeWorkgroupSizeX',
+    'maxStorageBuffersPerShaderStage',
+  ] as const;
   return Object.fromEntries(names.map((name) => [name, adapter.limits[name]]));
 }
 
@@ -200,7 +207,12 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   if (options.autotune ?? process.env.WEBGPU_LAYERS_AUTOTUNE !== '0') {
     const tuned = await autotune(device);
     if (!quiet) {
-      const lines = tuned.map((t) => `${t.kernel}: ${t.chosen} (${Object.entries(t.timesMs).map(([v, ms]) => `${v} ${ms.toFixed(1)} ms`).join(', ')})`);
+      const lines = tuned.map(
+        (t) =>
+          `${t.kernel}: ${t.chosen} (${Object.entries(t.timesMs)
+            .map(([v, ms]) => `${v} ${ms.toFixed(1)} ms`)
+            .join(', ')})`,
+      );
       process.stderr.write(`webgpu-layers: autotuned ${lines.join('; ')}\n`);
     }
   }

@@ -2,7 +2,16 @@
 // block, ceil-mode pool, adaptive pool and ResNet head, on one device, equals the same network in PyTorch
 // (test/fixtures/generate_backbone.py); the pixels go up once, the logits come down once, nothing in between.
 import { afterAll, beforeAll, expect, test } from 'vitest';
-import { backboneModel, expectedLogits, inputShape, kitLayers, picture, runNetwork, sessionOptions, type BackboneFixture } from '../examples/backboneNetwork.mjs';
+import {
+  backboneModel,
+  expectedLogits,
+  inputShape,
+  kitLayers,
+  picture,
+  runNetwork,
+  sessionOptions,
+  type BackboneFixture,
+} from '../examples/backboneNetwork.mjs';
 import backbone from './fixtures/backbone.json';
 import { gpuStats } from '../src/index.js';
 import { expectClose } from './helpers/compare.js';
@@ -15,7 +24,7 @@ beforeAll(async () => {
 }, 300_000);
 afterAll(() => device?.destroy());
 
-test('picture → ORT backbone → the kit\'s layers → logits equal PyTorch, with one upload and one readback', async () => {
+test("picture → ORT backbone → the kit's layers → logits equal PyTorch, with one upload and one readback", async () => {
   const fixture = backbone as unknown as BackboneFixture;
   const session = await ort.InferenceSession.create(backboneModel(fixture, inputShape(fixture.picture)), sessionOptions(device) as never);
   const layers = kitLayers(fixture);

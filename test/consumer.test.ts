@@ -12,7 +12,8 @@ import { CHROMIUM_PATH, WEBGPU_ARGS } from './helpers/chromium.mjs';
 
 const root = resolve(import.meta.dirname, '..');
 const npm = (args: string[], cwd: string) => execFileSync('npm', args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-const node = (args: string[], cwd: string) => execFileSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
+const node = (args: string[], cwd: string) =>
+  execFileSync(process.execPath, args, { cwd, encoding: 'utf8', timeout: 120_000, stdio: ['ignore', 'pipe', 'pipe'] });
 /** PyTorch 1.13's AvgPool2d(3, 2, 1, ceil_mode=True) on 1..16 as 1×1×4×4 (shared/REFERENCE.md). */
 const CONFORMANCE = [1.5555556, 3.3333333, 2, 6.3333335, 11, 6, 4.5, 7.5, 4];
 
@@ -81,7 +82,19 @@ export async function run(): Promise<number[]> {
 `,
     );
     const tsc = join(root, 'node_modules', 'typescript', 'bin', 'tsc');
-    const args = ['--strict', '--noEmit', '--target', 'es2022', '--module', 'nodenext', '--moduleResolution', 'nodenext', '--skipLibCheck', 'false', 'consumer.ts'];
+    const args = [
+      '--strict',
+      '--noEmit',
+      '--target',
+      'es2022',
+      '--module',
+      'nodenext',
+      '--moduleResolution',
+      'nodenext',
+      '--skipLibCheck',
+      'false',
+      'consumer.ts',
+    ];
     let output = '';
     try {
       output = node([tsc, ...args], app);
@@ -128,6 +141,9 @@ try {
 
 test("without the 'webgpu' peer, webgpu-layers/node imports and then says what to install", () => {
   const bare = project('bare');
-  const output = node(['--input-type=module', '-e', "import('webgpu-layers/node').then((m) => m.requestDevice()).catch((e) => console.log(e.code, e.message))"], bare);
+  const output = node(
+    ['--input-type=module', '-e', "import('webgpu-layers/node').then((m) => m.requestDevice()).catch((e) => console.log(e.code, e.message))"],
+    bare,
+  );
   expect(output.trim()).toBe("no-adapter webgpu-layers: webgpu-layers/node needs Dawn for Node, the 'webgpu' package (a peer dependency): npm install webgpu");
 }, 300_000);

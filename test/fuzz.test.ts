@@ -45,7 +45,10 @@ function withStrategies<R>(strategies: Strategies, op: (t: Tensor) => R): (t: Te
   };
 }
 
-const describeStrategies = (strategies: Strategies) => Object.entries(strategies).map(([k, v]) => `${k}=${v}`).join(' ');
+const describeStrategies = (strategies: Strategies) =>
+  Object.entries(strategies)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(' ');
 
 type CpuOutput = { data: Float32Array | Int32Array };
 
@@ -65,13 +68,18 @@ function poolingCase(op: PoolingConfig['op']): Generator {
   return (random) => {
     let config = randomPoolingConfig(random);
     while (config.op !== op) config = randomPoolingConfig(random);
-    const x = fuzzData(random, config.shape.reduce((a, b) => a * b, 1));
+    const x = fuzzData(
+      random,
+      config.shape.reduce((a, b) => a * b, 1),
+    );
     const strategies = pickStrategies(random, [op === 'avg_pool2d' ? 'pool_window' : 'pool_adaptive', 'global_avg_pool']);
     return {
       describe: `${JSON.stringify(config)} ${describeStrategies(strategies)}`,
       x,
       shape: config.shape,
-      gpu: withStrategies(strategies, (t) => (config.op === 'avg_pool2d' ? F.avgPool2d(t, config.kernelSize, config.options) : F.adaptiveAvgPool2d(t, config.outputSize))),
+      gpu: withStrategies(strategies, (t) =>
+        config.op === 'avg_pool2d' ? F.avgPool2d(t, config.kernelSize, config.options) : F.adaptiveAvgPool2d(t, config.outputSize),
+      ),
       cpu: () => runReferenceConfig(config, x),
     };
   };
@@ -90,9 +98,19 @@ const linearCase: Generator = (random) => {
   }
   const mlp = new nn.Sequential(...layers);
   const shape = random.chance(0.3) ? [sizes[0]!] : [random.int(1, 12), sizes[0]!];
-  const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
+  const x = fuzzData(
+    random,
+    shape.reduce((a, b) => a * b, 1),
+  );
   const strategies = pickStrategies(random, ['linear']);
-  return { describe: `MLP ${JSON.stringify(sizes)} on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => mlp.forward(t)), cpu: () => mlp.forwardCpu({ data: x, shape }), dispose: () => mlp.dispose() };
+  return {
+    describe: `MLP ${JSON.stringify(sizes)} on [${shape}] ${describeStrategies(strategies)}`,
+    x,
+    shape,
+    gpu: withStrategies(strategies, (t) => mlp.forward(t)),
+    cpu: () => mlp.forwardCpu({ data: x, shape }),
+    dispose: () => mlp.dispose(),
+  };
 };
 
 const seCase: Generator = (random) => {
@@ -104,11 +122,24 @@ const seCase: Generator = (random) => {
   } else {
     const adaptive = random.chance(0.5);
     if (!adaptive) shape[3] = shape[2]!; // the fixed pool only fits a square map of its kernel size
-    module = new nn.SqueezeAndExcite(channels, channels, shape[2]!, random.int(1, 4), { pool: adaptive ? 'adaptive' : 'fixed', gate: random.pick(['hardswish', 'hardsigmoid'] as const) });
+    module = new nn.SqueezeAndExcite(channels, channels, shape[2]!, random.int(1, 4), {
+      pool: adaptive ? 'adaptive' : 'fixed',
+      gate: random.pick(['hardswish', 'hardsigmoid'] as const),
+    });
   }
-  const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
+  const x = fuzzData(
+    random,
+    shape.reduce((a, b) => a * b, 1),
+  );
   const strategies = pickStrategies(random, ['global_avg_pool', 'pool_window', 'channel_scale', 'squeeze_excitation']);
-  return { describe: `${module.constructor.name} on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => module.forward(t)), cpu: () => module.forwardCpu({ data: x, shape }), dispose: () => module.dispose() };
+  return {
+    describe: `${module.constructor.name} on [${shape}] ${describeStrategies(strategies)}`,
+    x,
+    shape,
+    gpu: withStrategies(strategies, (t) => module.forward(t)),
+    cpu: () => module.forwardCpu({ data: x, shape }),
+    dispose: () => module.dispose(),
+  };
 };
 
 const headCase: Generator = (random) => {
@@ -117,9 +148,19 @@ const headCase: Generator = (random) => {
   const size = fixed ? 7 : random.int(1, 15);
   const shape = [random.int(1, 4), features, size, fixed ? 7 : random.int(1, 15)];
   const head = new nn.ResNetHead(features, random.int(1, 30), { pool: fixed ? 'fixed' : 'adaptive' });
-  const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
+  const x = fuzzData(
+    random,
+    shape.reduce((a, b) => a * b, 1),
+  );
   const strategies = pickStrategies(random, ['global_avg_pool', 'linear']);
-  return { describe: `ResNetHead on [${shape}] ${describeStrategies(strategies)}`, x, shape, gpu: withStrategies(strategies, (t) => head.forward(t)), cpu: () => head.forwardCpu({ data: x, shape }), dispose: () => head.dispose() };
+  return {
+    describe: `ResNetHead on [${shape}] ${describeStrategies(strategies)}`,
+    x,
+    shape,
+    gpu: withStrategies(strategies, (t) => head.forward(t)),
+    cpu: () => head.forwardCpu({ data: x, shape }),
+    dispose: () => head.dispose(),
+  };
 };
 
 const activationCase: Generator = (random) => {
@@ -153,13 +194,26 @@ const familyCase: Generator = (random) => {
       case 'unpool': {
         const Max = [nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d][rank - 1]!;
         // Unpooling knows no dilation: its pools have none.
-        module = new Max(kernel, { stride, padding, dilation: kind === 'unpool' ? 1 : sizes(random, rank, 1, 3), ceilMode, returnIndices: kind === 'unpool' || random.chance(0.5) });
+        module = new Max(kernel, {
+          stride,
+          padding,
+          dilation: kind === 'unpool' ? 1 : sizes(random, rank, 1, 3),
+          ceilMode,
+          returnIndices: kind === 'unpool' || random.chance(0.5),
+        });
         break;
       }
       case 'avg':
-        module = rank === 1
-          ? new nn.AvgPool1d(kernel, { stride, padding, ceilMode, countIncludePad: random.chance(0.5) })
-          : new nn.AvgPool3d(kernel, { stride, padding, ceilMode, countIncludePad: random.chance(0.5), divisorOverride: random.chance(0.2) ? random.int(-3, 9) || 1 : null });
+        module =
+          rank === 1
+            ? new nn.AvgPool1d(kernel, { stride, padding, ceilMode, countIncludePad: random.chance(0.5) })
+            : new nn.AvgPool3d(kernel, {
+                stride,
+                padding,
+                ceilMode,
+                countIncludePad: random.chance(0.5),
+                divisorOverride: random.chance(0.2) ? random.int(-3, 9) || 1 : null,
+              });
         break;
       case 'lp':
         module = new [nn.LPPool1d, nn.LPPool2d][rank - 1]!(random.pick([1, 2, 3, 1.5, 0.5]), kernel, { stride, ceilMode });
@@ -168,10 +222,15 @@ const familyCase: Generator = (random) => {
         module = rank === 1 ? new nn.AdaptiveAvgPool1d(random.int(1, 12)) : new nn.AdaptiveAvgPool3d(sizes(random, 3, 1, 8));
         break;
       case 'adaptive_max':
-        module = new [nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d][rank - 1]!(sizes(random, rank, 1, 12), { returnIndices: random.chance(0.5) });
+        module = new [nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d][rank - 1]!(sizes(random, rank, 1, 12), {
+          returnIndices: random.chance(0.5),
+        });
         break;
     }
-    const x = fuzzData(random, shape.reduce((a, b) => a * b, 1));
+    const x = fuzzData(
+      random,
+      shape.reduce((a, b) => a * b, 1),
+    );
     try {
       module.forwardCpu({ data: x, shape });
     } catch {
@@ -263,4 +322,3 @@ describe.each(testAdapters())('fuzz on %s', (adapter) => {
     expect(done).toBeGreaterThanOrEqual(Math.min(target, MIN_CONFIGS)); // the time bound never starves a run
   });
 });
-

@@ -11,13 +11,16 @@ import { randomData, seededRandom } from './helpers/random.js';
 
 const nhwc = (data: Float32Array, [n, c, h, w]: number[]) => {
   const out = new Float32Array(data.length);
-  for (let i = 0; i < n!; i++) for (let j = 0; j < c!; j++) for (let y = 0; y < h!; y++) for (let x = 0; x < w!; x++) {
-    out[((i * h! + y) * w! + x) * c! + j] = data[((i * c! + j) * h! + y) * w! + x]!;
-  }
+  for (let i = 0; i < n!; i++)
+    for (let j = 0; j < c!; j++)
+      for (let y = 0; y < h!; y++)
+        for (let x = 0; x < w!; x++) {
+          out[((i * h! + y) * w! + x) * c! + j] = data[((i * c! + j) * h! + y) * w! + x]!;
+        }
   return out;
 };
 
-describe('ONNX Runtime Web (WebGPU) on the kit\'s device', () => {
+describe("ONNX Runtime Web (WebGPU) on the kit's device", () => {
   let device: GPUDevice;
   let ort: Awaited<ReturnType<typeof ortOn>>;
   beforeAll(async () => {
@@ -58,12 +61,14 @@ describe('ONNX Runtime Web (WebGPU) on the kit\'s device', () => {
 
   test('an ORT tensor on the CPU, or of another type, is a clear error', async () => {
     const cpu = new ort.Tensor('float32', new Float32Array(4), [1, 4]);
-    expect(() => fromOrtTensor(device, cpu as never)).toThrow("fromOrtTensor: the tensor is on 'cpu', not in a GPU buffer: run the session with preferredOutputLocation: 'gpu-buffer'");
+    expect(() => fromOrtTensor(device, cpu as never)).toThrow(
+      "fromOrtTensor: the tensor is on 'cpu', not in a GPU buffer: run the session with preferredOutputLocation: 'gpu-buffer'",
+    );
     expect(() => fromOrtTensor(device, {} as never)).toThrow('fromOrtTensor: expected an onnxruntime-web Tensor');
   });
 });
 
-describe('TF.js (WebGPU) on the kit\'s device', () => {
+describe("TF.js (WebGPU) on the kit's device", () => {
   let device: GPUDevice;
   let tf: Awaited<ReturnType<typeof tfjsOn>>;
   let kitTf: TfLike;

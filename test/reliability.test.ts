@@ -27,7 +27,11 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     const x = Tensor.fromArray(device, data, shape);
     const se = new nn.SELayer(37, 4);
     const runs = [
-      ['avg_pool2d', F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), () => reference.avgPool2d(data, shape, 3, { stride: 2, padding: 1, ceilMode: true })],
+      [
+        'avg_pool2d',
+        F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }),
+        () => reference.avgPool2d(data, shape, 3, { stride: 2, padding: 1, ceilMode: true }),
+      ],
       ['adaptive_avg_pool2d', F.adaptiveAvgPool2d(x, [10, 3]), () => reference.adaptiveAvgPool2d(data, shape, [10, 3])],
       ['global pool', F.adaptiveAvgPool2d(x, 1), () => reference.adaptiveAvgPool2d(data, shape, 1)],
       ['relu', F.relu(x), () => reference.activation(data, shape, 'relu')],
@@ -56,7 +60,10 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
   test('Linear runs in pieces of rows when x or y is over the binding limit; a weight over it is a clear error', async () => {
     const random = seededRandom(2);
     // x of 153.6 MB (inputs read as vec4s, four features per invocation); then y of 161.6 MB (scalar paths).
-    for (const [rows, inFeatures, outFeatures] of [[600_000, 64, 4], [400_000, 3, 101]] as const) {
+    for (const [rows, inFeatures, outFeatures] of [
+      [600_000, 64, 4],
+      [400_000, 3, 101],
+    ] as const) {
       const data = randomData(random, rows * inFeatures);
       const linear = new nn.Linear(inFeatures, outFeatures);
       const x = Tensor.fromArray(device, data, [rows, inFeatures]);
@@ -197,7 +204,11 @@ describe('hostile input', () => {
     ['output too small', () => pool.forward(tensor([3, 1, 1])) && new nn.AvgPool2d(9).forward(tensor([3, 8, 8])), 'Output size is too small'],
     ['2-D input to AvgPool2d', () => pool.forward(tensor([8, 8])), 'Dimension out of range (expected to be in range of [-2, 1], but got -3)'],
     ['5-D input to AvgPool2d', () => pool.forward(tensor([1, 1, 1, 8, 8])), 'Expected 3D or 4D (batch mode) tensor'],
-    ['empty spatial dim', () => pool.forward(tensor([1, 3, 0, 8])), 'Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 3, 0, 8]'],
+    [
+      'empty spatial dim',
+      () => pool.forward(tensor([1, 3, 0, 8])),
+      'Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 3, 0, 8]',
+    ],
     ['2-D input to AdaptiveAvgPool2d(2)', () => F.adaptiveAvgPool2d(tensor([8, 8]), 2), 'adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [8, 8]'],
     ['negative adaptive size', () => new nn.AdaptiveAvgPool2d([-1, 3]), 'elements of output_size must be greater than or equal to 0 but received {-1, 3}'],
     ['Linear shape mismatch', () => new nn.Linear(512, 10).forward(tensor([1, 2048])), 'mat1 and mat2 shapes cannot be multiplied (1x2048 and 512x10)'],
@@ -207,7 +218,11 @@ describe('hostile input', () => {
     ['a NaN stride', () => new nn.AvgPool2d(2, { stride: NaN }), TypeError],
     ['an Infinity output size', () => new nn.AdaptiveAvgPool2d(Infinity), TypeError],
     ['a string kernel', () => new nn.AvgPool2d('3' as unknown as number), TypeError],
-    ['a kernel pair of three', () => new nn.AvgPool2d([2, 2, 2] as unknown as [number, number]), 'avg_pool2d: kernel_size must either be a single int, or a tuple of two ints'],
+    [
+      'a kernel pair of three',
+      () => new nn.AvgPool2d([2, 2, 2] as unknown as [number, number]),
+      'avg_pool2d: kernel_size must either be a single int, or a tuple of two ints',
+    ],
     ['a huge kernel', () => new nn.AvgPool2d(2 ** 40).forward(tensor([1, 4, 4])), 'Output size is too small'],
     ['a huge adaptive output', () => F.adaptiveAvgPool2d(tensor([1, 1, 4, 4]), [2 ** 20, 2 ** 20]), /more than this device's maxBufferSize/],
     ['a negative shape', () => Tensor.fromArray(device, new Float32Array(4), [2, -2]), 'shape must be an array of non-negative integers'],
@@ -217,22 +232,55 @@ describe('hostile input', () => {
     // Tensors and modules that cannot be used.
     ['a disposed tensor', () => pool.forward(disposedTensor()), 'this tensor [1, 8, 4, 4] was disposed and cannot be used'],
     ['reading a disposed tensor', () => disposedTensor().toArray(), 'was disposed and cannot be used'],
-    ['a tensor from another device', () => F.linear(tensor([1, 4]), Tensor.fromArray(other, new Float32Array(8), [2, 4])), 'got tensors from different GPUDevices'],
-    ['a module used after dispose', () => {
-      const gone = new nn.AdaptiveAvgPool2d(1);
-      gone.dispose();
-      return gone.forward(tensor([1, 2, 2]));
-    }, 'this AdaptiveAvgPool2d was disposed and cannot be used'],
+    [
+      'a tensor from another device',
+      () => F.linear(tensor([1, 4]), Tensor.fromArray(other, new Float32Array(8), [2, 4])),
+      'got tensors from different GPUDevices',
+    ],
+    [
+      'a module used after dispose',
+      () => {
+        const gone = new nn.AdaptiveAvgPool2d(1);
+        gone.dispose();
+        return gone.forward(tensor([1, 2, 2]));
+      },
+      'this AdaptiveAvgPool2d was disposed and cannot be used',
+    ],
     // State dicts.
-    ['a state dict with a wrong key', () => new nn.SELayer(8, 2).loadStateDict({ 'fc.0.weight': { data: new Float32Array(32), shape: [4, 8] }, 'fc.2.wieght': { data: new Float32Array(32), shape: [8, 4] } }), 'Unexpected key(s) in state_dict: "fc.2.wieght".'],
-    ['a state dict with a wrong shape', () => se.loadStateDict({ 'fc.0.weight': { data: new Float32Array(16), shape: [2, 8] }, 'fc.2.weight': { data: new Float32Array(32), shape: [8, 4] } }), 'size mismatch for fc.0.weight: copying a param with shape torch.Size([2, 8]) from checkpoint, the shape in current model is torch.Size([4, 8]).'],
-    ['a state dict with strings for values', () => se.loadStateDict({ 'fc.0.weight': { data: 'abc' as unknown as number[], shape: [4, 8] }, 'fc.2.weight': { data: new Float32Array(32), shape: [8, 4] } }), 'value for fc.0.weight must hold numbers'],
+    [
+      'a state dict with a wrong key',
+      () =>
+        new nn.SELayer(8, 2).loadStateDict({
+          'fc.0.weight': { data: new Float32Array(32), shape: [4, 8] },
+          'fc.2.wieght': { data: new Float32Array(32), shape: [8, 4] },
+        }),
+      'Unexpected key(s) in state_dict: "fc.2.wieght".',
+    ],
+    [
+      'a state dict with a wrong shape',
+      () => se.loadStateDict({ 'fc.0.weight': { data: new Float32Array(16), shape: [2, 8] }, 'fc.2.weight': { data: new Float32Array(32), shape: [8, 4] } }),
+      'size mismatch for fc.0.weight: copying a param with shape torch.Size([2, 8]) from checkpoint, the shape in current model is torch.Size([4, 8]).',
+    ],
+    [
+      'a state dict with strings for values',
+      () =>
+        se.loadStateDict({
+          'fc.0.weight': { data: 'abc' as unknown as number[], shape: [4, 8] },
+          'fc.2.weight': { data: new Float32Array(32), shape: [8, 4] },
+        }),
+      'value for fc.0.weight must hold numbers',
+    ],
     ['a state dict that is not an object', () => se.loadStateDict(null as never), 'loadStateDict: expected an object'],
     // Safetensors files.
     ['a truncated safetensors file', () => loadSafetensors(new Uint8Array(3)), 'the file is 3 bytes, too short'],
     ['a header length past the end', () => loadSafetensors(safetensorsFile({}, 0, 1000n)), 'points past the end'],
     ['offsets out of range', () => loadSafetensors(safetensorsFile({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, 8)), 'outside the 8 data bytes'],
-    ['overlapping offsets', () => loadSafetensors(safetensorsFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12)), 'overlap'],
+    [
+      'overlapping offsets',
+      () =>
+        loadSafetensors(safetensorsFile({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, 12)),
+      'overlap',
+    ],
     ['an unknown dtype', () => loadSafetensors(safetensorsFile({ a: { dtype: 'Q4', shape: [2], data_offsets: [0, 8] } }, 8)), 'has dtype "Q4"'],
     ['a huge JSON header', () => loadSafetensors(safetensorsFile({}, 0, 2n ** 40n)), 'exceeds the 100000000-byte limit'],
   ];
@@ -257,7 +305,12 @@ describe('hostile input', () => {
 describe('resources', () => {
   test('1,000 forward passes then dispose: live bytes return to where they started; pipelines never grow with shapes', async () => {
     const device = await requestDevice(QUIET);
-    const modules = [new nn.SELayer(16, 4), new nn.ResNetHead(16, 10), new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }), new nn.AdaptiveAvgPool2d([5, 7])];
+    const modules = [
+      new nn.SELayer(16, 4),
+      new nn.ResNetHead(16, 10),
+      new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }),
+      new nn.AdaptiveAvgPool2d([5, 7]),
+    ];
     const x = Tensor.fromArray(device, randomData(seededRandom(3), 2 * 16 * 9 * 9), [2, 16, 9, 9]);
     for (const module of modules) {
       const warm = module.forward(x); // weights uploaded, pipelines compiled
@@ -271,7 +324,13 @@ describe('resources', () => {
       if (i % 50 === 49) await outputs[0]!.toArray(); // let the queue drain now and then
       outputs.forEach((y) => y.dispose());
     }
-    for (const [h, w] of [[7, 7], [14, 14], [5, 31], [1, 1], [23, 2]] as const) {
+    for (const [h, w] of [
+      [7, 7],
+      [14, 14],
+      [5, 31],
+      [1, 1],
+      [23, 2],
+    ] as const) {
       const other = Tensor.fromArray(device, new Float32Array(2 * 16 * h * w), [2, 16, h, w]);
       for (const module of [modules[0]!, modules[1]!, modules[3]!]) module.forward(other).dispose();
       other.dispose();
@@ -314,7 +373,10 @@ describe('concurrency', () => {
     const se = new nn.SELayer(8, 2);
     const runs = Array.from({ length: 60 }, (_, i) => {
       const shape = [1 + (i % 3), 8, 3 + (i % 5), 4 + (i % 7)];
-      const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+      const data = randomData(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      );
       const x = Tensor.fromArray(device, data, shape);
       const module = i % 2 ? se : new nn.AvgPool2d(2, { ceilMode: true });
       return { x, y: module.forward(x), expected: module.forwardCpu({ data, shape }).data };

@@ -45,11 +45,27 @@ describe('loadSafetensors', () => {
     ['a huge header length', build(valid, f32([1, 2]), 2n ** 62n), `the header length ${2n ** 62n} exceeds the 100000000-byte limit`],
     ['a header that is not JSON', build('{"a": ', f32([1, 2])), 'the header is not valid UTF-8 JSON'],
     ['a header that is not an object', build([1, 2]), 'the header must be a JSON object'],
-    ['an unknown dtype', build({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" has dtype "I64"; supported: F32, F16, BF16, F64'],
+    [
+      'an unknown dtype',
+      build({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, f32([1, 2])),
+      'tensor "a" has dtype "I64"; supported: F32, F16, BF16, F64',
+    ],
     ['a bad shape', build({ a: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" has shape [-2]'],
-    ['offsets out of range', build({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, f32([1, 2])), 'tensor "a" has data_offsets [0, 16] outside the 8 data bytes'],
-    ['reversed offsets', build({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, f32([1, 2])), 'tensor "a" has data_offsets [8, 0] outside the 8 data bytes'],
-    ['a shape that does not match its bytes', build({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" of shape [3] and dtype F32 needs 12 bytes, but data_offsets [0, 8] hold 8'],
+    [
+      'offsets out of range',
+      build({ a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] } }, f32([1, 2])),
+      'tensor "a" has data_offsets [0, 16] outside the 8 data bytes',
+    ],
+    [
+      'reversed offsets',
+      build({ a: { dtype: 'F32', shape: [0], data_offsets: [8, 0] } }, f32([1, 2])),
+      'tensor "a" has data_offsets [8, 0] outside the 8 data bytes',
+    ],
+    [
+      'a shape that does not match its bytes',
+      build({ a: { dtype: 'F32', shape: [3], data_offsets: [0, 8] } }, f32([1, 2])),
+      'tensor "a" of shape [3] and dtype F32 needs 12 bytes, but data_offsets [0, 8] hold 8',
+    ],
     [
       'overlapping tensors',
       build({ a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [2], data_offsets: [4, 12] } }, f32([1, 2, 3])),

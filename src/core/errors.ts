@@ -62,8 +62,7 @@ export const messages = {
     const r = Math.max(rank, 1); // PyTorch wraps a 0-d tensor's dims as if it had one
     return `Dimension out of range (expected to be in range of [${-r}, ${r - 1}], but got ${dim})`;
   },
-  negativeDimension: (shape: readonly number[]) =>
-    `Trying to create tensor with negative dimension ${shape.find((d) => d < 0)}: ${formatSizes(shape)}`,
+  negativeDimension: (shape: readonly number[]) => `Trying to create tensor with negative dimension ${shape.find((d) => d < 0)}: ${formatSizes(shape)}`,
   invalidView: (shape: readonly number[], size: number) => `shape '${formatSizes(shape)}' is invalid for input of size ${size}`,
   notEnoughValuesToUnpack: (expected: number, got: number) => `not enough values to unpack (expected ${expected}, got ${got})`,
   tooManyValuesToUnpack: (expected: number) => `too many values to unpack (expected ${expected})`,

@@ -76,7 +76,15 @@ export class Tensor<D extends DType = 'float32'> {
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
 
-  private constructor(device: GPUDevice, shape: readonly number[], storage: Storage, written: Promise<void>, size = checkShape(shape), dtype = 'float32' as D, frozen = false) {
+  private constructor(
+    device: GPUDevice,
+    shape: readonly number[],
+    storage: Storage,
+    written: Promise<void>,
+    size = checkShape(shape),
+    dtype = 'float32' as D,
+    frozen = false,
+  ) {
     this.device = device;
     this.dtype = dtype;
     this.shape = frozen ? shape : Object.freeze(shape.slice());
@@ -121,7 +129,10 @@ export class Tensor<D extends DType = 'float32'> {
     const byteOffset = options.byteOffset ?? 0;
     const alignment = context.limits.minStorageBufferOffsetAlignment;
     if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % alignment !== 0) {
-      throw new WebGPULayersError('invalid-argument', `${who}: byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment (${alignment}), but got ${String(byteOffset)}`);
+      throw new WebGPULayersError(
+        'invalid-argument',
+        `${who}: byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment (${alignment}), but got ${String(byteOffset)}`,
+      );
     }
     if (!(buffer.usage & GPUBufferUsage.STORAGE)) {
       throw new WebGPULayersError('invalid-argument', `${who}: the buffer needs STORAGE usage for the kit's kernels to read it (its usage is ${buffer.usage})`);
@@ -186,7 +197,14 @@ export class Tensor<D extends DType = 'float32'> {
    * @internal A tensor on a buffer just acquired from the pool, its shape already checked and frozen, written by
    * `written` (a replayed forward: src/gpu/capture.ts).
    */
-  static onPooledBuffer<D extends DType>(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, dtype: D, written: Promise<void>): Tensor<D> {
+  static onPooledBuffer<D extends DType>(
+    context: DeviceContext,
+    buffer: GPUBuffer,
+    shape: readonly number[],
+    size: number,
+    dtype: D,
+    written: Promise<void>,
+  ): Tensor<D> {
     return new Tensor<D>(context.device, shape, new Storage(context, buffer), written, size, dtype, true);
   }
 
@@ -253,7 +271,9 @@ export class Tensor<D extends DType = 'float32'> {
     const storage = this.#usableStorage();
     const copy = Tensor.empty(this.device, this.shape);
     const batch = storage.context.batch;
-    copy.setWrittenBy(batch.record({ kind: 'copy', source: storage.buffer, sourceOffset: storage.external!.byteOffset, destination: copy.buffer, size: this.size * 4 }));
+    copy.setWrittenBy(
+      batch.record({ kind: 'copy', source: storage.buffer, sourceOffset: storage.external!.byteOffset, destination: copy.buffer, size: this.size * 4 }),
+    );
     batch.requireBeforeSubmit(storage.external!.checked);
     return copy;
   }
@@ -274,7 +294,10 @@ export class Tensor<D extends DType = 'float32'> {
     try {
       // The copy joins the batch that writes this tensor, so a read costs no extra submit.
       if (storage.external && !(storage.buffer.usage & GPUBufferUsage.COPY_SRC)) {
-        throw new WebGPULayersError('invalid-argument', `toArray(): this tensor's buffer (from Tensor.fromGPUBuffer) has no COPY_SRC usage, so it cannot be read back`);
+        throw new WebGPULayersError(
+          'invalid-argument',
+          `toArray(): this tensor's buffer (from Tensor.fromGPUBuffer) has no COPY_SRC usage, so it cannot be read back`,
+        );
       }
       if (storage.external) await storage.external.checked;
       context.counts.readbacks++;

@@ -25,10 +25,13 @@ export interface AcquiredDevice {
 async function attempt(gpu: GPU, options: BrowserDeviceOptions): Promise<AcquiredDevice> {
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
   if (!adapter) throw new WebGPULayersError('no-adapter', 'WebGPU is present but no adapter is available');
-  const requiredLimits = options.limits === 'default' ? {} : {
-    maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
-    maxBufferSize: adapter.limits.maxBufferSize,
-  };
+  const requiredLimits =
+    options.limits === 'default'
+      ? {}
+      : {
+          maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
+          maxBufferSize: adapter.limits.maxBufferSize,
+        };
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [] });
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';

@@ -51,7 +51,10 @@ export function fromOrtTensor(device: GPUDevice, tensor: OrtTensorLike): Tensor 
 export async function toOrtTensor<T>(ort: OrtLike<T>, tensor: Tensor): Promise<T> {
   const { buffer, byteOffset } = tensor.gpuBuffer;
   if (byteOffset !== 0) {
-    throw new WebGPULayersError('invalid-argument', 'toOrtTensor: ORT takes whole buffers; this tensor starts at an offset in a caller\'s buffer: run it through an op first');
+    throw new WebGPULayersError(
+      'invalid-argument',
+      "toOrtTensor: ORT takes whole buffers; this tensor starts at an offset in a caller's buffer: run it through an op first",
+    );
   }
   await contextOf(tensor.device).batch.whenSubmitted();
   return ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [...tensor.shape], download: () => tensor.toArray() });
@@ -98,7 +101,10 @@ export function fromTfjs(tf: TfLike, device: GPUDevice, tensor: TfTensorLike, op
   const backendDevice = tfDevice(tf);
   if (!backendDevice) throw new WebGPULayersError('invalid-argument', `${who}: TF.js's backend is not WebGPU (tf.setBackend('webgpu') on this device first)`);
   if (backendDevice !== device) {
-    throw new WebGPULayersError('wrong-device', `${who}: TF.js runs on another GPUDevice; register its WebGPU backend with this device (new WebGPUBackend(device))`);
+    throw new WebGPULayersError(
+      'wrong-device',
+      `${who}: TF.js runs on another GPUDevice; register its WebGPU backend with this device (new WebGPUBackend(device))`,
+    );
   }
   const nhwc = tensor.shape.length === 4 && (options.layout ?? 'nhwc') === 'nhwc';
   let data: ReturnType<TfTensorLike['dataToGPU']>;
@@ -122,7 +128,9 @@ export function fromTfjs(tf: TfLike, device: GPUDevice, tensor: TfTensorLike, op
   } finally {
     view.dispose();
     // TF.js may reuse its buffer once we let go of it: only after the kit's read of it is submitted.
-    contextOf(device).batch.whenSubmitted().then(() => tensorRef.dispose());
+    contextOf(device)
+      .batch.whenSubmitted()
+      .then(() => tensorRef.dispose());
   }
 }
 
@@ -150,7 +158,10 @@ export async function toTfjs<T>(tf: TfLike<T>, tensor: Tensor, options: TfHandOf
   const backendDevice = tfDevice(tf);
   if (!backendDevice) throw new WebGPULayersError('invalid-argument', "toTfjs: TF.js's backend is not WebGPU (tf.setBackend('webgpu') on this device first)");
   if (backendDevice !== tensor.device) {
-    throw new WebGPULayersError('wrong-device', 'toTfjs: TF.js runs on another GPUDevice; register its WebGPU backend with this tensor\'s device (new WebGPUBackend(device))');
+    throw new WebGPULayersError(
+      'wrong-device',
+      "toTfjs: TF.js runs on another GPUDevice; register its WebGPU backend with this tensor's device (new WebGPUBackend(device))",
+    );
   }
   const nhwc = tensor.shape.length === 4 && (options.layout ?? 'nhwc') === 'nhwc';
   const flat = nhwc ? null : tensor.reshape([1, 1, 1, tensor.size]);

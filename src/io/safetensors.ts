@@ -73,7 +73,9 @@ function parseEntry(name: string, value: unknown, dataBytes: number): Entry {
   }
   const expected = (shape as number[]).reduce((a, b) => a * b, 1) * ITEM_SIZES[dtype as SupportedDtype];
   if (end - begin !== expected) {
-    return fail(`tensor "${name}" of shape [${shape.join(', ')}] and dtype ${dtype} needs ${expected} bytes, but data_offsets [${begin}, ${end}] hold ${end - begin}`);
+    return fail(
+      `tensor "${name}" of shape [${shape.join(', ')}] and dtype ${dtype} needs ${expected} bytes, but data_offsets [${begin}, ${end}] hold ${end - begin}`,
+    );
   }
   return { name, dtype: dtype as SupportedDtype, shape: shape as number[], begin, end };
 }
@@ -111,7 +113,5 @@ export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
     }
   }
   const data = bytes.subarray(dataStart);
-  return Object.fromEntries(
-    entries.map((e) => [e.name, { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape }]),
-  );
+  return Object.fromEntries(entries.map((e) => [e.name, { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape }]));
 }

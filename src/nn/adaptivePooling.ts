@@ -2,7 +2,13 @@
 // shared base (src/nn/pooling.ts).
 import type { AdaptiveOutputSize, AdaptiveSize, Rank } from '../ops/pooling/args.js';
 import {
-  checkAdaptiveOutputSize, planAdaptiveAvgPool1d, planAdaptiveAvgPool2d, planAdaptiveAvgPool3d, planAdaptiveMaxPool, type AdaptiveMaxArgs, type AdaptivePlan,
+  checkAdaptiveOutputSize,
+  planAdaptiveAvgPool1d,
+  planAdaptiveAvgPool2d,
+  planAdaptiveAvgPool3d,
+  planAdaptiveMaxPool,
+  type AdaptiveMaxArgs,
+  type AdaptivePlan,
 } from '../ops/pooling/adaptivePlan.js';
 import { PlannedPool, type MaxCpuOutput, type MaxOutput } from './pooling.js';
 

@@ -38,10 +38,13 @@ export class Sequential extends Module {
    * `outputShape` (the activations) keep the shape.
    */
   outputShape(inputShape: readonly number[]): number[] {
-    return this.#layers.reduce<number[]>((shape, layer) => {
-      const shaped = layer as Module & { outputShape?: (shape: readonly number[]) => number[] };
-      return shaped.outputShape ? shaped.outputShape(shape) : shape;
-    }, [...inputShape]);
+    return this.#layers.reduce<number[]>(
+      (shape, layer) => {
+        const shaped = layer as Module & { outputShape?: (shape: readonly number[]) => number[] };
+        return shaped.outputShape ? shaped.outputShape(shape) : shape;
+      },
+      [...inputShape],
+    );
   }
 
   /**

@@ -33,7 +33,10 @@ export class Linear extends Module {
 
   constructor(inFeatures: number, outFeatures: number, options: LinearOptions = {}) {
     super();
-    for (const [name, value] of [['in_features', inFeatures], ['out_features', outFeatures]] as const) {
+    for (const [name, value] of [
+      ['in_features', inFeatures],
+      ['out_features', outFeatures],
+    ] as const) {
       if (!Number.isSafeInteger(value)) throw new TypeError(`Linear(): argument '${name}' must be an int, but got ${String(value)}`);
       if (value < 0) throw new TorchError(`Trying to create tensor with negative dimension ${value}: [${outFeatures}, ${inFeatures}]`);
     }

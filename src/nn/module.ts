@@ -2,7 +2,8 @@
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
 import { WebGPULayersError } from '../core/errors.js';
-import { CapturedForward, invalidateCaptures } from '../runtime/capture.js';
+import { CapturedForward } from '../runtime/capture.js';
+import { invalidateCaptures } from '../runtime/captureGeneration.js';
 import { contextOf } from '../runtime/context.js';
 import type { TensorData } from '../core/tensorData.js';
 import { Tensor } from '../core/tensor.js';
@@ -106,7 +107,7 @@ export class Parameter {
 }
 
 /** Any module, whatever its forward takes and returns (for containers of children). */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: a container holds children whatever their forward takes
 export type AnyModule = Module<unknown, unknown, any[], any[]>;
 
 /**

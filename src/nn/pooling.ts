@@ -9,10 +9,23 @@ import type { IntOrPair, IntOrTuple, Rank } from '../ops/pooling/args.js';
 import { globalDivisor, pool, type PoolPlan, type WithIndices } from '../ops/pooling/functional.js';
 import { adaptivePool, windowPool } from '../ops/pooling/reference.js';
 import {
-  checkAvgPool2dArgs, planAvgPool1d, planAvgPool2d, planAvgPool3d, planLPPool, planMaxPool, resolveAvgPool2dArgs, resolveAvgPoolArgs, resolveLPPoolArgs,
-  resolveMaxPoolArgs, type AvgPool1dOptions, type AvgPool2dArgs, type AvgPool2dOptions, type AvgPool3dOptions, type AvgPoolNdArgs, type LPPoolArgs,
-  type LPPoolOptions, type MaxPoolArgs, type MaxPoolOptions,
+  checkAvgPool2dArgs,
+  planAvgPool1d,
+  planAvgPool2d,
+  planAvgPool3d,
+  planLPPool,
+  resolveAvgPool2dArgs,
+  resolveAvgPoolArgs,
+  resolveLPPoolArgs,
+  type AvgPool1dOptions,
+  type AvgPool2dArgs,
+  type AvgPool2dOptions,
+  type AvgPool3dOptions,
+  type AvgPoolNdArgs,
+  type LPPoolArgs,
+  type LPPoolOptions,
 } from '../ops/pooling/windowPlan.js';
+import { planMaxPool, resolveMaxPoolArgs, type MaxPoolArgs, type MaxPoolOptions } from '../ops/pooling/maxPoolPlan.js';
 import { Module } from './module.js';
 
 /** What a max pool's forward returns: values, or values and int32 indices (`returnIndices: true`). */

@@ -54,4 +54,3 @@ export class ResNetHead extends Module {
     return this.fc.forwardCpu({ data: pooled.data, shape: flattenShape(pooled.shape, 1) });
   }
 }
-

@@ -48,7 +48,13 @@ export abstract class ExcitationBlock extends Module {
     const features = pooledShape.slice(1).reduce((p, d) => p * d, 1);
     if (this.pooledView === 'channels' && features !== c) throw new TorchError(messages.invalidView([b, c], b * features));
     const gateShape = mlp.outputShape([b, features]);
-    if (gateShape.length !== 2 || gateShape[1] !== c) throw new TorchError(messages.invalidView([b, c, 1, 1], gateShape.reduce((p, d) => p * d, 1)));
+    if (gateShape.length !== 2 || gateShape[1] !== c)
+      throw new TorchError(
+        messages.invalidView(
+          [b, c, 1, 1],
+          gateShape.reduce((p, d) => p * d, 1),
+        ),
+      );
     const layers = mlp.denseLayers(x.device);
     if (layers && layers.length > 0) return excitationGate(x, pool, features, layers);
     // An MLP that is not Linear (+ activation) pairs runs module by module.

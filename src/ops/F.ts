@@ -3,8 +3,23 @@ import type { Tensor } from '../core/tensor.js';
 import { activation } from './activation/functional.js';
 import { linear } from './linear/functional.js';
 import {
-  adaptiveAvgPool1d, adaptiveAvgPool2d, adaptiveAvgPool3d, adaptiveMaxPool1d, adaptiveMaxPool2d, adaptiveMaxPool3d, avgPool1d, avgPool2d, avgPool3d,
-  lpPool1d, lpPool2d, maxPool1d, maxPool2d, maxPool3d, maxUnpool1d, maxUnpool2d, maxUnpool3d,
+  adaptiveAvgPool1d,
+  adaptiveAvgPool2d,
+  adaptiveAvgPool3d,
+  adaptiveMaxPool1d,
+  adaptiveMaxPool2d,
+  adaptiveMaxPool3d,
+  avgPool1d,
+  avgPool2d,
+  avgPool3d,
+  lpPool1d,
+  lpPool2d,
+  maxPool1d,
+  maxPool2d,
+  maxPool3d,
+  maxUnpool1d,
+  maxUnpool2d,
+  maxUnpool3d,
 } from './pooling/functional.js';
 // Loaded for their kernels' autotune workloads (the SE blocks run these ops through nn).
 import './squeezeExcitation/functional.js';

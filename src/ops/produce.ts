@@ -47,7 +47,10 @@ export function produceAll(
   try {
     outputs.forEach(({ shape, dtype = 'float32' }, i) => made.push(Tensor.empty(input.device, shape, i === 0 && exactOutput, dtype)));
     if (made[0]!.size > 0) {
-      const work = write(input.binding, made.map((t, i) => (i === 0 && exactOutput ? { buffer: t.buffer } : t.binding)));
+      const work = write(
+        input.binding,
+        made.map((t, i) => (i === 0 && exactOutput ? { buffer: t.buffer } : t.binding)),
+      );
       for (const t of made) t.setWrittenBy(work);
     }
   } catch (error) {

@@ -70,8 +70,15 @@ export class CachingAllocator {
   readonly #homes = new WeakMap<GPUBuffer, FreeList>();
   #cap = DEFAULT_RESERVED_CAP;
   readonly stats = {
-    allocatedBytes: 0, cachedBytes: 0, peakAllocatedBytes: 0, peakReservedBytes: 0,
-    allocations: 0, poolHits: 0, frees: 0, buffersCreated: 0, buffersDestroyed: 0,
+    allocatedBytes: 0,
+    cachedBytes: 0,
+    peakAllocatedBytes: 0,
+    peakReservedBytes: 0,
+    allocations: 0,
+    poolHits: 0,
+    frees: 0,
+    buffersCreated: 0,
+    buffersDestroyed: 0,
   };
 
   constructor(context: DeviceContext) {
@@ -79,9 +86,7 @@ export class CachingAllocator {
   }
 
   static usage(kind: BufferKind): GPUBufferUsageFlags {
-    return kind === 'storage'
-      ? GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST
-      : GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
+    return kind === 'storage' ? GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST : GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST;
   }
 
   /**

@@ -2,7 +2,7 @@
 // uniforms (one buffer per kernel and packed plan, written once at creation) and bind groups (one per
 // pipeline and set of bound windows). Both are bounded, least recently used first out; a cached object that
 // a recorded, not yet submitted, command may use is only dropped after that submit.
-import { invalidateCaptures } from './capture.js';
+import { invalidateCaptures } from './captureGeneration.js';
 import type { DeviceContext } from './context.js';
 
 /** Entries kept per cache: thousands of distinct plans (shapes) before the oldest are dropped. */
@@ -57,7 +57,12 @@ export class ParamsCache {
     if (entries) {
       for (const entry of entries) if (entry.kernel === kernel.id && sameWords(entry.words, words)) return entry.buffer;
     }
-    const buffer = this.#context.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true, label: `${kernel.name} params` });
+    const buffer = this.#context.createBuffer({
+      size: words.byteLength,
+      usage: GPUBufferUsage.UNIFORM,
+      mappedAtCreation: true,
+      label: `${kernel.name} params`,
+    });
     new Uint32Array(buffer.getMappedRange()).set(words);
     buffer.unmap();
     const entry = { kernel: kernel.id, words: words.slice(), buffer }; // copies: `words` is the kernel's scratch array

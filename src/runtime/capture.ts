@@ -9,6 +9,7 @@
 // invalidates every capture (`invalidateCaptures`).
 import { alignedBytes, type FreeList } from './allocator.js';
 import type { BatchOwner, Command, DispatchCommand } from './commandBatch.js';
+import { captureGeneration } from './captureGeneration.js';
 import { contextOf, type DeviceContext } from './context.js';
 
 /** What a capture sees of a tensor (the runtime imports no tensor: src/core/tensor.ts registers its kind). */
@@ -36,18 +37,8 @@ export function registerTensorKind(kind: TensorKind): void {
   tensors = kind;
 }
 
-let generation = 0;
-
 /** Command lists a capture keeps for the buffers its replays were handed (see `#commandsFor`). */
 const RECENT_REPLAYS = 4;
-
-/**
- * Called where something changes what a forward records: a kernel strategy or the loop cap, a parameter's
- * upload or disposal, a module's disposal, a parameter uniform's eviction, a context's disposal.
- */
-export function invalidateCaptures(): void {
-  generation++;
-}
 
 /** Where a captured dispatch's binding comes from at replay. */
 type BindingSource =
@@ -157,7 +148,7 @@ export class CapturedForward implements BatchOwner {
     const context = inputBuffer && contextOf(input.device);
     if (!context || context.recorder || context.profile) return { result: forward(), captured: null };
     const recorder = new ForwardRecorder();
-    const startGeneration = generation;
+    const startGeneration = captureGeneration();
     context.recorder = recorder;
     let result: Out;
     try {
@@ -168,7 +159,14 @@ export class CapturedForward implements BatchOwner {
     return { result, captured: CapturedForward.#from(context, startGeneration, input, inputBuffer, recorder, result) };
   }
 
-  static #from(context: DeviceContext, startGeneration: number, input: CapturableTensor, inputBuffer: GPUBuffer, recorder: ForwardRecorder, result: unknown): CapturedForward | null {
+  static #from(
+    context: DeviceContext,
+    startGeneration: number,
+    input: CapturableTensor,
+    inputBuffer: GPUBuffer,
+    recorder: ForwardRecorder,
+    result: unknown,
+  ): CapturedForward | null {
     if (recorder.spoiled) return null;
     const tuple = Array.isArray(result);
     const results: unknown[] = tuple ? result : [result];
@@ -208,7 +206,7 @@ export class CapturedForward implements BatchOwner {
    * caller's buffer, something changed since): then the module runs its forward as usual.
    */
   replay(input: CapturableTensor): unknown {
-    if (generation !== this.#generation || input.device !== this.#device) return null;
+    if (captureGeneration() !== this.#generation || input.device !== this.#device) return null;
     const shape = input.shape;
     const captured = this.#shape;
     if (shape.length !== captured.length) return null;
@@ -227,7 +225,9 @@ export class CapturedForward implements BatchOwner {
       const { allocation, shape: outShape, size, dtype } = outputs[0]!;
       return tensors!.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written);
     }
-    return outputs.map(({ allocation, shape: outShape, size, dtype }) => tensors!.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written));
+    return outputs.map(({ allocation, shape: outShape, size, dtype }) =>
+      tensors!.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written),
+    );
   }
 
   /**

@@ -285,7 +285,11 @@ export class CommandBatch {
         pass?.end();
         pass = null;
         if (command.kind === 'copy') encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
-        else encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [command.width, command.height]);
+        else
+          encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [
+            command.width,
+            command.height,
+          ]);
         continue;
       }
       const pipeline = command.pipeline as GPUComputePipeline; // compiled: #submit awaited any still compiling

@@ -5,7 +5,8 @@
 import { WebGPULayersError } from '../core/errors.js';
 import { CachingAllocator, type MemoryStats } from './allocator.js';
 import { BindGroupCache, ParamsCache } from './caches.js';
-import { invalidateCaptures, type ForwardRecorder } from './capture.js';
+import type { ForwardRecorder } from './capture.js';
+import { invalidateCaptures } from './captureGeneration.js';
 import { CommandBatch } from './commandBatch.js';
 
 /** The timestamp slots of one open `measureGpuTime`. */
@@ -41,7 +42,16 @@ export class DeviceContext {
   /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
   lastSubmitAt = 0;
   /** GPU objects and work this context has created or recorded (deterministic, so tests may assert them). */
-  readonly counts = { dispatches: 0, submits: 0, checkedSubmits: 0, buffersCreated: 0, bindGroupsCreated: 0, writeBuffers: 0, readbacks: 0, texturesCreated: 0 };
+  readonly counts = {
+    dispatches: 0,
+    submits: 0,
+    checkedSubmits: 0,
+    buffersCreated: 0,
+    bindGroupsCreated: 0,
+    writeBuffers: 0,
+    readbacks: 0,
+    texturesCreated: 0,
+  };
   readonly #ids = new WeakMap<GPUBuffer, number>();
   #nextId = 1;
   #placeholder: GPUBuffer | null = null;
@@ -50,7 +60,10 @@ export class DeviceContext {
   #imageTexture: GPUTexture | null = null;
 
   /** The device's limits the kit reads on every op, copied once (reading device.limits calls into WebGPU). */
-  readonly limits: Pick<GPUSupportedLimits, 'maxBufferSize' | 'maxStorageBufferBindingSize' | 'minStorageBufferOffsetAlignment' | 'maxComputeWorkgroupsPerDimension'>;
+  readonly limits: Pick<
+    GPUSupportedLimits,
+    'maxBufferSize' | 'maxStorageBufferBindingSize' | 'minStorageBufferOffsetAlignment' | 'maxComputeWorkgroupsPerDimension'
+  >;
 
   constructor(device: GPUDevice) {
     this.device = device;
@@ -68,7 +81,8 @@ export class DeviceContext {
   /** Throws a clear error if this device can no longer run the kit's work. */
   checkUsable(): void {
     if (this.lostReason) throw new WebGPULayersError('device-lost', `${this.lostReason}; request a new device`);
-    if (this.disposed) throw new WebGPULayersError('disposed', 'the device context was disposed; this device can still be used after it, but not the tensors made before');
+    if (this.disposed)
+      throw new WebGPULayersError('disposed', 'the device context was disposed; this device can still be used after it, but not the tensors made before');
   }
 
   /** A small id per buffer, for cache keys. */

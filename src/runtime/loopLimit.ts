@@ -4,7 +4,7 @@
 // instead of returning wrong numbers.
 import code from '../../shaders/runtime/loop_limit_probe.wgsl?raw';
 import { WebGPULayersError } from '../core/errors.js';
-import { invalidateCaptures } from './capture.js';
+import { invalidateCaptures } from './captureGeneration.js';
 import { contextOf } from './context.js';
 
 const PROBE_ITERATIONS = 1 << 20;
@@ -23,7 +23,10 @@ export async function probeLoopLimit(device: GPUDevice): Promise<number> {
   counts.unmap();
   const readback = device.createBuffer({ size: 8, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
   try {
-    const pipeline = await device.createComputePipelineAsync({ layout: 'auto', compute: { module: device.createShaderModule({ code, label: 'loop_limit_probe' }), entryPoint: 'main' } });
+    const pipeline = await device.createComputePipelineAsync({
+      layout: 'auto',
+      compute: { module: device.createShaderModule({ code, label: 'loop_limit_probe' }), entryPoint: 'main' },
+    });
     const encoder = device.createCommandEncoder();
     const pass = encoder.beginComputePass();
     pass.setPipeline(pipeline);

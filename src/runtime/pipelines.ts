@@ -10,7 +10,12 @@ export type OverrideConstants = Record<string, number>;
 export const pipelineKey = (kernel: Kernel<never>, constants: OverrideConstants) => `${kernel.name}${JSON.stringify(constants)}`;
 
 /** The compiled pipeline when it is ready (so a batch of ready pipelines submits without awaiting), else its compile. */
-export function getPipeline(context: DeviceContext, kernel: Kernel<never>, constants: OverrideConstants, key: string): GPUComputePipeline | Promise<GPUComputePipeline> {
+export function getPipeline(
+  context: DeviceContext,
+  kernel: Kernel<never>,
+  constants: OverrideConstants,
+  key: string,
+): GPUComputePipeline | Promise<GPUComputePipeline> {
   const ready = context.readyPipelines.get(key);
   if (ready) return ready;
   const cache = context.pipelines;
@@ -18,7 +23,10 @@ export function getPipeline(context: DeviceContext, kernel: Kernel<never>, const
   if (!pipeline) {
     pipeline = compile(context.device, kernel, constants, key);
     // A failed compile is not cached, so a later call reports it again rather than a stale rejection.
-    pipeline.then((compiled) => context.readyPipelines.set(key, compiled), () => cache.delete(key));
+    pipeline.then(
+      (compiled) => context.readyPipelines.set(key, compiled),
+      () => cache.delete(key),
+    );
     cache.set(key, pipeline);
   }
   return pipeline;

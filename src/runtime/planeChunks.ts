@@ -56,8 +56,7 @@ export function launchInChunks(
   if (perChunk < 1) {
     throw new WebGPULayersError(
       'too-large',
-      `one ${planeName} needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` +
-        `maxStorageBufferBindingSize (${maxBinding} bytes)`,
+      `one ${planeName} needs ${Math.max(inPlaneBytes, outPlaneBytes)} bytes, more than this device's ` + `maxStorageBufferBindingSize (${maxBinding} bytes)`,
     );
   }
   const launched: Promise<void>[] = [];
@@ -67,10 +66,17 @@ export function launchInChunks(
     const outWindow = window(first, count, outPlaneBytes, alignment, output);
     const extras = extraOutputs.map((extra) => window(first, count, outPlaneBytes, alignment, extra));
     if (extras.some((extra) => extra.base !== outWindow.base)) throw new Error('webgpu-layers: outputs of one kernel must start at equally aligned offsets');
-    launched.push(launchChunk({
-      firstPlane: first, planes: count, input: inWindow.binding, output: outWindow.binding, inputBase: inWindow.base, outputBase: outWindow.base,
-      extraOutputs: extras.map((extra) => extra.binding),
-    }));
+    launched.push(
+      launchChunk({
+        firstPlane: first,
+        planes: count,
+        input: inWindow.binding,
+        output: outWindow.binding,
+        inputBase: inWindow.base,
+        outputBase: outWindow.base,
+        extraOutputs: extras.map((extra) => extra.binding),
+      }),
+    );
   }
   return Promise.all(launched).then(() => {});
 }

@@ -3,7 +3,7 @@
 // and declares their names in `KernelStrategyTable`; its functional module gives autotune the workloads (`defineTuning`).
 // Autotune (src/device/autotune.ts) measures and sets them; until then the first strategy listed is used.
 import { WebGPULayersError } from '../core/errors.js';
-import { invalidateCaptures } from './capture.js';
+import { invalidateCaptures } from './captureGeneration.js';
 import { contextOf } from './context.js';
 import { checkLoop, loopFits } from './loopLimit.js';
 
@@ -13,7 +13,7 @@ type Constants = Record<string, number>;
  * The strategies of every tunable kernel, by kernel name: each op's kernel file adds its entry with
  * `declare module '…/runtime/strategies.js' { interface KernelStrategyTable { name: typeof STRATEGIES } }`.
  */
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- filled by declaration merging
+// biome-ignore lint/suspicious/noEmptyInterface: filled by declaration merging, one entry per op
 export interface KernelStrategyTable {}
 
 export type TunableKernel = keyof KernelStrategyTable & string;

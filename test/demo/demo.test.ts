@@ -44,14 +44,14 @@ describe('the demo on WebGPU', () => {
   });
   afterAll(() => browser?.close());
 
-  test('runs on the browser\'s WebGPU and pools the picture as the CPU reference does', async () => {
+  test("runs on the browser's WebGPU and pools the picture as the CPU reference does", async () => {
     expect(await page.textContent('#backend')).toMatch(/^WebGPU on /);
     expect(await page.textContent('#inputShape')).toBe('input [1, 3, 64, 64]');
     expect(await page.textContent('#outputShape')).toBe('output [1, 3, 32, 32]'); // AvgPool2d(3, 2, 1)
     expect(maxDiff((await page.textContent('#result'))!)).toBeLessThan(1e-5);
   });
 
-  test('changing the parameters recomputes; ceil mode follows PyTorch\'s last-window rule', async () => {
+  test("changing the parameters recomputes; ceil mode follows PyTorch's last-window rule", async () => {
     await setField(page, '#size', '5');
     await page.check('#ceil');
     await page.dispatchEvent('#ceil', 'change');
@@ -75,7 +75,7 @@ describe('the demo on WebGPU', () => {
     expect(await page.textContent('#inputShape')).toBe('input [1, 3, 64, 64]');
   });
 
-  test('the network panel: ORT-web\'s WebGPU backbone and the kit\'s layers give PyTorch\'s logits, one upload and one readback', async () => {
+  test("the network panel: ORT-web's WebGPU backbone and the kit's layers give PyTorch's logits, one upload and one readback", async () => {
     await page.waitForSelector('#networkResult[data-max-diff]', { state: 'attached', timeout: 120_000 });
     expect(Number(await page.getAttribute('#networkResult', 'data-max-diff'))).toBeLessThan(1e-4);
     // The explorer's picture goes through the same network: the weights are on the GPU by now.
@@ -111,7 +111,9 @@ describe('the demo on WebGPU', () => {
     expect(await page.textContent('#indicesShape')).toBe('indices [1, 3, 32, 33] (int32): the argmax within its window, right → red, down → green');
     await setField(page, '#padH', '3'); // over half the effective kernel (5): PyTorch's error
     await page.waitForSelector('#result[data-pending="0"]');
-    expect(await page.textContent('#result')).toBe('RuntimeError: pad should be at most half of effective kernel size, but got pad=3, kernel_size=3 and dilation=2');
+    expect(await page.textContent('#result')).toBe(
+      'RuntimeError: pad should be at most half of effective kernel size, but got pad=3, kernel_size=3 and dilation=2',
+    );
     expect(await page.isVisible('#indices')).toBe(false);
     await setField(page, '#padH', '1');
     await setField(page, '#dilH', '1');
@@ -160,7 +162,9 @@ describe('the demo on WebGPU', () => {
     expect(shot.byteLength).toBeGreaterThan(20_000);
     // The output canvas holds an image, not a blank: its pixels vary.
     const spread = await page.$eval('#output', (canvas) => {
-      const pixels = (canvas as HTMLCanvasElement).getContext('2d')!.getImageData(0, 0, (canvas as HTMLCanvasElement).width, (canvas as HTMLCanvasElement).height).data;
+      const pixels = (canvas as HTMLCanvasElement)
+        .getContext('2d')!
+        .getImageData(0, 0, (canvas as HTMLCanvasElement).width, (canvas as HTMLCanvasElement).height).data;
       let lo = 255;
       let hi = 0;
       for (let i = 0; i < pixels.length; i += 4) {

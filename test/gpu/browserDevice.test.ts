@@ -27,7 +27,10 @@ describe.skipIf(!inBrowser)("the browser's WebGPU", () => {
         if (adapters++ > 0) return adapter;
         return Object.assign(Object.create(adapter), {
           requestDevice: async () => {
-            throw new DOMException("Failed to execute 'requestDevice' on 'GPUAdapter': A valid external Instance reference no longer exists.", 'OperationError');
+            throw new DOMException(
+              "Failed to execute 'requestDevice' on 'GPUAdapter': A valid external Instance reference no longer exists.",
+              'OperationError',
+            );
           },
           info: adapter.info,
           limits: adapter.limits,

@@ -48,7 +48,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     return { data, tensor: Tensor.fromArray(device, data, shape) };
   };
 
-  test('a forward on the last shape replays it: the same dispatches, the new input\'s values, a buffer of its own per output', async () => {
+  test("a forward on the last shape replays it: the same dispatches, the new input's values, a buffer of its own per output", async () => {
     const cases: [string, AnyModule, number[]][] = [
       ['AvgPool2d', new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }), [2, 5, 11, 9]],
       ['LPPool1d', new nn.LPPool1d(2, 3, { stride: 2 }), [2, 5, 31]],
@@ -81,7 +81,11 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
         before = gpuStats(device);
         expectOutputs(await read(module.forward(inputs[0]!.tensor)), expected(module, inputs[0]!.data, shape), `${name} (steady ${i})`);
         const after = gpuStats(device);
-        const created = [after.buffersCreated - before.buffersCreated, after.bindGroupsCreated - before.bindGroupsCreated, after.writeBuffers - before.writeBuffers];
+        const created = [
+          after.buffersCreated - before.buffersCreated,
+          after.bindGroupsCreated - before.bindGroupsCreated,
+          after.writeBuffers - before.writeBuffers,
+        ];
         if (i >= 2) expect(created, `${name}: created in a steady-state replay`).toEqual([0, 0, 0]);
       }
       // Another shape runs the module again, and is captured in turn.
@@ -179,7 +183,11 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     se.SEblock.at(0).stateDict(); // reading does not invalidate
     await check('replayed');
     // A strategy: the excitation pools its input itself (2 dispatches) or after a pool (3).
-    for (const [strategy, dispatches] of [['fused', 2], ['split', 3], ['fused', 2]] as const) {
+    for (const [strategy, dispatches] of [
+      ['fused', 2],
+      ['split', 3],
+      ['fused', 2],
+    ] as const) {
       setKernelStrategy(device, 'squeeze_excitation', strategy);
       for (let i = 0; i < 2; i++) {
         const before = gpuStats(device).dispatches;
@@ -224,7 +232,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     x.tensor.dispose();
   });
 
-  test('forwards a replay cannot reproduce run as usual: a caller\'s buffer, a disposed or int32 input, timestamps', async () => {
+  test("forwards a replay cannot reproduce run as usual: a caller's buffer, a disposed or int32 input, timestamps", async () => {
     const shape = [1, 8, 10, 10];
     const pool = new nn.AvgPool2d(3, { stride: 2 });
     const x = input(shape);

@@ -8,7 +8,12 @@ import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
 
 /** A caller's buffer holding `data` at `byteOffset`, its size not rounded past the data (4-byte multiples). */
-function callerBuffer(device: GPUDevice, data: Float32Array, byteOffset: number, usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST): GPUBuffer {
+function callerBuffer(
+  device: GPUDevice,
+  data: Float32Array,
+  byteOffset: number,
+  usage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
+): GPUBuffer {
   const buffer = device.createBuffer({ size: byteOffset + data.byteLength, usage, mappedAtCreation: true });
   new Float32Array(buffer.getMappedRange(), byteOffset, data.length).set(data);
   buffer.unmap();
@@ -34,7 +39,7 @@ describe.each(testAdapters())('external buffers on %s', (adapter) => {
   });
   afterAll(() => device?.destroy());
 
-  test('a tensor over a caller\'s buffer, at an offset and unpadded, runs through every kernel without a copy of the buffer', async () => {
+  test("a tensor over a caller's buffer, at an offset and unpadded, runs through every kernel without a copy of the buffer", async () => {
     const random = seededRandom(31);
     const shape = [1, 3, 5, 5]; // 300 bytes: not a multiple of 16, so vec4 kernels must not read past it
     const data = randomData(random, 75);
@@ -47,7 +52,11 @@ describe.each(testAdapters())('external buffers on %s', (adapter) => {
     const head = new nn.ResNetHead(3, 4);
     const rows = x.reshape([3, 25]);
     const runs: [string, Tensor, Float32Array][] = [
-      ['avg_pool2d', F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }), reference.avgPool2d(data, shape, 3, { stride: 2, padding: 1, ceilMode: true }).data],
+      [
+        'avg_pool2d',
+        F.avgPool2d(x, 3, { stride: 2, padding: 1, ceilMode: true }),
+        reference.avgPool2d(data, shape, 3, { stride: 2, padding: 1, ceilMode: true }).data,
+      ],
       ['adaptive_avg_pool2d', F.adaptiveAvgPool2d(x, [2, 3]), reference.adaptiveAvgPool2d(data, shape, [2, 3]).data],
       ['global pool', F.adaptiveAvgPool2d(x, 1), reference.adaptiveAvgPool2d(data, shape, 1).data],
       ['relu', F.relu(x), reference.activation(data, shape, 'relu').data],
@@ -90,7 +99,11 @@ describe.each(testAdapters())('external buffers on %s', (adapter) => {
       ['no STORAGE usage', () => Tensor.fromGPUBuffer(device, uniform, [4]), /needs STORAGE usage/],
       ['too small', () => Tensor.fromGPUBuffer(device, buffer, [1, 1, 8, 9]), /needs 288 bytes, but the buffer has 256/],
       ['past the end at an offset', () => Tensor.fromGPUBuffer(device, buffer, [16], { byteOffset: 256 }), /needs 320 bytes, but the buffer has 256/],
-      ['an unaligned offset', () => Tensor.fromGPUBuffer(device, buffer, [4], { byteOffset: 4 }), /byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment \(256\), but got 4/],
+      [
+        'an unaligned offset',
+        () => Tensor.fromGPUBuffer(device, buffer, [4], { byteOffset: 4 }),
+        /byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment \(256\), but got 4/,
+      ],
       ['a bad shape', () => Tensor.fromGPUBuffer(device, buffer, [2, -2]), /shape must be an array of non-negative integers/],
     ];
     for (const [name, run, message] of cases) {

@@ -7,12 +7,15 @@ import { expectClose } from '../helpers/compare.js';
 import { inBrowser, testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureImage, imageFixtures, optionsOf } from '../helpers/images.js';
 
-test.each(imageFixtures.map((f) => [`${f.width}×${f.height} → ${JSON.stringify(f.size)}`, f] as const))('the CPU reference matches PyTorch: %s', (_, fixture) => {
-  const image = { data: fixtureImage(fixture.width, fixture.height), width: fixture.width, height: fixture.height };
-  const cpu = reference.imageToTensor(image, optionsOf(fixture));
-  expect(cpu.shape).toEqual(fixture.shape);
-  expectClose(cpu.data, Float32Array.from(fixture.data), 'reference');
-});
+test.each(imageFixtures.map((f) => [`${f.width}×${f.height} → ${JSON.stringify(f.size)}`, f] as const))(
+  'the CPU reference matches PyTorch: %s',
+  (_, fixture) => {
+    const image = { data: fixtureImage(fixture.width, fixture.height), width: fixture.width, height: fixture.height };
+    const cpu = reference.imageToTensor(image, optionsOf(fixture));
+    expect(cpu.shape).toEqual(fixture.shape);
+    expectClose(cpu.data, Float32Array.from(fixture.data), 'reference');
+  },
+);
 
 describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
   let device: GPUDevice;
@@ -43,7 +46,11 @@ describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
     await x.toArray();
     x.dispose();
     const after = gpuStats(device);
-    expect([after.buffersCreated - before.buffersCreated, after.bindGroupsCreated - before.bindGroupsCreated, after.writeBuffers - before.writeBuffers]).toEqual([0, 0, 1]);
+    expect([
+      after.buffersCreated - before.buffersCreated,
+      after.bindGroupsCreated - before.bindGroupsCreated,
+      after.writeBuffers - before.writeBuffers,
+    ]).toEqual([0, 0, 1]);
   });
 
   test('bad images and options are clear errors before any GPU work', () => {
@@ -51,11 +58,17 @@ describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
     const before = gpuStats(device);
     const cases: [() => unknown, string][] = [
       [() => Tensor.fromImage(device, null as never), 'Tensor.fromImage: expected an image source, but got null'],
-      [() => Tensor.fromImage(device, new Map() as never), 'Tensor.fromImage: expected an ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, HTMLVideoElement, VideoFrame, ImageData or { data, width, height } of RGBA bytes, but got Map'],
+      [
+        () => Tensor.fromImage(device, new Map() as never),
+        'Tensor.fromImage: expected an ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, HTMLVideoElement, VideoFrame, ImageData or { data, width, height } of RGBA bytes, but got Map',
+      ],
       [() => Tensor.fromImage(device, { data: new Uint8Array(10), width: 4, height: 4 }), 'Tensor.fromImage: 4×4 RGBA pixels need 64 bytes, but data has 10'],
       [() => Tensor.fromImage(device, { data: new Uint8Array(0), width: 0, height: 4 }), 'Tensor.fromImage: the image has no pixels (0×4)'],
       [() => Tensor.fromImage(device, image, { size: 0 }), 'Tensor.fromImage: size must be a positive int or [h, w] of positive ints, but got 0'],
-      [() => Tensor.fromImage(device, image, { size: [2, 2, 2] as never }), 'Tensor.fromImage: size must be a positive int or [h, w] of positive ints, but got [2,2,2]'],
+      [
+        () => Tensor.fromImage(device, image, { size: [2, 2, 2] as never }),
+        'Tensor.fromImage: size must be a positive int or [h, w] of positive ints, but got [2,2,2]',
+      ],
       [() => Tensor.fromImage(device, image, { mean: [0, 0] as never }), 'Tensor.fromImage: mean must be three finite numbers (R, G, B), but got [0,0]'],
       [() => Tensor.fromImage(device, image, { std: [1, 0, 1] }), 'Tensor.fromImage: std must not be 0'],
     ];
@@ -73,7 +86,7 @@ describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
     expect([after.dispatches, after.writeBuffers, after.buffersCreated]).toEqual([before.dispatches, before.writeBuffers, before.buffersCreated]);
   });
 
-  test.skipIf(!inBrowser)('every browser image source gives PyTorch\'s result', async () => {
+  test.skipIf(!inBrowser)("every browser image source gives PyTorch's result", async () => {
     const fixture = imageFixtures.find((f) => f.width === 13 && Array.isArray(f.size) && f.size[0] === 5)!;
     const pixels = new ImageData(fixtureImage(13, 17), 13, 17);
     const canvas = document.createElement('canvas');
@@ -87,7 +100,14 @@ describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
     const img = new Image();
     img.src = canvas.toDataURL('image/png'); // PNG is lossless
     await img.decode();
-    const sources: [string, unknown][] = [['ImageData', pixels], ['HTMLCanvasElement', canvas], ['OffscreenCanvas', offscreen], ['ImageBitmap', bitmap], ['VideoFrame', frame], ['HTMLImageElement', img]];
+    const sources: [string, unknown][] = [
+      ['ImageData', pixels],
+      ['HTMLCanvasElement', canvas],
+      ['OffscreenCanvas', offscreen],
+      ['ImageBitmap', bitmap],
+      ['VideoFrame', frame],
+      ['HTMLImageElement', img],
+    ];
     for (const [name, source] of sources) {
       const x = Tensor.fromImage(device, source as never, optionsOf(fixture));
       expectClose(await x.toArray(), Float32Array.from(fixture.data), name);
@@ -97,7 +117,7 @@ describe.each(testAdapters())('Tensor.fromImage on %s', (adapter) => {
     bitmap.close();
   });
 
-  test.skipIf(!inBrowser)('an HTMLVideoElement playing a stream of the picture gives PyTorch\'s result', async () => {
+  test.skipIf(!inBrowser)("an HTMLVideoElement playing a stream of the picture gives PyTorch's result", async () => {
     const fixture = imageFixtures.find((f) => f.width === 13 && Array.isArray(f.size) && f.size[0] === 5)!;
     const canvas = document.createElement('canvas');
     canvas.width = 13;

@@ -16,4 +16,12 @@ export const WEBGPU_ARGS = [
 ];
 
 /** The same browser with WebGPU switched off, to see the demo fall back to the CPU reference. */
-export const NO_WEBGPU_ARGS = ['--disable-features=WebGPU', '--disable-quic', '--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
+export const NO_WEBGPU_ARGS = [
+  '--disable-features=WebGPU',
+  '--disable-quic',
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];

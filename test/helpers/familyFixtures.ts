@@ -64,7 +64,6 @@ function indicesOf(fixture: FamilyFixture, device: GPUDevice): Tensor<'int32'> |
 
 /** The op on the GPU through F: a tensor, or [values, indices]. */
 export function runFamilyGpu(fixture: FamilyFixture, x: Tensor): Tensor | [Tensor, Tensor<'int32'>] {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fixture holds whatever PyTorch was given
   const a = fixture.args as Record<string, any>;
   const op = fixture.op;
   const rank = rankOf(op);
@@ -72,20 +71,33 @@ export function runFamilyGpu(fixture: FamilyFixture, x: Tensor): Tensor | [Tenso
     const options = { stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode, returnIndices: a.returnIndices };
     return [F.maxPool1d, F.maxPool2d, F.maxPool3d][rank - 1]!(x, a.kernelSize, options) as Tensor | [Tensor, Tensor<'int32'>];
   }
-  if (op === 'avg_pool1d') return F.avgPool1d(x, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad });
+  if (op === 'avg_pool1d')
+    return F.avgPool1d(x, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad });
   if (op === 'avg_pool2d') return F.avgPool2d(x, a.kernelSize, { stride: a.stride, padding: a.padding });
   if (op === 'avg_pool3d') {
-    return F.avgPool3d(x, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad, divisorOverride: a.divisorOverride });
+    return F.avgPool3d(x, a.kernelSize, {
+      stride: a.stride,
+      padding: a.padding,
+      ceilMode: a.ceilMode,
+      countIncludePad: a.countIncludePad,
+      divisorOverride: a.divisorOverride,
+    });
   }
   if (op.startsWith('lp_pool')) return [F.lpPool1d, F.lpPool2d][rank - 1]!(x, normOf(a.normType), a.kernelSize, { stride: a.stride, ceilMode: a.ceilMode });
   if (op.startsWith('adaptive_avg')) return [F.adaptiveAvgPool1d, F.adaptiveAvgPool2d, F.adaptiveAvgPool3d][rank - 1]!(x, a.outputSize);
   if (op.startsWith('adaptive_max')) {
-    return [F.adaptiveMaxPool1d, F.adaptiveMaxPool2d, F.adaptiveMaxPool3d][rank - 1]!(x, a.outputSize, { returnIndices: a.returnIndices }) as Tensor | [Tensor, Tensor<'int32'>];
+    return [F.adaptiveMaxPool1d, F.adaptiveMaxPool2d, F.adaptiveMaxPool3d][rank - 1]!(x, a.outputSize, { returnIndices: a.returnIndices }) as
+      | Tensor
+      | [Tensor, Tensor<'int32'>];
   }
   if (op.startsWith('max_unpool')) {
     const indices = indicesOf(fixture, x.device);
     try {
-      return [F.maxUnpool1d, F.maxUnpool2d, F.maxUnpool3d][rank - 1]!(x, indices, a.kernelSize, { stride: a.stride, padding: a.padding, outputSize: a.outputSize });
+      return [F.maxUnpool1d, F.maxUnpool2d, F.maxUnpool3d][rank - 1]!(x, indices, a.kernelSize, {
+        stride: a.stride,
+        padding: a.padding,
+        outputSize: a.outputSize,
+      });
     } finally {
       indices.dispose();
     }
@@ -97,7 +109,6 @@ type CpuResult = reference.TensorData | [reference.TensorData, reference.IndexDa
 
 /** The op on the CPU reference through its nn module (constructed here: argument types are checked there). */
 export function runFamilyCpu(fixture: FamilyFixture): CpuResult {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- the fixture holds whatever PyTorch was given
   const a = fixture.args as Record<string, any>;
   const op = fixture.op;
   const rank = rankOf(op);
@@ -107,10 +118,17 @@ export function runFamilyCpu(fixture: FamilyFixture): CpuResult {
     const options = { stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode, returnIndices: a.returnIndices as boolean };
     return new Module(a.kernelSize, options).forwardCpu(x) as CpuResult;
   }
-  if (op === 'avg_pool1d') return new nn.AvgPool1d(a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad }).forwardCpu(x);
+  if (op === 'avg_pool1d')
+    return new nn.AvgPool1d(a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad }).forwardCpu(x);
   if (op === 'avg_pool2d') return new nn.AvgPool2d(a.kernelSize, { stride: a.stride, padding: a.padding }).forwardCpu(x);
   if (op === 'avg_pool3d') {
-    return new nn.AvgPool3d(a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad, divisorOverride: a.divisorOverride }).forwardCpu(x);
+    return new nn.AvgPool3d(a.kernelSize, {
+      stride: a.stride,
+      padding: a.padding,
+      ceilMode: a.ceilMode,
+      countIncludePad: a.countIncludePad,
+      divisorOverride: a.divisorOverride,
+    }).forwardCpu(x);
   }
   if (op.startsWith('lp_pool')) {
     const Module = [nn.LPPool1d, nn.LPPool2d][rank - 1]!;
@@ -125,9 +143,10 @@ export function runFamilyCpu(fixture: FamilyFixture): CpuResult {
   }
   if (op.startsWith('max_unpool')) {
     const Module = [nn.MaxUnpool1d, nn.MaxUnpool2d, nn.MaxUnpool3d][rank - 1]!;
-    const indices = fixture.indicesDtype === 'int64'
-      ? { data: Int32Array.from(fixture.indicesData!), shape: fixture.indicesShape! }
-      : { data: Float32Array.from(fixture.indicesData!), shape: fixture.indicesShape! };
+    const indices =
+      fixture.indicesDtype === 'int64'
+        ? { data: Int32Array.from(fixture.indicesData!), shape: fixture.indicesShape! }
+        : { data: Float32Array.from(fixture.indicesData!), shape: fixture.indicesShape! };
     return new Module(a.kernelSize, { stride: a.stride, padding: a.padding }).forwardCpu(x, indices, a.outputSize);
   }
   throw new Error(`no runner for ${op}`);

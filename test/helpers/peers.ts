@@ -71,4 +71,3 @@ export async function countTransfers<T>(device: GPUDevice, body: () => Promise<T
     GPUBuffer.prototype.mapAsync = mapAsync;
   }
 }
-

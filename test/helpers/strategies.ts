@@ -1,5 +1,5 @@
 // Forcing kernel strategies in tests, then restoring the device's tuned choices.
-import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type StrategyOf, type TunableKernel } from '../../src/index.js';
+import { type KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, type StrategyOf, type TunableKernel } from '../../src/index.js';
 
 export type Strategies = { [K in TunableKernel]?: StrategyOf<K> };
 

@@ -4,24 +4,14 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, KERNEL_STRATEGIES, Tensor, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../helpers/device.js';
-import {
-  avgPoolOptions,
-  currentPyTorchMessage,
-  describeFixture,
-  expectedOf,
-  inputOf,
-  poolingFixtures,
-  type PoolingFixture,
-} from '../helpers/fixtures.js';
+import { avgPoolOptions, currentPyTorchMessage, describeFixture, expectedOf, inputOf, poolingFixtures, type PoolingFixture } from '../helpers/fixtures.js';
 import { randomData, seededRandom } from '../helpers/random.js';
 import { withStrategy } from '../helpers/strategies.js';
 
 const BASE_SEED = Number(env('POOLING_SEED') ?? 20261127);
 
 function runFixture(fixture: PoolingFixture, x: Tensor): Tensor {
-  return fixture.op === 'avg_pool2d'
-    ? F.avgPool2d(x, fixture.args.kernelSize, avgPoolOptions(fixture))
-    : F.adaptiveAvgPool2d(x, fixture.args.outputSize);
+  return fixture.op === 'avg_pool2d' ? F.avgPool2d(x, fixture.args.kernelSize, avgPoolOptions(fixture)) : F.adaptiveAvgPool2d(x, fixture.args.outputSize);
 }
 
 describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
@@ -63,8 +53,17 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     await withStrategy(device, 'global_avg_pool', strategy, async () => {
       const random = seededRandom(BASE_SEED + 1);
       // Plane sizes below, at and above the workgroup size and the vec4 step; whole-map AvgPool2d divisors too.
-      for (const shape of [[3, 1, 1], [2, 5, 1, 3], [1, 7, 8, 8], [2, 3, 13, 11], [70000, 2, 2]]) {
-        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+      for (const shape of [
+        [3, 1, 1],
+        [2, 5, 1, 3],
+        [1, 7, 8, 8],
+        [2, 3, 13, 11],
+        [70000, 2, 2],
+      ]) {
+        const data = randomData(
+          random,
+          shape.reduce((a, b) => a * b, 1),
+        );
         const x = Tensor.fromArray(device, data, shape);
         const [h, w] = shape.slice(-2) as [number, number];
         const runs = [
@@ -139,7 +138,12 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
     }
     warm.dispose();
     const compiled = compiledPipelineCount(device);
-    for (const [h, w] of [[5, 7], [9, 4], [16, 16], [3, 31]] as const) {
+    for (const [h, w] of [
+      [5, 7],
+      [9, 4],
+      [16, 16],
+      [3, 31],
+    ] as const) {
       const x = Tensor.fromArray(device, new Float32Array(2 * h * w), [2, h, w]);
       for (const y of [F.avgPool2d(x, 2, { padding: 1 }), F.adaptiveAvgPool2d(x, [h + 1, 2]), F.adaptiveAvgPool2d(x, 1)]) {
         await y.toArray();

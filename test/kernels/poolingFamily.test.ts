@@ -16,10 +16,12 @@ describe.each(testAdapters())('pooling family kernels on %s', (adapter) => {
   afterAll(() => device?.destroy());
 
   test('match PyTorch on every value fixture, indices included (all queued before any readback)', async () => {
-    const runs = familyFixtures.cases.filter((c) => !c.error).map((fixture) => {
-      const x = Tensor.fromArray(device, familyInput(fixture), fixture.input);
-      return { fixture, x, result: runFamilyGpu(fixture, x) };
-    });
+    const runs = familyFixtures.cases
+      .filter((c) => !c.error)
+      .map((fixture) => {
+        const x = Tensor.fromArray(device, familyInput(fixture), fixture.input);
+        return { fixture, x, result: runFamilyGpu(fixture, x) };
+      });
     for (const { fixture, x, result } of runs) {
       const [values, indices] = Array.isArray(result) ? result : [result, null];
       const what = describeFamily(fixture);

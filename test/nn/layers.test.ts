@@ -65,7 +65,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     module.dispose();
   });
 
-  test('the seed\'s lesson: the ResNet head on 224- and 448-pixel images (7×7 and 14×14 maps)', async () => {
+  test("the seed's lesson: the ResNet head on 224- and 448-pixel images (7×7 and 14×14 maps)", async () => {
     const weights = loadSafetensors(await fixtureFile('resnet_head.safetensors'));
     const adaptive = new nn.ResNetHead(64, 10);
     const fixed = new nn.ResNetHead(64, 10, { pool: 'fixed' });
@@ -82,7 +82,12 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
 
   test('SE blocks match the reference composition on random inputs and weights', async () => {
     const random = seededRandom(7);
-    for (const [channels, reduction, h, w] of [[64, 16, 5, 6], [48, 4, 1, 1], [3, 1, 9, 2], [32, 8, 13, 11]] as const) {
+    for (const [channels, reduction, h, w] of [
+      [64, 16, 5, 6],
+      [48, 4, 1, 1],
+      [3, 1, 9, 2],
+      [32, 8, 13, 11],
+    ] as const) {
       const se = new nn.SELayer(channels, reduction);
       const shape = [2, channels, h, w];
       const data = randomData(random, 2 * channels * h * w);
@@ -111,9 +116,20 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
       // Planes of 1, 2, 4 and 16 elements (several per vec4, one vec4 each, several vec4s), of 56 (a run of four
       // vec4s crosses plane ends), 143 and 27 in all (vec4s that span planes, and the padding past the end); the
       // last has 3,000 planes of two, over many workgroups (grids past 65,535 workgroups: kernels/pooling.test.ts).
-      for (const shape of [[2, 8, 1, 1], [2, 12, 2, 2], [1, 4, 4, 4], [2, 6, 8, 7], [3, 16, 13, 11], [1, 3, 3, 3], [1500, 2, 1, 2]]) {
+      for (const shape of [
+        [2, 8, 1, 1],
+        [2, 12, 2, 2],
+        [1, 4, 4, 4],
+        [2, 6, 8, 7],
+        [3, 16, 13, 11],
+        [1, 3, 3, 3],
+        [1500, 2, 1, 2],
+      ]) {
         const se = new nn.SELayer(shape[1]!, shape[1]! > 2 ? 4 : 1);
-        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+        const data = randomData(
+          random,
+          shape.reduce((a, b) => a * b, 1),
+        );
         const x = Tensor.fromArray(device, data, shape);
         const y = se.forward(x);
         expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `${strategy} on [${shape}]`);
@@ -127,7 +143,15 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
       const random = seededRandom(13);
       // Rows below, at and past a block of 8; the last folds its grid past 65,535 rows of blocks. Every path of
       // shaders/linear.wgsl: one or four features per invocation (outFeatures % 4), x as vec4s or not (inFeatures % 4).
-      const shapes = [[1, 5, 3], [8, 512, 70], [13, 7, 129], [600_000, 2, 3], [9, 12, 8], [3, 7, 1000], [17, 36, 4]] as const;
+      const shapes = [
+        [1, 5, 3],
+        [8, 512, 70],
+        [13, 7, 129],
+        [600_000, 2, 3],
+        [9, 12, 8],
+        [3, 7, 1000],
+        [17, 36, 4],
+      ] as const;
       for (const [rows, inF, outF] of shapes) {
         const linear = new nn.Linear(inF, outF);
         const data = randomData(random, rows * inF);
@@ -141,7 +165,8 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
 
   test('F.linear takes PyTorch-layout weights, with and without bias and activation', async () => {
     const random = seededRandom(5);
-    for (const inF of [6, 8]) { // x read by component, and as vec4s
+    for (const inF of [6, 8]) {
+      // x read by component, and as vec4s
       const [x, w, b] = [randomData(random, 3 * 4 * inF), randomData(random, 5 * inF), randomData(random, 5)];
       const tensors = [Tensor.fromArray(device, x, [3, 4, inF]), Tensor.fromArray(device, w, [5, inF]), Tensor.fromArray(device, b, [5])] as const;
       const withBias = reference.linear(x, [3, 4, inF], { data: w, shape: [5, inF] }, { data: b, shape: [5] });
@@ -178,69 +203,91 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     });
   });
 
-  test.each(['split', 'fused'] as const)('the "%s" SE excitation sizes its workgroup arrays to the hidden and channel counts, at every power-of-two edge', async (strategy) => {
-    // Divide 1: hidden = channels; divide 2: half. 64, 65, 128 and 129 sit on both sides of the arrays' sizes.
-    await withStrategy(device, 'squeeze_excitation', strategy, async () => {
-      const random = seededRandom(14);
-      for (const [channels, divide] of [[64, 1], [65, 1], [128, 1], [129, 1], [130, 2], [258, 2]] as const) {
-        const se = new nn.SqueezeAndExcite(channels, channels, 3, divide);
-        const shape = [2, channels, 3, 3];
-        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
-        const x = Tensor.fromArray(device, data, shape);
-        const y = se.forward(x);
-        expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `SqueezeAndExcite(${channels}, divide ${divide}), ${strategy}`);
-        for (const t of [x, y, se]) t.dispose();
-      }
-    });
-  });
+  test.each(['split', 'fused'] as const)(
+    'the "%s" SE excitation sizes its workgroup arrays to the hidden and channel counts, at every power-of-two edge',
+    async (strategy) => {
+      // Divide 1: hidden = channels; divide 2: half. 64, 65, 128 and 129 sit on both sides of the arrays' sizes.
+      await withStrategy(device, 'squeeze_excitation', strategy, async () => {
+        const random = seededRandom(14);
+        for (const [channels, divide] of [
+          [64, 1],
+          [65, 1],
+          [128, 1],
+          [129, 1],
+          [130, 2],
+          [258, 2],
+        ] as const) {
+          const se = new nn.SqueezeAndExcite(channels, channels, 3, divide);
+          const shape = [2, channels, 3, 3];
+          const data = randomData(
+            random,
+            shape.reduce((a, b) => a * b, 1),
+          );
+          const x = Tensor.fromArray(device, data, shape);
+          const y = se.forward(x);
+          expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `SqueezeAndExcite(${channels}, divide ${divide}), ${strategy}`);
+          for (const t of [x, y, se]) t.dispose();
+        }
+      });
+    },
+  );
 
   test.each([
     ['fused', 1],
     ['split', 2],
-  ] as const)('a ResNet head with the "%s" global_pool_linear strategy is %i dispatch(es) where the shapes allow it, with no pooled intermediate', async (strategy, fusedDispatches) => {
-    // Fused: one workgroup pools all the rows (one row, or a block of eight with the Linear strategy rows8) and
-    // maps of at most 131,072 elements; anything else pools first.
-    for (const rows of ['row', 'rows8'] as const) await withStrategy(device, 'linear', rows, () => withStrategy(device, 'global_pool_linear', strategy, async () => {
-      const random = seededRandom(12);
-      const cases: [nn.ResNetHead, number[]][] = [
-        [new nn.ResNetHead(64, 10), [1, 64, 9, 11]],
-        [new nn.ResNetHead(64, 10), [3, 64, 9, 11]],
-        [new nn.ResNetHead(36, 7, { pool: 'fixed' }), [2, 36, 7, 7]], // AvgPool2d(7) on 7×7 maps: a global pool too
-        [new nn.ResNetHead(30, 5), [2, 30, 5, 6]], // features read one by one (30 % 4 ≠ 0)
-        [new nn.ResNetHead(64, 10), [1, 64, 48, 48]], // 147,456 elements to pool: more than one workgroup should
-      ];
-      for (const [head, shape] of cases) {
-        const fuses = shape[0] === 1 || rows === 'rows8' ? shape[1]! * shape[2]! * shape[3]! * shape[0]! <= 131_072 : false;
-        const dispatches = fuses ? fusedDispatches : 2;
-        const data = randomData(random, shape.reduce((a, b) => a * b, 1));
-        const x = Tensor.fromArray(device, data, shape);
-        await head.forward(x).toArray(); // uploads the weights, compiles the pipelines
-        const before = gpuStats(device);
-        const y = head.forward(x);
-        const grown = liveBytes(device) - before.liveBytes;
-        const result = await y.toArray();
-        expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${rows} ${shape}`).toBe(dispatches);
-        if (dispatches === 1) expect(grown, 'the output only (one 512-byte bucket)').toBe(512);
-        expectClose(result, head.forwardCpu({ data, shape }).data, `ResNetHead ${shape}, ${strategy}, ${rows}`);
-        for (const t of [x, y, head]) t.dispose();
-      }
-      // Rows over the binding limit run in pieces, each workgroup pooling its own row.
-      const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
-      const saved = limits.maxStorageBufferBindingSize;
-      limits.maxStorageBufferBindingSize = 4096;
-      try {
-        const head = new nn.ResNetHead(20, 6);
-        const shape = [5, 20, 3, 5]; // 1,200 bytes a row: three pieces, their windows at aligned offsets
-        const data = randomData(random, 5 * 20 * 3 * 5);
-        const x = Tensor.fromArray(device, data, shape);
-        const y = head.forward(x);
-        expectClose(await y.toArray(), head.forwardCpu({ data, shape }).data, `ResNetHead in pieces, ${strategy}, ${rows}`);
-        for (const t of [x, y, head]) t.dispose();
-      } finally {
-        limits.maxStorageBufferBindingSize = saved;
-      }
-    }));
-  });
+  ] as const)(
+    'a ResNet head with the "%s" global_pool_linear strategy is %i dispatch(es) where the shapes allow it, with no pooled intermediate',
+    async (strategy, fusedDispatches) => {
+      // Fused: one workgroup pools all the rows (one row, or a block of eight with the Linear strategy rows8) and
+      // maps of at most 131,072 elements; anything else pools first.
+      for (const rows of ['row', 'rows8'] as const)
+        await withStrategy(device, 'linear', rows, () =>
+          withStrategy(device, 'global_pool_linear', strategy, async () => {
+            const random = seededRandom(12);
+            const cases: [nn.ResNetHead, number[]][] = [
+              [new nn.ResNetHead(64, 10), [1, 64, 9, 11]],
+              [new nn.ResNetHead(64, 10), [3, 64, 9, 11]],
+              [new nn.ResNetHead(36, 7, { pool: 'fixed' }), [2, 36, 7, 7]], // AvgPool2d(7) on 7×7 maps: a global pool too
+              [new nn.ResNetHead(30, 5), [2, 30, 5, 6]], // features read one by one (30 % 4 ≠ 0)
+              [new nn.ResNetHead(64, 10), [1, 64, 48, 48]], // 147,456 elements to pool: more than one workgroup should
+            ];
+            for (const [head, shape] of cases) {
+              const fuses = shape[0] === 1 || rows === 'rows8' ? shape[1]! * shape[2]! * shape[3]! * shape[0]! <= 131_072 : false;
+              const dispatches = fuses ? fusedDispatches : 2;
+              const data = randomData(
+                random,
+                shape.reduce((a, b) => a * b, 1),
+              );
+              const x = Tensor.fromArray(device, data, shape);
+              await head.forward(x).toArray(); // uploads the weights, compiles the pipelines
+              const before = gpuStats(device);
+              const y = head.forward(x);
+              const grown = liveBytes(device) - before.liveBytes;
+              const result = await y.toArray();
+              expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${rows} ${shape}`).toBe(dispatches);
+              if (dispatches === 1) expect(grown, 'the output only (one 512-byte bucket)').toBe(512);
+              expectClose(result, head.forwardCpu({ data, shape }).data, `ResNetHead ${shape}, ${strategy}, ${rows}`);
+              for (const t of [x, y, head]) t.dispose();
+            }
+            // Rows over the binding limit run in pieces, each workgroup pooling its own row.
+            const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+            const saved = limits.maxStorageBufferBindingSize;
+            limits.maxStorageBufferBindingSize = 4096;
+            try {
+              const head = new nn.ResNetHead(20, 6);
+              const shape = [5, 20, 3, 5]; // 1,200 bytes a row: three pieces, their windows at aligned offsets
+              const data = randomData(random, 5 * 20 * 3 * 5);
+              const x = Tensor.fromArray(device, data, shape);
+              const y = head.forward(x);
+              expectClose(await y.toArray(), head.forwardCpu({ data, shape }).data, `ResNetHead in pieces, ${strategy}, ${rows}`);
+              for (const t of [x, y, head]) t.dispose();
+            } finally {
+              limits.maxStorageBufferBindingSize = saved;
+            }
+          }),
+        );
+    },
+  );
 
   test('measureGpuTime reports the GPU time of the passes a forward queues (where timestamp-query exists)', async () => {
     const se = new nn.SELayer(32, 4);

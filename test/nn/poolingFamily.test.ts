@@ -15,7 +15,10 @@ describe('pooling family modules on the GPU', () => {
 
   const random = seededRandom(2026_11_28);
   const input = (shape: number[]) => {
-    const data = randomData(random, shape.reduce((a, b) => a * b, 1));
+    const data = randomData(
+      random,
+      shape.reduce((a, b) => a * b, 1),
+    );
     return { data, shape, tensor: Tensor.fromArray(device, data, shape) };
   };
 

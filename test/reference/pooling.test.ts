@@ -2,15 +2,7 @@
 import { describe, expect, test } from 'vitest';
 import { reference } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
-import {
-  avgPoolOptions,
-  currentPyTorchMessage,
-  describeFixture,
-  expectedOf,
-  inputOf,
-  poolingFixtures,
-  type PoolingFixture,
-} from '../helpers/fixtures.js';
+import { avgPoolOptions, currentPyTorchMessage, describeFixture, expectedOf, inputOf, poolingFixtures, type PoolingFixture } from '../helpers/fixtures.js';
 
 function runReference(fixture: PoolingFixture) {
   const data = inputOf(fixture);
@@ -51,7 +43,12 @@ describe(`reference vs PyTorch ${poolingFixtures.torch}`, () => {
 describe('named cases', () => {
   test('the seed examples give PyTorch shapes', () => {
     const seeds = outputs.filter((c) => c.name?.startsWith('seed:')).map((c) => runReference(c).shape);
-    expect(seeds).toEqual([[1, 64, 5, 7], [1, 64, 7, 7], [1, 64, 10, 7], [1, 64, 1, 1]]);
+    expect(seeds).toEqual([
+      [1, 64, 5, 7],
+      [1, 64, 7, 7],
+      [1, 64, 10, 7],
+      [1, 64, 1, 1],
+    ]);
   });
 
   test('the ceil-mode conformance vector of shared/REFERENCE.md (pytorch#183528)', () => {
@@ -64,8 +61,6 @@ describe('named cases', () => {
   });
 
   test('a data length that does not match the shape is a clear error', () => {
-    expect(() => reference.avgPool2d(new Float32Array(5), [1, 1, 2, 2], 2)).toThrow(
-      'data has 5 elements but shape [1, 1, 2, 2] needs 4',
-    );
+    expect(() => reference.avgPool2d(new Float32Array(5), [1, 1, 2, 2], 2)).toThrow('data has 5 elements but shape [1, 1, 2, 2] needs 4');
   });
 });

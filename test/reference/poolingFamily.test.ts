@@ -19,11 +19,32 @@ function check(fixture: FamilyFixture): void {
 describe(`the pooling family's reference vs PyTorch ${familyFixtures.torch}`, () => {
   test('the fixtures cover every op, with values and errors', () => {
     const ops = new Set(familyFixtures.cases.map((c) => c.op));
-    for (const op of ['max_pool1d', 'max_pool2d', 'max_pool3d', 'avg_pool1d', 'avg_pool3d', 'lp_pool1d', 'lp_pool2d', 'adaptive_avg_pool1d',
-      'adaptive_avg_pool3d', 'adaptive_max_pool1d', 'adaptive_max_pool2d', 'adaptive_max_pool3d', 'max_unpool1d', 'max_unpool2d', 'max_unpool3d']) {
+    for (const op of [
+      'max_pool1d',
+      'max_pool2d',
+      'max_pool3d',
+      'avg_pool1d',
+      'avg_pool3d',
+      'lp_pool1d',
+      'lp_pool2d',
+      'adaptive_avg_pool1d',
+      'adaptive_avg_pool3d',
+      'adaptive_max_pool1d',
+      'adaptive_max_pool2d',
+      'adaptive_max_pool3d',
+      'max_unpool1d',
+      'max_unpool2d',
+      'max_unpool3d',
+    ]) {
       expect(ops.has(op), op).toBe(true);
-      expect(outputs.some((c) => c.op === op), `${op} values`).toBe(true);
-      expect(errors.some((c) => c.op === op), `${op} errors`).toBe(true);
+      expect(
+        outputs.some((c) => c.op === op),
+        `${op} values`,
+      ).toBe(true);
+      expect(
+        errors.some((c) => c.op === op),
+        `${op} errors`,
+      ).toBe(true);
     }
   });
 

@@ -15,14 +15,23 @@ const WORKGROUP_SIZE = 64;
 const kernel = defineKernel({
   name: 'activation',
   source,
-  bindings: [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }],
+  bindings: [
+    { name: 'input', access: 'read' },
+    { name: 'output', access: 'read_write' },
+  ],
   params: { total: 'u32' },
   chunked: true,
   libraries: [functions],
 });
 
 /** Records an elementwise activation over `total` elements. */
-export function launchActivation(device: GPUDevice, activation: ActivationName, total: number, input: GPUBufferBinding, output: GPUBufferBinding): Promise<void> {
+export function launchActivation(
+  device: GPUDevice,
+  activation: ActivationName,
+  total: number,
+  input: GPUBufferBinding,
+  output: GPUBufferBinding,
+): Promise<void> {
   // Elements are "planes" of one value, so a tensor larger than one binding runs in pieces.
   return launchInChunks(device, total, 1, 1, input, output, (chunk) =>
     launch(device, kernel, {

@@ -42,7 +42,8 @@ export function planImage(inH: number, inW: number, options: FromImageOptions = 
   let outW = inW;
   if (size !== undefined) {
     if (Array.isArray(size)) {
-      if (size.length !== 2 || !size.every(positiveInt)) throw new WebGPULayersError('invalid-argument', `${who}: size must be a positive int or [h, w] of positive ints, but got [${String(size)}]`);
+      if (size.length !== 2 || !size.every(positiveInt))
+        throw new WebGPULayersError('invalid-argument', `${who}: size must be a positive int or [h, w] of positive ints, but got [${String(size)}]`);
       [outH, outW] = size as [number, number];
     } else if (positiveInt(size)) {
       [outH, outW] = shorterEdge(inH, inW, size as number);
@@ -57,7 +58,8 @@ export function planImage(inH: number, inW: number, options: FromImageOptions = 
     return [...v] as [number, number, number];
   };
   const plan = { inH, inW, outH, outW, mean: triple('mean', mean), std: triple('std', std) };
-  if (plan.std.some((s) => s === 0)) throw new WebGPULayersError('invalid-argument', `${who}: std must not be 0 (torchvision: "std evaluated to zero after conversion to float32")`);
+  if (plan.std.some((s) => s === 0))
+    throw new WebGPULayersError('invalid-argument', `${who}: std must not be 0 (torchvision: "std evaluated to zero after conversion to float32")`);
   return plan;
 }
 

@@ -26,7 +26,7 @@ function isPixelData(source: unknown): source is PixelData {
 /** The source's size in pixels, or null when it is not an image source the kit knows. */
 function sizeOf(source: object): [number, number] | null {
   const s = source as Record<string, unknown>;
-  const pick = (w: string, h: string) => (typeof s[w] === 'number' && typeof s[h] === 'number' ? [s[w] as number, s[h] as number] as [number, number] : null);
+  const pick = (w: string, h: string) => (typeof s[w] === 'number' && typeof s[h] === 'number' ? ([s[w] as number, s[h] as number] as [number, number]) : null);
   if (typeof VideoFrame !== 'undefined' && source instanceof VideoFrame) return pick('displayWidth', 'displayHeight');
   if (typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement) return pick('videoWidth', 'videoHeight');
   if (typeof HTMLImageElement !== 'undefined' && source instanceof HTMLImageElement) return pick('naturalWidth', 'naturalHeight');
@@ -45,9 +45,13 @@ function copyToTexture(device: GPUDevice, source: ImageSource, texture: GPUTextu
   try {
     device.queue.copyExternalImageToTexture({ source: source as GPUCopyExternalImageSource }, { texture }, [width, height]);
   } catch (error) {
-    const isVideo = (typeof VideoFrame !== 'undefined' && source instanceof VideoFrame) || (typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement);
+    const isVideo =
+      (typeof VideoFrame !== 'undefined' && source instanceof VideoFrame) || (typeof HTMLVideoElement !== 'undefined' && source instanceof HTMLVideoElement);
     if (!isVideo || typeof OffscreenCanvas === 'undefined') {
-      throw new WebGPULayersError('invalid-argument', `Tensor.fromImage: the browser could not copy this ${source.constructor?.name ?? 'source'} to the GPU (${(error as Error).message})`);
+      throw new WebGPULayersError(
+        'invalid-argument',
+        `Tensor.fromImage: the browser could not copy this ${source.constructor?.name ?? 'source'} to the GPU (${(error as Error).message})`,
+      );
     }
     const canvas = new OffscreenCanvas(width, height);
     canvas.getContext('2d')!.drawImage(source as CanvasImageSource, 0, 0, width, height);
@@ -59,9 +63,10 @@ export function tensorFromImage(device: GPUDevice, source: ImageSource, options:
   const who = 'Tensor.fromImage';
   const context = contextOf(device);
   context.checkUsable();
-  if (typeof source !== 'object' || source === null) throw new WebGPULayersError('invalid-argument', `${who}: expected an image source, but got ${source === null ? 'null' : typeof source}`);
+  if (typeof source !== 'object' || source === null)
+    throw new WebGPULayersError('invalid-argument', `${who}: expected an image source, but got ${source === null ? 'null' : typeof source}`);
   const pixelData = isPixelData(source);
-  const size = pixelData ? [source.width, source.height] as [number, number] : sizeOf(source);
+  const size = pixelData ? ([source.width, source.height] as [number, number]) : sizeOf(source);
   if (!size) {
     throw new WebGPULayersError(
       'invalid-argument',
@@ -71,7 +76,10 @@ export function tensorFromImage(device: GPUDevice, source: ImageSource, options:
   const [width, height] = size;
   const plan = planImage(height, width, options);
   if (pixelData && source.data.length < width * height * 4) {
-    throw new WebGPULayersError('invalid-argument', `${who}: ${width}×${height} RGBA pixels need ${width * height * 4} bytes, but data has ${source.data.length}`);
+    throw new WebGPULayersError(
+      'invalid-argument',
+      `${who}: ${width}×${height} RGBA pixels need ${width * height * 4} bytes, but data has ${source.data.length}`,
+    );
   }
   // Rows of a texture copy are padded to 256 bytes; uploaded pixels are not.
   const rowStride = pixelData ? width : Math.ceil((width * 4) / 256) * 64;

@@ -31,7 +31,11 @@ function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolea
   // x and the weight are read as vec4s: a caller's unpadded buffer is copied into a padded one first.
   return withPadded(x, (padded) =>
     produce('linear', bias ? [padded, weight, bias] : [padded, weight], plan.outputShape, (input, output) =>
-      launchLinear(x.device, { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed, pool }, output),
+      launchLinear(
+        x.device,
+        { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed, pool },
+        output,
+      ),
     ),
   );
 }
@@ -51,7 +55,8 @@ export function denseLayer(x: Tensor, layer: DenseLayer<Tensor>): Tensor {
 export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<Tensor>): Tensor | null {
   const [rows, channels, h, w] = x.shape as [number, number, number, number];
   const planeSize = h * w;
-  if (kernelStrategy(x.device, 'global_pool_linear') !== 'fused' || planeSize === 0 || pooledBlockRows(x.device, rows, channels, planeSize) === null) return null;
+  if (kernelStrategy(x.device, 'global_pool_linear') !== 'fused' || planeSize === 0 || pooledBlockRows(x.device, rows, channels, planeSize) === null)
+    return null;
   return linearInLayout(x, layer, true, { planeSize, divisor });
 }
 
@@ -70,9 +75,27 @@ export function pooledLinear(x: Tensor, divisor: number, layer: DenseLayer<Tenso
 // Autotune's workloads: a classifier (8 rows) and a wider batch, in nn.Linear's device layout (the weight [in, out],
 // where four features per invocation apply); ResNet heads at batch 1 (ResNet-50) and 8 (ResNet-18).
 defineTuning('linear', [
-  (device) => onTensors(device, [[8, 512], [512, 1000]], (x, weight) => denseLayer(x!, { weight: weight!, bias: null, activation: 'identity' })),
-  (device) => onTensors(device, [[64, 256], [256, 256]], (x, weight) => denseLayer(x!, { weight: weight!, bias: null, activation: 'identity' })),
+  (device) =>
+    onTensors(
+      device,
+      [
+        [8, 512],
+        [512, 1000],
+      ],
+      (x, weight) => denseLayer(x!, { weight: weight!, bias: null, activation: 'identity' }),
+    ),
+  (device) =>
+    onTensors(
+      device,
+      [
+        [64, 256],
+        [256, 256],
+      ],
+      (x, weight) => denseLayer(x!, { weight: weight!, bias: null, activation: 'identity' }),
+    ),
 ]);
 const head = (shape: [number, number, number, number], classes: number) => (device: GPUDevice) =>
-  onTensors(device, [shape, [shape[1], classes], [classes]], (x, weight, bias) => pooledLinear(x!, shape[2] * shape[3], { weight: weight!, bias: bias!, activation: 'identity' }));
+  onTensors(device, [shape, [shape[1], classes], [classes]], (x, weight, bias) =>
+    pooledLinear(x!, shape[2] * shape[3], { weight: weight!, bias: bias!, activation: 'identity' }),
+  );
 defineTuning('global_pool_linear', [head([1, 2048, 7, 7], 1000), head([8, 512, 7, 7], 1000)]);

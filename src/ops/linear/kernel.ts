@@ -39,7 +39,9 @@ const kernel = defineKernel({
   ],
   // inputBase is a multiple of 4 when inFeatures is (binding offsets are 256-byte aligned).
   params: {
-    rows: 'u32', inFeatures: 'u32', outFeatures: 'u32',
+    rows: 'u32',
+    inFeatures: 'u32',
+    outFeatures: 'u32',
     planeSize: 'u32', // POOL_INPUT: elements of each map of x
     divisor: 'f32', // POOL_INPUT: what each map's sum is divided by
   },
@@ -77,7 +79,9 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
 export function pooledBlockRows(device: GPUDevice, rows: number, inFeatures: number, planeSize: number): number | null {
   const blockRows = rows === 1 ? 1 : strategyConstants(device, 'linear').ROWS_PER_INVOCATION!;
   if (rows > blockRows || blockRows * inFeatures > MAX_POOLED_FEATURES || rows * inFeatures * planeSize > MAX_POOLED_ELEMENTS) return null;
-  return loopFits(device, Math.ceil((rows * inFeatures) / WORKGROUP_SIZE) * planeSize) && loopFits(device, featureSteps(inFeatures) * blockRows) ? blockRows : null;
+  return loopFits(device, Math.ceil((rows * inFeatures) / WORKGROUP_SIZE) * planeSize) && loopFits(device, featureSteps(inFeatures) * blockRows)
+    ? blockRows
+    : null;
 }
 
 /** The dot product loop's iterations per row: once per input feature, or per 4 when they come as vec4s. */
@@ -102,23 +106,37 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
   const features = strategy.FOUR_FEATURES && work.weightTransposed && work.outFeatures % 4 === 0 ? 4 : 1;
   const bias = work.bias ?? { buffer: contextOf(device).placeholder() };
   const planeSize = pool?.planeSize ?? 1;
-  return launchInChunks(device, work.rows, work.inFeatures * planeSize, work.outFeatures, work.x, y, (chunk) => launch(device, kernel, {
-    constants: {
-      WORKGROUP_SIZE,
-      ACTIVATION: ACTIVATIONS[work.activation],
-      HAS_BIAS: work.bias ? 1 : 0,
-      WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0,
-      ...strategy,
-      FOUR_FEATURES: features === 4 ? 1 : 0,
-      POOL_INPUT: pool ? 1 : 0,
-      MAX_POOLED: pool ? workgroupArraySize(strategy.ROWS_PER_INVOCATION! * work.inFeatures) : 1,
-    },
-    bindings: [chunk.input, work.weight, bias, chunk.output],
-    params: {
-      rows: chunk.planes, inFeatures: work.inFeatures, outFeatures: work.outFeatures,
-      planeSize, divisor: pool?.divisor ?? 1,
-      inputBase: chunk.inputBase, outputBase: chunk.outputBase,
-    },
-    workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / strategy.ROWS_PER_INVOCATION!)],
-  }), { planeName: 'row of x or y' });
+  return launchInChunks(
+    device,
+    work.rows,
+    work.inFeatures * planeSize,
+    work.outFeatures,
+    work.x,
+    y,
+    (chunk) =>
+      launch(device, kernel, {
+        constants: {
+          WORKGROUP_SIZE,
+          ACTIVATION: ACTIVATIONS[work.activation],
+          HAS_BIAS: work.bias ? 1 : 0,
+          WEIGHT_TRANSPOSED: work.weightTransposed ? 1 : 0,
+          ...strategy,
+          FOUR_FEATURES: features === 4 ? 1 : 0,
+          POOL_INPUT: pool ? 1 : 0,
+          MAX_POOLED: pool ? workgroupArraySize(strategy.ROWS_PER_INVOCATION! * work.inFeatures) : 1,
+        },
+        bindings: [chunk.input, work.weight, bias, chunk.output],
+        params: {
+          rows: chunk.planes,
+          inFeatures: work.inFeatures,
+          outFeatures: work.outFeatures,
+          planeSize,
+          divisor: pool?.divisor ?? 1,
+          inputBase: chunk.inputBase,
+          outputBase: chunk.outputBase,
+        },
+        workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / strategy.ROWS_PER_INVOCATION!)],
+      }),
+    { planeName: 'row of x or y' },
+  );
 }

@@ -8,5 +8,11 @@ import { launchPermute } from './kernel.js';
  * in a buffer of exactly its bytes.
  */
 export function permute4d(x: Tensor, dims: readonly [number, number, number, number], exact = false): Tensor {
-  return produce('permute', [x], dims.map((d) => x.shape[d]!), (input, output) => launchPermute(x.device, x.shape, dims, input, output), exact);
+  return produce(
+    'permute',
+    [x],
+    dims.map((d) => x.shape[d]!),
+    (input, output) => launchPermute(x.device, x.shape, dims, input, output),
+    exact,
+  );
 }

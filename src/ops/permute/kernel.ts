@@ -6,16 +6,30 @@ const WORKGROUP_SIZE = 64;
 const kernel = defineKernel({
   name: 'permute',
   source,
-  bindings: [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }],
+  bindings: [
+    { name: 'input', access: 'read' },
+    { name: 'output', access: 'read_write' },
+  ],
   params: {
     total: 'u32',
-    size1: 'u32', size2: 'u32', size3: 'u32', // the output's sizes (size0 follows from total)
-    stride0: 'u32', stride1: 'u32', stride2: 'u32', stride3: 'u32', // input strides, in output dimension order
+    size1: 'u32',
+    size2: 'u32',
+    size3: 'u32', // the output's sizes (size0 follows from total)
+    stride0: 'u32',
+    stride1: 'u32',
+    stride2: 'u32',
+    stride3: 'u32', // input strides, in output dimension order
   },
 });
 
 /** Records y = x.permute(dims) for a 4-D x of `shape` (a copy, not a view). */
-export function launchPermute(device: GPUDevice, shape: readonly number[], dims: readonly number[], input: GPUBufferBinding, output: GPUBufferBinding): Promise<void> {
+export function launchPermute(
+  device: GPUDevice,
+  shape: readonly number[],
+  dims: readonly number[],
+  input: GPUBufferBinding,
+  output: GPUBufferBinding,
+): Promise<void> {
   const strides = [shape[1]! * shape[2]! * shape[3]!, shape[2]! * shape[3]!, shape[3]!, 1];
   const total = shape.reduce((a, b) => a * b, 1);
   const [s0, s1, s2, s3] = dims.map((d) => strides[d]!) as [number, number, number, number];

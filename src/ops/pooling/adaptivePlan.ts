@@ -4,7 +4,16 @@
 import { TorchError, messages as coreMessages } from '../../core/errors.js';
 import { checkShape } from '../../core/shape.js';
 import {
-  check1d, checkDimRange, checkInt, product, squeezed, unsqueezed, volumeGeometry, type AdaptiveOutputSize, type AdaptiveSize, type Rank,
+  check1d,
+  checkDimRange,
+  checkInt,
+  product,
+  squeezed,
+  unsqueezed,
+  volumeGeometry,
+  type AdaptiveOutputSize,
+  type AdaptiveSize,
+  type Rank,
   type VolumeGeometry,
 } from './args.js';
 import { poolingMessages as messages } from './messages.js';
@@ -23,7 +32,14 @@ export interface AdaptivePlan extends VolumeGeometry {
   isGlobalMean: boolean;
 }
 
-function adaptivePlan(mode: 'avg' | 'max', op: string, shape: readonly number[], out: readonly number[], returnIndices: boolean, isGlobalMean = false): AdaptivePlan {
+function adaptivePlan(
+  mode: 'avg' | 'max',
+  op: string,
+  shape: readonly number[],
+  out: readonly number[],
+  returnIndices: boolean,
+  isGlobalMean = false,
+): AdaptivePlan {
   return { mode, ...volumeGeometry(op, shape, out), returnIndices, isGlobalMean };
 }
 
@@ -49,7 +65,8 @@ function listWithDefault(size: AdaptiveSize, shape: readonly number[], op: strin
 }
 
 /** A 1-D op's output size as the list PyTorch's check1d sees. */
-const oneDimSize = (op: string, size: AdaptiveSize) => (typeof size === 'number' ? [checkInt(op, 'output_size', size)] : size.map((v) => checkInt(op, 'output_size', v)));
+const oneDimSize = (op: string, size: AdaptiveSize) =>
+  typeof size === 'number' ? [checkInt(op, 'output_size', size)] : size.map((v) => checkInt(op, 'output_size', v));
 
 /**
  * The argument checks of adaptive_avg_pool2d that do not depend on the input; modules run them at construction

@@ -44,9 +44,14 @@ export function sized(values: readonly number[], rank: number, orElse: () => nev
 
 /** `sized` whose length error is PyTorch's `${op}: ${name} ${what}`. */
 export function sizedOr(op: string, name: string, what: string, values: readonly number[], rank: number, fallback?: readonly number[]): number[] {
-  return sized(values, rank, () => {
-    throw new TorchError(messages.poolArgumentLength(op, name, what));
-  }, fallback);
+  return sized(
+    values,
+    rank,
+    () => {
+      throw new TorchError(messages.poolArgumentLength(op, name, what));
+    },
+    fallback,
+  );
 }
 
 /**

@@ -7,14 +7,34 @@ import { defineTuning } from '../../runtime/strategies.js';
 import { checkInputs, produceAll } from '../produce.js';
 import { onInput } from '../tuning.js';
 import { product, type AdaptiveOutputSize, type AdaptiveSize, type IntOrPair, type IntOrTuple, type Rank, type VolumeGeometry } from './args.js';
-import { globalMeanDivisor, planAdaptiveAvgPool1d, planAdaptiveAvgPool2d, planAdaptiveAvgPool3d, planAdaptiveMaxPool, type AdaptiveMaxPoolOptions, type AdaptivePlan } from './adaptivePlan.js';
+import {
+  globalMeanDivisor,
+  planAdaptiveAvgPool1d,
+  planAdaptiveAvgPool2d,
+  planAdaptiveAvgPool3d,
+  planAdaptiveMaxPool,
+  type AdaptiveMaxPoolOptions,
+  type AdaptivePlan,
+} from './adaptivePlan.js';
 import { adaptiveWindowsFitU32, launchAdaptivePool, launchGlobalAvgPool, launchMaxUnpool, launchWindowPool } from './kernels.js';
 import { poolingMessages as messages } from './messages.js';
 import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
 import {
-  planAvgPool1d, planAvgPool2d, planAvgPool3d, planLPPool, planMaxPool, resolveAvgPool2dArgs, resolveAvgPoolArgs, resolveLPPoolArgs, resolveMaxPoolArgs,
-  wholeVolumeDivisor, type AvgPool1dOptions, type AvgPool2dOptions, type AvgPool3dOptions, type LPPoolOptions, type MaxPoolOptions, type WindowPlan,
+  planAvgPool1d,
+  planAvgPool2d,
+  planAvgPool3d,
+  planLPPool,
+  resolveAvgPool2dArgs,
+  resolveAvgPoolArgs,
+  resolveLPPoolArgs,
+  wholeVolumeDivisor,
+  type AvgPool1dOptions,
+  type AvgPool2dOptions,
+  type AvgPool3dOptions,
+  type LPPoolOptions,
+  type WindowPlan,
 } from './windowPlan.js';
+import { planMaxPool, resolveMaxPoolArgs, type MaxPoolOptions } from './maxPoolPlan.js';
 
 /** Values and their argmax indices (flat within each input plane), as PyTorch's `return_indices=True` gives. */
 export type WithIndices = [values: Tensor, indices: Tensor<'int32'>];
@@ -181,10 +201,18 @@ export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'L
 export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
   const device = input.device;
   const sizes = unpoolVolumeSizes(plan);
-  const outputs = [{ shape: plan.outputShape }, { shape: [Math.max(1, product(plan.outputShape))], dtype: 'int32' as const }, { shape: [2], dtype: 'int32' as const }];
-  const [output, claims, status] = produceAll(plan.op, [input], outputs, (x, [y, c, s]) =>
-    launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }),
-  { indexInputs: [indices] });
+  const outputs = [
+    { shape: plan.outputShape },
+    { shape: [Math.max(1, product(plan.outputShape))], dtype: 'int32' as const },
+    { shape: [2], dtype: 'int32' as const },
+  ];
+  const [output, claims, status] = produceAll(
+    plan.op,
+    [input],
+    outputs,
+    (x, [y, c, s]) => launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }),
+    { indexInputs: [indices] },
+  );
   claims!.dispose(); // returns to the pool once the recorded work is submitted
   if (output!.size === 0 || input.size === 0) {
     status!.dispose();

@@ -41,7 +41,10 @@ declare module '../../runtime/strategies.js' {
  * defines as a write and the second as nothing, so the values-only kernel binds and writes no indices buffer.
  */
 function defineIndexedPool<const F extends ParamFields>(name: string, source: string, params: F, libraries: readonly string[] = []) {
-  const bindings = [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }] as const;
+  const bindings = [
+    { name: 'input', access: 'read' },
+    { name: 'output', access: 'read_write' },
+  ] as const;
   return {
     plain: defineKernel({ name, source, bindings, params, chunked: true, libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) {}'] }),
     withIndices: defineKernel({
@@ -58,12 +61,24 @@ function defineIndexedPool<const F extends ParamFields>(name: string, source: st
 const MODES = { avg: 0, max: 1, lp: 2 } as const;
 const windowKernels = defineIndexedPool('pool_window', windowSource, {
   total: 'u32', // work items of the piece: planes · outD · outH · ⌈outW / OUTPUTS_PER_INVOCATION⌉
-  inD: 'i32', inH: 'i32', inW: 'i32',
-  outD: 'i32', outH: 'i32', outW: 'i32',
-  kernelD: 'i32', kernelH: 'i32', kernelW: 'i32',
-  strideD: 'i32', strideH: 'i32', strideW: 'i32',
-  padD: 'i32', padH: 'i32', padW: 'i32',
-  dilationD: 'i32', dilationH: 'i32', dilationW: 'i32',
+  inD: 'i32',
+  inH: 'i32',
+  inW: 'i32',
+  outD: 'i32',
+  outH: 'i32',
+  outW: 'i32',
+  kernelD: 'i32',
+  kernelH: 'i32',
+  kernelW: 'i32',
+  strideD: 'i32',
+  strideH: 'i32',
+  strideW: 'i32',
+  padD: 'i32',
+  padH: 'i32',
+  padW: 'i32',
+  dilationD: 'i32',
+  dilationH: 'i32',
+  dilationW: 'i32',
   countIncludePad: 'u32',
   divisorOverride: 'f32', // PyTorch's int64 divisor, as a float: 0 means none
   normType: 'f32',
@@ -75,38 +90,72 @@ const windowKernels = defineIndexedPool('pool_window', windowSource, {
  * Records max, average or LP pooling over fixed windows: one invocation per output or run of outputs, in pieces of
  * planes when the tensors are large. `indices`: where max pooling writes its argmax (int32, laid out as the output).
  */
-export function launchWindowPool(device: GPUDevice, plan: WindowPlan, input: GPUBufferBinding, output: GPUBufferBinding, indices: GPUBufferBinding | null): Promise<void> {
+export function launchWindowPool(
+  device: GPUDevice,
+  plan: WindowPlan,
+  input: GPUBufferBinding,
+  output: GPUBufferBinding,
+  indices: GPUBufferBinding | null,
+): Promise<void> {
   // The window loops run once per window element and output of the invocation's run.
   const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
-  const { constants } = strategyWithinLoopLimit(device, 'pool_window', (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!), `windows of ${plan.kernel.join('×')}`);
+  const { constants } = strategyWithinLoopLimit(
+    device,
+    'pool_window',
+    (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!),
+    `windows of ${plan.kernel.join('×')}`,
+  );
   const [inD, inH, inW] = plan.input;
   const [outD, outH, outW] = plan.output;
   // A 2-D window (kernel depth 1 over a unit depth) with dilation 1 runs simpler loops and index arithmetic.
   const planar = inD === 1 && plan.kernel[0] === 1 && plan.padding[0] === 0 && plan.dilation.every((d) => d === 1);
   // A stride past in + 2·pad leaves one window, whose start it does not affect: clamp it into i32.
   const stride = plan.stride.map((s, i) => Math.min(s, plan.input[i]! + 2 * plan.padding[i]! + 1));
-  return launchInChunks(device, plan.planes, product(plan.input), product(plan.output), input, output, (chunk) => {
-    const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-    return launch(device, indices ? windowKernels.withIndices : windowKernels.plain, {
-      constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants },
-      bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
-      params: {
-        total, inD, inH, inW, outD, outH, outW,
-        kernelD: plan.kernel[0], kernelH: plan.kernel[1], kernelW: plan.kernel[2],
-        strideD: stride[0]!, strideH: stride[1]!, strideW: stride[2]!,
-        padD: plan.padding[0], padH: plan.padding[1], padW: plan.padding[2],
-        dilationD: plan.dilation[0], dilationH: plan.dilation[1], dilationW: plan.dilation[2],
-        countIncludePad: plan.countIncludePad ? 1 : 0,
-        divisorOverride: plan.divisorOverride ?? 0,
-        normType: plan.normType,
-        inverseNorm: 1 / plan.normType,
-        kernelArea: plan.kernelArea,
-        inputBase: chunk.inputBase,
-        outputBase: chunk.outputBase,
-      },
-      workgroups: Math.ceil(total / WORKGROUP_SIZE),
-    });
-  }, { extraOutputs: indices ? [indices] : [] });
+  return launchInChunks(
+    device,
+    plan.planes,
+    product(plan.input),
+    product(plan.output),
+    input,
+    output,
+    (chunk) => {
+      const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+      return launch(device, indices ? windowKernels.withIndices : windowKernels.plain, {
+        constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants },
+        bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
+        params: {
+          total,
+          inD,
+          inH,
+          inW,
+          outD,
+          outH,
+          outW,
+          kernelD: plan.kernel[0],
+          kernelH: plan.kernel[1],
+          kernelW: plan.kernel[2],
+          strideD: stride[0]!,
+          strideH: stride[1]!,
+          strideW: stride[2]!,
+          padD: plan.padding[0],
+          padH: plan.padding[1],
+          padW: plan.padding[2],
+          dilationD: plan.dilation[0],
+          dilationH: plan.dilation[1],
+          dilationW: plan.dilation[2],
+          countIncludePad: plan.countIncludePad ? 1 : 0,
+          divisorOverride: plan.divisorOverride ?? 0,
+          normType: plan.normType,
+          inverseNorm: 1 / plan.normType,
+          kernelArea: plan.kernelArea,
+          inputBase: chunk.inputBase,
+          outputBase: chunk.outputBase,
+        },
+        workgroups: Math.ceil(total / WORKGROUP_SIZE),
+      });
+    },
+    { extraOutputs: indices ? [indices] : [] },
+  );
 }
 
 const adaptiveKernels = defineIndexedPool(
@@ -125,30 +174,53 @@ export function adaptiveWindowsFitU32(plan: AdaptivePlan): boolean {
  * Records adaptive average or max pooling: one invocation per output or run of outputs of a row (callers check
  * adaptiveWindowsFitU32 first).
  */
-export function launchAdaptivePool(device: GPUDevice, plan: AdaptivePlan, input: GPUBufferBinding, output: GPUBufferBinding, indices: GPUBufferBinding | null): Promise<void> {
+export function launchAdaptivePool(
+  device: GPUDevice,
+  plan: AdaptivePlan,
+  input: GPUBufferBinding,
+  output: GPUBufferBinding,
+  indices: GPUBufferBinding | null,
+): Promise<void> {
   // The window loops run once per window element and output of the run; the largest window is ceil(in / out) + 1
   // long in each dim.
   const window = plan.input.map((size, i) => Math.min(size, Math.ceil(size / Math.max(plan.output[i]!, 1)) + 1));
   const windowVolume = product(window);
-  const { constants } = strategyWithinLoopLimit(device, 'pool_adaptive', (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!), `windows of up to ${window.join('×')}`);
+  const { constants } = strategyWithinLoopLimit(
+    device,
+    'pool_adaptive',
+    (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!),
+    `windows of up to ${window.join('×')}`,
+  );
   const [inD, inH, inW] = plan.input;
   const [outD, outH, outW] = plan.output;
   const planar = inD === 1 && outD === 1;
-  return launchInChunks(device, plan.planes, product(plan.input), product(plan.output), input, output, (chunk) => {
-    const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-    return launch(device, indices ? adaptiveKernels.withIndices : adaptiveKernels.plain, {
-      constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants },
-      bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
-      params: { total, inD, inH, inW, outD, outH, outW, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
-      workgroups: Math.ceil(total / WORKGROUP_SIZE),
-    });
-  }, { extraOutputs: indices ? [indices] : [] });
+  return launchInChunks(
+    device,
+    plan.planes,
+    product(plan.input),
+    product(plan.output),
+    input,
+    output,
+    (chunk) => {
+      const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+      return launch(device, indices ? adaptiveKernels.withIndices : adaptiveKernels.plain, {
+        constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants },
+        bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
+        params: { total, inD, inH, inW, outD, outH, outW, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        workgroups: Math.ceil(total / WORKGROUP_SIZE),
+      });
+    },
+    { extraOutputs: indices ? [indices] : [] },
+  );
 }
 
 const globalKernel = defineKernel({
   name: 'global_avg_pool',
   source: globalSource,
-  bindings: [{ name: 'input', access: 'read' }, { name: 'output', access: 'read_write' }],
+  bindings: [
+    { name: 'input', access: 'read' },
+    { name: 'output', access: 'read_write' },
+  ],
   params: {
     planes: 'u32',
     planeSize: 'u32', // the pooled volume: H·W (D·H·W)
@@ -158,9 +230,21 @@ const globalKernel = defineKernel({
 });
 
 /** Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy. */
-export function launchGlobalAvgPool(device: GPUDevice, planes: number, planeSize: number, divisor: number, input: GPUBufferBinding, output: GPUBufferBinding): Promise<void> {
+export function launchGlobalAvgPool(
+  device: GPUDevice,
+  planes: number,
+  planeSize: number,
+  divisor: number,
+  input: GPUBufferBinding,
+  output: GPUBufferBinding,
+): Promise<void> {
   // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
-  const { strategy, constants } = strategyWithinLoopLimit(device, 'global_avg_pool', (_, s) => Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE)), `a ${planeSize}-element plane`);
+  const { strategy, constants } = strategyWithinLoopLimit(
+    device,
+    'global_avg_pool',
+    (_, s) => Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE)),
+    `a ${planeSize}-element plane`,
+  );
   return launchInChunks(device, planes, planeSize, 1, input, output, (chunk) =>
     launch(device, globalKernel, {
       constants: { WORKGROUP_SIZE, ...constants },

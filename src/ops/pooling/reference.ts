@@ -27,7 +27,7 @@ export function torchPow(x: number, p: number): number {
     if (a === 1) return 1; // C's pow(±1, ±∞) is 1 (JavaScript's is NaN)
     return a > 1 === p > 0 ? Infinity : 0;
   }
-  return f32(Math.pow(x, p)); // a negative base with a fractional exponent is NaN, as in C
+  return f32(x ** p); // a negative base with a fractional exponent is NaN, as in C
 }
 
 /** The first and one-past-last input positions of a dilated window (PyTorch's max kernels: the start skips the padding). */

@@ -30,7 +30,14 @@ const kernel = defineKernel({
 });
 
 /** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/channel_scale.wgsl). */
-export function launchChannelScale(device: GPUDevice, planes: number, planeSize: number, x: GPUBufferBinding, gate: GPUBufferBinding, y: GPUBufferBinding): Promise<void> {
+export function launchChannelScale(
+  device: GPUDevice,
+  planes: number,
+  planeSize: number,
+  x: GPUBufferBinding,
+  gate: GPUBufferBinding,
+  y: GPUBufferBinding,
+): Promise<void> {
   const strategy = strategyConstants(device, 'channel_scale');
   const constants = { WORKGROUP_SIZE, ...strategy };
   return launchInChunks(device, planes, planeSize, planeSize, x, y, (chunk) => {

@@ -47,12 +47,18 @@ export function excitationGate(x: Tensor, pool: ExcitationPool, features: number
   }
   const [hiddenPlan, outputPlan] = plans as [LinearPlan, LinearPlan];
   // The fused MLP's inner loops run channels × ⌈hidden / 64⌉ and hidden × ⌈out / 64⌉ times per invocation.
-  const mlpFuses = layers.length === 2 && hiddenPlan.outFeatures <= MAX_SE_HIDDEN &&
+  const mlpFuses =
+    layers.length === 2 &&
+    hiddenPlan.outFeatures <= MAX_SE_HIDDEN &&
     loopFits(device, Math.max(hiddenPlan.inFeatures * Math.ceil(hiddenPlan.outFeatures / 64), hiddenPlan.outFeatures * Math.ceil(outputPlan.outFeatures / 64)));
   const planeSize = h * w;
   const divisor = mlpFuses && kernelStrategy(device, 'squeeze_excitation') === 'fused' ? pool.globalDivisor(x.shape) : null;
-  const poolFuses = divisor !== null && features === channels && channels <= MAX_FUSED_CHANNELS &&
-    channels * planeSize <= MAX_FUSED_ELEMENTS && loopFits(device, Math.ceil(channels / 64) * planeSize);
+  const poolFuses =
+    divisor !== null &&
+    features === channels &&
+    channels <= MAX_FUSED_CHANNELS &&
+    channels * planeSize <= MAX_FUSED_ELEMENTS &&
+    loopFits(device, Math.ceil(channels / 64) * planeSize);
   const pooled = poolFuses ? null : pool.forward(x);
   const input = poolFuses ? x : pooled!.reshape([samples, features]);
   pooled?.dispose();
@@ -90,8 +96,24 @@ export function excitationGate(x: Tensor, pool: ExcitationPool, features: number
 
 // Autotune's workloads: SE blocks' gates over 7×7 maps and their channel scales, at ResNet head and early SE shapes.
 defineTuning('channel_scale', [
-  (device) => onTensors(device, [[8, 512, 7, 7], [8, 512]], (x, gate) => channelScale(x!, gate!)),
-  (device) => onTensors(device, [[4, 128, 56, 56], [4, 128]], (x, gate) => channelScale(x!, gate!)),
+  (device) =>
+    onTensors(
+      device,
+      [
+        [8, 512, 7, 7],
+        [8, 512],
+      ],
+      (x, gate) => channelScale(x!, gate!),
+    ),
+  (device) =>
+    onTensors(
+      device,
+      [
+        [4, 128, 56, 56],
+        [4, 128],
+      ],
+      (x, gate) => channelScale(x!, gate!),
+    ),
 ]);
 /** MobileNetV3's SqueezeAndExcite(c, c, 7) excitation: AvgPool2d(7, stride 1) → Linear + ReLU6 → Linear + Hardswish. */
 const excitation = (shape: [number, number, number, number]) => (device: GPUDevice) => {
@@ -99,7 +121,10 @@ const excitation = (shape: [number, number, number, number]) => (device: GPUDevi
   const hidden = c / 4;
   const pool: ExcitationPool = { forward: (x) => avgPool2d(x, [h, w], { stride: 1 }), globalDivisor: () => h * w };
   return onTensors(device, [shape, [c, hidden], [hidden], [hidden, c], [c]], (x, w1, b1, w2, b2) =>
-    excitationGate(x!, pool, c, [{ weight: w1!, bias: b1!, activation: 'relu6' }, { weight: w2!, bias: b2!, activation: 'hardswish' }]),
+    excitationGate(x!, pool, c, [
+      { weight: w1!, bias: b1!, activation: 'relu6' },
+      { weight: w2!, bias: b2!, activation: 'hardswish' },
+    ]),
   );
 };
 defineTuning('squeeze_excitation', [excitation([1, 96, 7, 7]), excitation([4, 960, 7, 7])]);

@@ -77,8 +77,12 @@ export function launchSqueezeExcitationGate(device: GPUDevice, work: SqueezeExci
     },
     bindings: [work.input, work.first.weight, work.first.bias ?? placeholder, work.second.weight, work.second.bias ?? placeholder, gate],
     params: {
-      samples: work.samples, channels: work.channels, hidden: work.hidden, outChannels: work.outChannels,
-      planeSize: work.pool?.planeSize ?? 0, divisor: work.pool?.divisor ?? 1,
+      samples: work.samples,
+      channels: work.channels,
+      hidden: work.hidden,
+      outChannels: work.outChannels,
+      planeSize: work.pool?.planeSize ?? 0,
+      divisor: work.pool?.divisor ?? 1,
     },
     workgroups: work.samples,
   });
