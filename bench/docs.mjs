@@ -17,7 +17,8 @@ function latestRuns() {
   return latest;
 }
 
-const describe = (report) => (typeof report.adapter === 'string' ? report.adapter : report.adapter.description || report.adapter.architecture);
+const describe = (report) =>
+  typeof report.adapter === 'string' ? report.adapter : [report.adapter.device, report.adapter.description].filter(Boolean).join(', ');
 const link = (file) => `[${file}](../bench/results/${file})`;
 
 function adapterSection(name, { file, report }) {
@@ -97,7 +98,7 @@ if (head) {
   ].join('\n');
   const readme = new URL('README.md', root);
   const text = readFileSync(readme, 'utf8');
-  const updated = text.replace(/(<!-- bench:headline -->\n)[\s\S]*?(\n<!-- \/bench:headline -->)/, `$1${table}$2`);
+  const updated = text.replace(/(<!-- bench:headline -->)[\s\S]*?(<!-- \/bench:headline -->)/, `$1\n${table}\n$2`);
   if (updated === text && !text.includes(table)) throw new Error('README.md has no <!-- bench:headline --> block');
   writeFileSync(readme, updated);
 }
