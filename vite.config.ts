@@ -47,14 +47,7 @@ export default defineConfig({
           name: 'browser',
           sequence: { groupOrder: 1 }, // after the Node suites, not beside them: the machine has two cores
           // The same suites as in Node, where they need no Node APIs.
-          include: [
-            'test/kernels/**/*.test.ts',
-            'test/nn/**/*.test.ts',
-            'test/gpu/**/*.test.ts',
-            'test/reference/**/*.test.ts',
-            'test/safetensors.test.ts',
-            'test/fuzz.test.ts',
-          ],
+          include: ['test/ops/**/*.test.ts', 'test/nn/**/*.test.ts', 'test/runtime/**/*.test.ts', 'test/safetensors.test.ts', 'test/fuzz.test.ts'],
           browser: {
             enabled: true,
             headless: true,

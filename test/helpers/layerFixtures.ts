@@ -3,8 +3,9 @@
 import { nn, loadSafetensors, type Tensor } from '../../src/index.js';
 import layers from '../fixtures/layers.json';
 
-type Encoded = number | 'NaN' | 'Infinity' | '-Infinity';
-export const decode = (values: Encoded[]) => Float32Array.from(values, (v) => (typeof v === 'number' ? v : Number(v)));
+import { type Encoded, decode } from './fixtures.js';
+
+export { decode };
 
 export interface LayerFixture {
   name: string;

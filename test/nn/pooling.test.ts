@@ -1,10 +1,12 @@
-// nn.AvgPool2d / nn.AdaptiveAvgPool2d: PyTorch constructors, argument errors at construction, input errors
-// in forward (synchronous, PyTorch's words), and modules that stay usable after an error.
+// The pooling family's modules as users meet them: PyTorch's constructors and their argument errors, values and
+// int32 indices on the GPU against the CPU reference and PyTorch, unpooling a max pool, a stem in a Sequential,
+// typed results, and errors that leave module and device usable.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Tensor, nn, reference } from '../../src/index.js';
+import { F, Tensor, TorchError, WebGPULayersError, deviceContext, nn, reference } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testDevice } from '../helpers/device.js';
-import { expectedOf, fixtureInput, poolingFixtures } from '../helpers/fixtures.js';
+import { poolingExpected, poolingFixtures, poolingInput } from '../helpers/poolingFixtures.js';
+import { randomData, seededRandom } from '../helpers/random.js';
 
 describe('constructors check their arguments as PyTorch checks them', () => {
   test.each([
@@ -27,21 +29,131 @@ describe('constructors check their arguments as PyTorch checks them', () => {
   });
 });
 
-describe('modules on the GPU', () => {
+describe('pooling modules on the GPU', () => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await testDevice();
+    device = await testDevice(undefined, { autotune: false });
   });
   afterAll(() => device?.destroy());
+
+  const random = seededRandom(2026_11_28);
+  const input = (shape: number[]) => {
+    const data = randomData(
+      random,
+      shape.reduce((a, b) => a * b, 1),
+    );
+    return { data, shape, tensor: Tensor.fromArray(device, data, shape) };
+  };
+
+  test('MaxPool2d with indices, then MaxUnpool2d, match the reference; indices are int32 and flat within H·W', async () => {
+    const x = input([2, 3, 9, 11]);
+    const pool = new nn.MaxPool2d(3, { stride: 2, padding: 1, returnIndices: true });
+    const [values, indices] = pool.forward(x.tensor); // typed [Tensor, Tensor<'int32'>]
+    const [expectedValues, expectedIndices] = pool.forwardCpu({ data: x.data, shape: x.shape });
+    expect(indices.dtype).toBe('int32');
+    const gotIndices = await indices.toArray();
+    expect(gotIndices).toBeInstanceOf(Int32Array);
+    expect(Array.from(gotIndices)).toEqual(Array.from(expectedIndices.data));
+    expect(Math.max(...gotIndices)).toBeLessThan(9 * 11);
+    expectClose(await values.toArray(), expectedValues.data, 'values');
+
+    const unpool = new nn.MaxUnpool2d(3, { stride: 2, padding: 1 });
+    const restored = unpool.forward(values, indices, [9, 11]);
+    expect(restored.shape).toEqual([2, 3, 9, 11]);
+    const expected = unpool.forwardCpu(expectedValues, expectedIndices, [9, 11]);
+    expectClose(await restored.toArray(), expected.data, 'unpooled');
+    for (const t of [x.tensor, values, indices, restored]) t.dispose();
+  });
+
+  test('a ResNet stem pool in a Sequential, and F with its default (values only)', async () => {
+    const x = input([1, 4, 16, 16]);
+    const stem = new nn.Sequential(new nn.MaxPool2d(3, { stride: 2, padding: 1 }), new nn.AdaptiveAvgPool2d(1));
+    const y = stem.forward(x.tensor);
+    expect(y.shape).toEqual([1, 4, 1, 1]);
+    expectClose(await y.toArray(), stem.forwardCpu({ data: x.data, shape: x.shape }).data, 'stem');
+    const z = F.maxPool2d(x.tensor, 3, { stride: 2, padding: 1 }); // typed Tensor
+    expect(z.shape).toEqual([1, 4, 8, 8]);
+    for (const t of [x.tensor, y, z]) t.dispose();
+  });
+
+  test("a bad shape is PyTorch's error before any GPU work, and the module works afterwards", async () => {
+    const pool = new nn.MaxPool3d(2);
+    const bad = input([2, 4, 4]);
+    expect(() => pool.forward(bad.tensor)).toThrow(new TorchError('non-empty 4D or 5D (batch mode) tensor expected for input'));
+    const good = input([1, 2, 4, 4, 4]);
+    const y = pool.forward(good.tensor);
+    expectClose(await y.toArray(), pool.forwardCpu({ data: good.data, shape: good.shape }).data, 'after the error');
+    pool.dispose();
+    expect(() => pool.forward(good.tensor)).toThrow(WebGPULayersError);
+    for (const t of [bad.tensor, good.tensor, y]) t.dispose();
+  });
+
+  test("MaxUnpool takes the kit's int32 indices; float indices are PyTorch's dtype error", () => {
+    const x = Tensor.fromArray(device, new Float32Array([1, 2]), [1, 1, 2]);
+    const floatIndices = Tensor.fromArray(device, new Float32Array([0, 3]), [1, 1, 2]);
+    expect(() => F.maxUnpool1d(x, floatIndices, 2)).toThrow('elements in indices should be type int64 but got: Float');
+    expect(() => F.maxPool1d(floatIndices as never, 2)).not.toThrow(); // float32 is what pooling takes
+    const ints = Tensor.fromArray(device, new Int32Array([0, 3]), [1, 1, 2]);
+    expect(() => F.maxPool1d(ints as never, 2)).toThrow(WebGPULayersError);
+    for (const t of [x, floatIndices, ints]) t.dispose();
+  });
+
+  test('adaptive max pooling with indices, 1-D to 3-D, matches the reference', async () => {
+    for (const [Module, shape, size] of [
+      [nn.AdaptiveMaxPool1d, [2, 3, 17], [5]],
+      [nn.AdaptiveMaxPool2d, [2, 3, 15, 15], [5, 7]],
+      [nn.AdaptiveMaxPool3d, [3, 5, 6, 7], [2, 4, 3]],
+    ] as const) {
+      const x = input([...shape]);
+      const pool = new Module([...size], { returnIndices: true });
+      const [values, indices] = pool.forward(x.tensor);
+      const [v, i] = pool.forwardCpu({ data: x.data, shape: x.shape });
+      expectClose(await values.toArray(), v.data, Module.name);
+      expect(Array.from(await indices.toArray()), Module.name).toEqual(Array.from(i.data));
+      for (const t of [x.tensor, values, indices]) t.dispose();
+    }
+  });
+
+  test('tensors over the binding limit run in pieces of planes, values and indices alike', async () => {
+    // A small limit stands in for 128 MiB: each piece binds windows that start at aligned offsets before its
+    // first plane (odd plane sizes), and the indices' windows start where the values' do.
+    const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+    const saved = limits.maxStorageBufferBindingSize;
+    limits.maxStorageBufferBindingSize = 4096;
+    try {
+      const x = input([3, 7, 9, 13]);
+      for (const pool of [new nn.MaxPool2d(3, { stride: 2, padding: 1, returnIndices: true }), new nn.AdaptiveMaxPool2d([4, 5], { returnIndices: true })]) {
+        const [values, indices] = pool.forward(x.tensor);
+        const [v, i] = pool.forwardCpu({ data: x.data, shape: x.shape });
+        expectClose(await values.toArray(), v.data, pool.constructor.name);
+        expect(Array.from(await indices.toArray()), pool.constructor.name).toEqual(Array.from(i.data));
+        values.dispose();
+        indices.dispose();
+      }
+      const lp = new nn.AvgPool3d([2, 3, 3], { stride: 1, padding: 1, ceilMode: true });
+      const x3 = input([2, 5, 6, 7, 9]);
+      const y = lp.forward(x3.tensor);
+      expectClose(await y.toArray(), lp.forwardCpu({ data: x3.data, shape: x3.shape }).data, 'AvgPool3d');
+      for (const t of [x.tensor, x3.tensor, y]) t.dispose();
+    } finally {
+      limits.maxStorageBufferBindingSize = saved;
+    }
+  });
+
+  test('the reference exports the family for users without WebGPU', () => {
+    expect(reference.torchPow(-2, 3)).toBe(-8);
+    expect(reference.torchPow(-2, 0.5)).toBeNaN();
+    expect(reference.torchPow(1, Infinity)).toBe(1);
+  });
 
   test("the seed's four AdaptiveAvgPool2d examples give PyTorch's shapes and values", async () => {
     const seeds = poolingFixtures.cases.filter((c) => c.name?.startsWith('seed:'));
     const modules = [new nn.AdaptiveAvgPool2d([5, 7]), new nn.AdaptiveAvgPool2d(7), new nn.AdaptiveAvgPool2d([null, 7]), new nn.AdaptiveAvgPool2d(1)];
     for (const [i, fixture] of seeds.entries()) {
-      const x = Tensor.fromArray(device, fixtureInput(fixture.input), fixture.input);
+      const x = Tensor.fromArray(device, poolingInput(fixture), fixture.input);
       const y = modules[i]!.forward(x);
       expect(y.shape).toEqual(fixture.shape);
-      expectClose(await y.toArray(), expectedOf(fixture), fixture.name!);
+      expectClose(await y.toArray(), poolingExpected(fixture), fixture.name!);
       x.dispose();
       y.dispose();
     }

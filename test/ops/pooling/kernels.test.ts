@@ -1,52 +1,77 @@
-// The WGSL pooling kernels on real WebGPU (Dawn, software adapters here), against real PyTorch fixtures and the
-// CPU reference on chosen edge cases (test/fuzz.test.ts runs the seeded random configurations).
+// The pooling family's WGSL kernels on real WebGPU (Dawn here, Chromium in the browser project), through F, against
+// real PyTorch fixtures (test/fixtures/pooling.json: values, indices, errors) and the CPU reference on chosen edge
+// cases: every strategy, autotune, grids over 65,535 workgroups, empty tensors, one pipeline per kernel
+// (test/fuzz.test.ts runs the seeded random configurations).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_STRATEGIES, Tensor, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../src/index.js';
-import { expectClose } from '../helpers/compare.js';
-import { env, testAdapters, testDevice } from '../helpers/device.js';
-import { avgPoolOptions, currentPyTorchMessage, describeFixture, expectedOf, inputOf, poolingFixtures, type PoolingFixture } from '../helpers/fixtures.js';
-import { randomData, seededRandom } from '../helpers/random.js';
-import { withStrategy } from '../helpers/strategies.js';
+import { F, KERNEL_STRATEGIES, Tensor, type TorchError, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../../src/index.js';
+import { expectClose } from '../../helpers/compare.js';
+import { env, testAdapters, testDevice } from '../../helpers/device.js';
+import { describePooling, poolingExpected, poolingFixtures, poolingInput, poolingMessage, runPoolingGpu } from '../../helpers/poolingFixtures.js';
+import { randomData, seededRandom } from '../../helpers/random.js';
+import { withStrategy } from '../../helpers/strategies.js';
 
 const BASE_SEED = Number(env('POOLING_SEED') ?? 20261127);
-
-function runFixture(fixture: PoolingFixture, x: Tensor): Tensor {
-  return fixture.op === 'avg_pool2d' ? F.avgPool2d(x, fixture.args.kernelSize, avgPoolOptions(fixture)) : F.adaptiveAvgPool2d(x, fixture.args.outputSize);
-}
+const isDeferred = (message: string) => message.startsWith('Found an invalid max index');
 
 describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
   let device: GPUDevice;
   beforeAll(async () => {
-    device = await testDevice(adapter);
+    device = await testDevice(adapter, { autotune: false });
   });
   afterAll(() => device?.destroy());
 
-  test('match PyTorch on every fixture (all queued before any readback)', async () => {
-    const fixtures = poolingFixtures.cases.filter((c) => !c.error);
-    const runs = fixtures.map((fixture) => {
-      const x = Tensor.fromArray(device, inputOf(fixture), fixture.input);
-      return { fixture, x, y: runFixture(fixture, x) };
-    });
-    for (const { fixture, x, y } of runs) {
-      expect(y.shape, describeFixture(fixture)).toEqual(fixture.shape);
-      expectClose(await y.toArray(), expectedOf(fixture), describeFixture(fixture));
+  test('match PyTorch on every value fixture, indices included (all queued before any readback)', async () => {
+    const runs = poolingFixtures.cases
+      .filter((c) => !c.error)
+      .map((fixture) => {
+        const x = Tensor.fromArray(device, poolingInput(fixture), fixture.input);
+        return { fixture, x, result: runPoolingGpu(fixture, x) };
+      });
+    for (const { fixture, x, result } of runs) {
+      const [values, indices] = Array.isArray(result) ? result : [result, null];
+      const what = describePooling(fixture);
+      expect(values.shape, what).toEqual(fixture.shape);
+      expectClose(await values.toArray(), poolingExpected(fixture), what);
+      expect(indices === null, `${what}: indices returned`).toBe(fixture.indices === undefined);
+      if (indices) {
+        expect(indices.dtype).toBe('int32');
+        expect(indices.shape).toEqual(fixture.shape);
+        expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(fixture.indices);
+        indices.dispose();
+      }
+      values.dispose();
       x.dispose();
-      y.dispose();
     }
   });
 
-  test("reject what PyTorch rejects, with PyTorch's message, synchronously and before any GPU work", async () => {
+  test("reject what PyTorch rejects with PyTorch's message, before any GPU work (a bad unpooling index: on read)", async () => {
     for (const fixture of poolingFixtures.cases.filter((c) => c.error)) {
-      const x = Tensor.fromArray(device, inputOf(fixture), fixture.input);
-      const before = liveBytes(device);
-      expect(() => runFixture(fixture, x), describeFixture(fixture)).toThrow(currentPyTorchMessage(fixture.error!.message));
-      expect(liveBytes(device), 'no buffer was allocated').toBe(before);
+      const what = describePooling(fixture);
+      const x = Tensor.fromArray(device, poolingInput(fixture), fixture.input);
+      if (isDeferred(fixture.error!.message)) {
+        const y = runPoolingGpu(fixture, x) as Tensor;
+        await expect(y.toArray(), what).rejects.toThrow(poolingMessage(fixture));
+        y.dispose();
+      } else {
+        const before = liveBytes(device);
+        let thrown: unknown;
+        try {
+          runPoolingGpu(fixture, x);
+        } catch (error) {
+          thrown = error;
+        }
+        expect((thrown as TorchError | undefined)?.message, what).toBe(poolingMessage(fixture));
+        expect((thrown as TorchError).name, what).toBe(fixture.error!.type);
+        expect(liveBytes(device), `${what}: no buffer was allocated`).toBe(before);
+      }
       x.dispose();
     }
     // The device is still usable afterwards.
-    const x = Tensor.fromArray(device, new Float32Array([1, 2, 3, 4]), [1, 2, 2]);
-    expect(await F.avgPool2d(x, 2).toArray()).toEqual(new Float32Array([2.5]));
-    x.dispose();
+    const x = Tensor.fromArray(device, new Float32Array([1, 5, 3, 4]), [1, 1, 4]);
+    const [values, indices] = F.maxPool1d(x, 2, { returnIndices: true });
+    expect(Array.from(await values.toArray())).toEqual([5, 4]);
+    expect(Array.from(await indices.toArray())).toEqual([1, 3]);
+    for (const t of [x, values, indices]) t.dispose();
   });
 
   test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool))('the global pool strategy "%s" matches the reference', async (strategy) => {

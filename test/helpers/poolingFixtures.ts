@@ -1,13 +1,12 @@
-// Reads test/fixtures/pooling_family.json (test/fixtures/generate_family.py, real PyTorch) and runs each case
-// through the kit's public API: F on the GPU, the nn modules on the CPU reference.
-import family from '../fixtures/pooling_family.json';
+// Reads test/fixtures/pooling.json (test/fixtures/generate_pooling.py, real PyTorch): one schema for the whole
+// pooling family. Runs each case through the kit's public API: F on the GPU, the nn modules on the CPU reference.
+import pooling from '../fixtures/pooling.json';
 import { F, nn, Tensor, type reference } from '../../src/index.js';
-import { fixtureInput } from './fixtures.js';
+import { decode, type Encoded, fixtureInput } from './fixtures.js';
 
-type Encoded = number | 'NaN' | 'Infinity' | '-Infinity';
 type Args = Record<string, unknown>;
 
-export interface FamilyFixture {
+export interface PoolingFixture {
   op: string;
   name?: string;
   input: number[];
@@ -22,19 +21,17 @@ export interface FamilyFixture {
   error?: { type: string; message: string };
 }
 
-export const familyFixtures = family as unknown as { torch: string; cases: FamilyFixture[] };
+export const poolingFixtures = pooling as unknown as { torch: string; cases: PoolingFixture[] };
 
-const decode = (values: readonly Encoded[]) => Float32Array.from(values, (v) => (typeof v === 'number' ? v : Number(v)));
-
-export function familyInput(fixture: FamilyFixture): Float32Array {
+export function poolingInput(fixture: PoolingFixture): Float32Array {
   return fixture.inputData ? decode(fixture.inputData) : fixtureInput(fixture.input);
 }
 
-export function familyExpected(fixture: FamilyFixture): Float32Array {
+export function poolingExpected(fixture: PoolingFixture): Float32Array {
   return decode(fixture.data!);
 }
 
-export function describeFamily(fixture: FamilyFixture): string {
+export function describePooling(fixture: PoolingFixture): string {
   return fixture.name ?? `${fixture.op} [${fixture.input}] ${JSON.stringify(fixture.args)}`;
 }
 
@@ -43,7 +40,7 @@ export function describeFamily(fixture: FamilyFixture): string {
  * kernel_size=3"; today's (the kit's) "... half of effective kernel size, but got pad=2, kernel_size=3 and
  * dilation=1". The fixtures' dilations are uniform, so the case's dilation is the one PyTorch reports.
  */
-export function familyMessage(fixture: FamilyFixture): string {
+export function poolingMessage(fixture: PoolingFixture): string {
   const dilation = fixture.args.dilation;
   const d = typeof dilation === 'number' ? dilation : 1;
   return fixture.error!.message.replace(
@@ -55,7 +52,7 @@ export function familyMessage(fixture: FamilyFixture): string {
 const rankOf = (op: string) => Number(/(\d)d$/.exec(op)![1]);
 const normOf = (v: unknown) => (typeof v === 'number' ? v : Number(v));
 
-function indicesOf(fixture: FamilyFixture, device: GPUDevice): Tensor<'int32'> | Tensor {
+function indicesOf(fixture: PoolingFixture, device: GPUDevice): Tensor<'int32'> | Tensor {
   const shape = fixture.indicesShape!;
   return fixture.indicesDtype === 'int64'
     ? Tensor.fromArray(device, Int32Array.from(fixture.indicesData!), shape)
@@ -63,7 +60,7 @@ function indicesOf(fixture: FamilyFixture, device: GPUDevice): Tensor<'int32'> |
 }
 
 /** The op on the GPU through F: a tensor, or [values, indices]. */
-export function runFamilyGpu(fixture: FamilyFixture, x: Tensor): Tensor | [Tensor, Tensor<'int32'>] {
+export function runPoolingGpu(fixture: PoolingFixture, x: Tensor): Tensor | [Tensor, Tensor<'int32'>] {
   const a = fixture.args as Record<string, any>;
   const op = fixture.op;
   const rank = rankOf(op);
@@ -73,9 +70,8 @@ export function runFamilyGpu(fixture: FamilyFixture, x: Tensor): Tensor | [Tenso
   }
   if (op === 'avg_pool1d')
     return F.avgPool1d(x, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad });
-  if (op === 'avg_pool2d') return F.avgPool2d(x, a.kernelSize, { stride: a.stride, padding: a.padding });
-  if (op === 'avg_pool3d') {
-    return F.avgPool3d(x, a.kernelSize, {
+  if (op === 'avg_pool2d' || op === 'avg_pool3d') {
+    return (op === 'avg_pool2d' ? F.avgPool2d : F.avgPool3d)(x, a.kernelSize, {
       stride: a.stride,
       padding: a.padding,
       ceilMode: a.ceilMode,
@@ -108,11 +104,11 @@ export function runFamilyGpu(fixture: FamilyFixture, x: Tensor): Tensor | [Tenso
 type CpuResult = reference.TensorData | [reference.TensorData, reference.IndexData];
 
 /** The op on the CPU reference through its nn module (constructed here: argument types are checked there). */
-export function runFamilyCpu(fixture: FamilyFixture): CpuResult {
+export function runPoolingCpu(fixture: PoolingFixture): CpuResult {
   const a = fixture.args as Record<string, any>;
   const op = fixture.op;
   const rank = rankOf(op);
-  const x = { data: familyInput(fixture), shape: fixture.input };
+  const x = { data: poolingInput(fixture), shape: fixture.input };
   if (op.startsWith('max_pool')) {
     const Module = [nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d][rank - 1]!;
     const options = { stride: a.stride, padding: a.padding, dilation: a.dilation, ceilMode: a.ceilMode, returnIndices: a.returnIndices as boolean };
@@ -120,9 +116,8 @@ export function runFamilyCpu(fixture: FamilyFixture): CpuResult {
   }
   if (op === 'avg_pool1d')
     return new nn.AvgPool1d(a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad }).forwardCpu(x);
-  if (op === 'avg_pool2d') return new nn.AvgPool2d(a.kernelSize, { stride: a.stride, padding: a.padding }).forwardCpu(x);
-  if (op === 'avg_pool3d') {
-    return new nn.AvgPool3d(a.kernelSize, {
+  if (op === 'avg_pool2d' || op === 'avg_pool3d') {
+    return new (op === 'avg_pool2d' ? nn.AvgPool2d : nn.AvgPool3d)(a.kernelSize, {
       stride: a.stride,
       padding: a.padding,
       ceilMode: a.ceilMode,
