@@ -26,6 +26,13 @@ module.exports = {
       to: { path: '^src/(ops|nn|io|device)/', dependencyTypesNot: ['type-only'] },
     },
     {
+      name: 'autograd-below-ops',
+      severity: 'error',
+      comment: 'The graph (autograd/) imports core and the runtime only: ops record into it, it knows no op.',
+      from: { path: '^src/autograd/' },
+      to: { path: '^src/(ops|nn|optim|io|device)/' },
+    },
+    {
       name: 'ops-import-core-and-runtime',
       severity: 'error',
       comment: 'An op family imports core/, runtime/ and other op families, never modules, io or device code.',
@@ -35,8 +42,8 @@ module.exports = {
     {
       name: 'nn-only-from-entries-device-io',
       severity: 'error',
-      comment: 'Nothing imports nn/ but nn itself, the entry points, device/ (autotune) and io/.',
-      from: { path: '^src/', pathNot: '^src/(nn|io|device)/|^src/(index|node)\\.ts$' },
+      comment: 'Nothing imports nn/ but nn itself, the entry points, device/ (autotune), io/ and optim/ (its parameters, as types).',
+      from: { path: '^src/', pathNot: '^src/(nn|io|device|optim)/|^src/(index|node)\\.ts$' },
       to: { path: '^src/nn/' },
     },
     {

@@ -3,11 +3,15 @@
 // 'webgpu-layers/node') and never imports Node modules.
 // Tensor.fromImage's implementation registers itself when its op module loads.
 import './ops/image/source.js';
+// The autograd engine registers itself with Tensor when loaded.
+import './autograd/engine.js';
 export { Tensor } from './core/tensor.js';
 export * as nn from './nn/index.js';
+export * as optim from './optim/index.js';
+export { isGradEnabled, noGrad } from './autograd/mode.js';
 export * as reference from './ops/reference.js';
 export { F } from './ops/F.js';
-export { loadSafetensors, SafetensorsError } from './io/safetensors.js';
+export { loadSafetensors, saveSafetensors, SafetensorsError } from './io/safetensors.js';
 export { TorchError, WebGPULayersError } from './core/errors.js';
 export type { KitErrorCode } from './core/errors.js';
 export {
@@ -33,7 +37,8 @@ export { requestBrowserDevice, DeviceKeeper } from './device/browserDevice.js';
 export { fromOrtTensor, toOrtTensor, fromTfjs, toTfjs } from './io/interop.js';
 export type { OrtLike, OrtTensorLike, TfLike, TfTensorLike, TfHandOffOptions } from './io/interop.js';
 export type { AcquiredDevice, BrowserDeviceOptions } from './device/browserDevice.js';
-export type { ArrayOf, DType, FromGPUBufferOptions, GPUBufferView } from './core/tensor.js';
+export type { ArrayOf, BackwardOptions, DType, FromArrayOptions, FromGPUBufferOptions, GPUBufferView, GradFn } from './core/tensor.js';
+export type { CrossEntropyOptions, LossReduction, MSELossOptions } from './ops/loss/plan.js';
 export type { FromImageOptions } from './ops/image/plan.js';
 export type { ImageSource, PixelData } from './ops/image/source.js';
 export type { AutotuneResult } from './device/autotune.js';

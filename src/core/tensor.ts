@@ -61,6 +61,37 @@ function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
 
 const RESOLVED = Promise.resolve();
 
+/**
+ * A node of the autograd graph, as a tensor shows it (`tensor.gradFn`): PyTorch's grad_fn name, e.g.
+ * 'AvgPool2DBackward0'. The graph itself is src/autograd/ (core imports nothing above it).
+ */
+export interface GradFn {
+  readonly name: string;
+}
+
+/** Where a leaf's gradient goes: the tensor itself, or the Parameter whose device copy it is. */
+export interface GradSink {
+  accumulateGrad(grad: Tensor): void;
+}
+
+export interface BackwardOptions {
+  /** Keep the graph and its saved tensors for another backward (PyTorch's retain_graph). */
+  retainGraph?: boolean;
+}
+
+export interface FromArrayOptions {
+  /** A leaf whose gradient `backward` accumulates in `grad` (PyTorch's requires_grad). float32 only. */
+  requiresGrad?: boolean;
+}
+
+type BackwardEngine = (root: Tensor, gradient: Tensor | undefined, options: BackwardOptions) => void;
+/** src/autograd/engine.ts registers the engine when loaded (core imports nothing above it). */
+let backwardEngine: BackwardEngine | null = null;
+/** @internal */
+export function registerBackwardEngine(engine: BackwardEngine): void {
+  backwardEngine = engine;
+}
+
 /** A tensor's element type: float32 (every op's), or int32 (indices, as max pooling returns them). */
 export type DType = 'float32' | 'int32';
 /** What `toArray()` gives for a dtype. */
@@ -75,6 +106,11 @@ export class Tensor<D extends DType = 'float32'> {
   #storage: Storage | null;
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
+  #requiresGrad = false;
+  #gradFn: GradFn | null = null;
+  #gradSink: GradSink | null = null;
+  /** The gradient `backward` accumulated into this leaf (PyTorch's `.grad`), or null. Set to null to clear it. */
+  grad: Tensor | null = null;
 
   private constructor(
     device: GPUDevice,
@@ -98,8 +134,9 @@ export class Tensor<D extends DType = 'float32'> {
    * int32 one (`dtype`), whose `toArray()` gives an Int32Array. The ops take float32 tensors.
    */
   static fromArray(device: GPUDevice, data: Int32Array, shape: readonly number[]): Tensor<'int32'>;
-  static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[]): Tensor;
-  static fromArray(device: GPUDevice, data: Float32Array | Int32Array, shape: readonly number[]): Tensor<DType> {
+  static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[], options?: FromArrayOptions): Tensor;
+  static fromArray(device: GPUDevice, data: Float32Array | Int32Array, shape: readonly number[], options: FromArrayOptions = {}): Tensor<DType> {
+    if (options.requiresGrad && data instanceof Int32Array) throw new TorchError('only Tensors of floating point dtype can require gradients');
     checkData(data, shape, 'Tensor.fromArray: ', true);
     const context = contextOf(device);
     context.checkUsable();
@@ -107,7 +144,80 @@ export class Tensor<D extends DType = 'float32'> {
     const buffer = context.allocator.acquire('storage', data.byteLength, 'tensor');
     context.writeBuffer(buffer, data);
     const dtype: DType = data instanceof Int32Array ? 'int32' : 'float32';
-    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype);
+    const tensor = new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype);
+    tensor.#requiresGrad = options.requiresGrad === true;
+    return tensor;
+  }
+
+  /**
+   * Whether autograd tracks this tensor: a leaf made with `requiresGrad`, or the result of an op recorded in the
+   * graph. Only a leaf's flag can be set (PyTorch's rule).
+   */
+  get requiresGrad(): boolean {
+    return this.#requiresGrad || this.#gradFn !== null;
+  }
+
+  set requiresGrad(value: boolean) {
+    if (this.#gradFn && !value) {
+      throw new TorchError(
+        "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
+      );
+    }
+    if (value && this.dtype !== 'float32') throw new TorchError('only Tensors of floating point dtype can require gradients');
+    this.#requiresGrad = value;
+  }
+
+  /** The graph node that made this tensor (PyTorch's grad_fn: `{ name: 'AddmmBackward0' }`), null for leaves. */
+  get gradFn(): GradFn | null {
+    return this.#gradFn;
+  }
+
+  /** Whether this tensor is a leaf of the graph (no gradFn), as PyTorch's is_leaf. */
+  get isLeaf(): boolean {
+    return this.#gradFn === null;
+  }
+
+  /** @internal Makes this op result a node's output (src/autograd/graph.ts). */
+  setGradFn(node: GradFn): void {
+    this.#gradFn = node;
+  }
+
+  /** @internal Where backward sends this leaf's gradient: itself, or its Parameter (set by nn's Parameter). */
+  get gradSink(): GradSink {
+    return this.#gradSink ?? this;
+  }
+
+  /** @internal */
+  set gradSink(sink: GradSink | null) {
+    this.#gradSink = sink;
+  }
+
+  /** @internal Adds a gradient from backward (the engine hands over `grad`, which this tensor then owns). */
+  accumulateGrad(grad: Tensor): void {
+    gradAccumulator!(this as unknown as Tensor, grad);
+  }
+
+  /**
+   * Computes the gradient of this tensor with respect to every leaf that requires grad, accumulating into their
+   * `grad` (PyTorch's `backward`). `gradient`: d(something)/d(this), of this tensor's shape; omitted only for a
+   * one-element tensor. The graph is freed afterwards unless `retainGraph`.
+   */
+  backward(gradient?: Tensor, options: BackwardOptions = {}): void {
+    this.#usableStorage();
+    backwardEngine!(this as Tensor, gradient, options);
+  }
+
+  /** A view of the same data outside the graph: requires no grad, has no gradFn (PyTorch's detach). */
+  detach(): Tensor<D> {
+    const storage = this.#usableStorage();
+    storage.users++;
+    return new Tensor<D>(this.device, this.shape, storage, this.#written, this.size, this.dtype);
+  }
+
+  /** A one-element tensor's value, read back (PyTorch's `.item()`). */
+  async item(): Promise<number> {
+    if (this.size !== 1) throw new TorchError(`a Tensor with ${this.size} elements cannot be converted to Scalar`);
+    return (await this.toArray())[0]!;
   }
 
   /**
@@ -259,7 +369,9 @@ export class Tensor<D extends DType = 'float32'> {
       throw new TorchError(messages.invalidView(shape, this.size));
     }
     storage.users++;
-    return new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype);
+    const view = new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype);
+    if (this.requiresGrad && viewRecorder) viewRecorder(this as Tensor, view as Tensor);
+    return view;
   }
 
   /**
@@ -342,9 +454,22 @@ export class Tensor<D extends DType = 'float32'> {
     const storage = this.#storage;
     if (!storage) return;
     this.#storage = null;
+    this.grad?.dispose(); // a leaf's gradient goes with it
+    this.grad = null;
     storage.users--;
     storage.releaseIfUnused();
   }
+}
+
+type GradAccumulator = (leaf: Tensor, grad: Tensor) => void;
+type ViewRecorder = (input: Tensor, view: Tensor) => void;
+let gradAccumulator: GradAccumulator | null = null;
+let viewRecorder: ViewRecorder | null = null;
+
+/** @internal src/autograd/ registers how a leaf accumulates and how a view is recorded (core imports nothing above it). */
+export function registerAutograd(accumulate: GradAccumulator, recordView: ViewRecorder): void {
+  gradAccumulator = accumulate;
+  viewRecorder = recordView;
 }
 
 /** Tensor.fromImage's work, done by src/ops/image/source.ts (core imports no op), which registers it when loaded. */

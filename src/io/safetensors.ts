@@ -115,3 +115,44 @@ export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
   const data = bytes.subarray(dataStart);
   return Object.fromEntries(entries.map((e) => [e.name, { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape }]));
 }
+
+/**
+ * Writes a state dict as a .safetensors file (F32, little-endian, the header padded to 8 bytes), which
+ * `safetensors.torch.load_file` loads. `metadata`: string pairs for the header's `__metadata__`.
+ * @example const file = saveSafetensors(await head.readStateDict(), { format: 'pt' });
+ */
+export function saveSafetensors(
+  stateDict: Readonly<Record<string, { data: Float32Array | readonly number[]; shape: readonly number[] }>>,
+  metadata?: Record<string, string>,
+): Uint8Array {
+  const header: Record<string, unknown> = {};
+  if (metadata) {
+    for (const [key, value] of Object.entries(metadata))
+      if (typeof value !== 'string') fail(`metadata values must be strings, but "${key}" is ${typeof value}`);
+    header.__metadata__ = { ...metadata };
+  }
+  let offset = 0;
+  const names = Object.keys(stateDict).sort();
+  for (const name of names) {
+    const { data, shape } = stateDict[name]!;
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (data.length !== size) fail(`tensor "${name}" has ${data.length} values but shape [${shape.join(', ')}]`);
+    header[name] = { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + size * 4] };
+    offset += size * 4;
+  }
+  let json = JSON.stringify(header);
+  json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
+  const headerBytes = new TextEncoder().encode(json);
+  const file = new Uint8Array(8 + headerBytes.length + offset);
+  new DataView(file.buffer).setBigUint64(0, BigInt(headerBytes.length), true);
+  file.set(headerBytes, 8);
+  const view = new DataView(file.buffer, 8 + headerBytes.length);
+  let at = 0;
+  for (const name of names) {
+    for (const v of stateDict[name]!.data) {
+      view.setFloat32(at, v, true);
+      at += 4;
+    }
+  }
+  return file;
+}

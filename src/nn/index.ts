@@ -13,3 +13,4 @@ export { SELayer, SqueezeAndExcite } from './squeezeExcitation.js';
 export type { SqueezeAndExciteOptions } from './squeezeExcitation.js';
 export { ResNetHead } from './resnetHead.js';
 export type { ResNetHeadOptions } from './resnetHead.js';
+export { CrossEntropyLoss, MSELoss } from './loss.js';

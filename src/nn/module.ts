@@ -1,7 +1,11 @@
 // The base of every layer, mirroring torch.nn.Module: created without a device; parameters live on the CPU
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
+import { needsGrad } from '../autograd/graph.js';
+import { isGradEnabled } from '../autograd/mode.js';
 import { WebGPULayersError } from '../core/errors.js';
+import { accumulateInto } from '../autograd/engine.js';
+import { permute4d } from '../ops/permute/functional.js';
 import { CapturedForward } from '../runtime/capture.js';
 import { invalidateCaptures } from '../runtime/captureGeneration.js';
 import { contextOf } from '../runtime/context.js';
@@ -41,12 +45,25 @@ function transpose2d(data: Float32Array, [rows, cols]: readonly number[]): Float
   return out;
 }
 
-/** A learnable tensor: CPU data (PyTorch's layout, what state dicts hold) plus its copy on the device it was first used on. */
+/**
+ * A learnable tensor: CPU data (PyTorch's layout, what state dicts hold) plus its copy on the device it was first
+ * used on. In training, the device copy is the truth: an optimizer updates it in place, and
+ * `module.readStateDict()` brings it back.
+ */
 export class Parameter {
   readonly shape: readonly number[];
   readonly deviceLayout: DeviceLayout;
+  /** Whether backward computes this parameter's gradient (PyTorch's requires_grad; false freezes it). */
+  requiresGrad = true;
   #data: Float32Array;
   #onDevice: Tensor | null = null;
+  /** Whether the owning module is in training mode (set by `module.train()` / `eval()`). */
+  #training = false;
+  /** The gradient in the device layout (what optimizers read), and PyTorch's layout of it when they differ. */
+  #grad: Tensor | null = null;
+  #gradView: Tensor | null = null;
+  /** An optimizer changed the device copy since the CPU data was last read back. */
+  #deviceAhead = false;
 
   constructor(shape: readonly number[], data: Float32Array, deviceLayout: DeviceLayout = 'same') {
     this.shape = Object.freeze([...shape]);
@@ -61,12 +78,76 @@ export class Parameter {
   }
 
   get data(): Float32Array {
+    if (this.#deviceAhead) {
+      throw new WebGPULayersError(
+        'invalid-state',
+        'this parameter was updated on the GPU by an optimizer; read it back first with `await module.readStateDict()`',
+      );
+    }
     return this.#data;
+  }
+
+  /** @internal Set by the module's train() / eval(). */
+  setTraining(training: boolean): void {
+    this.#training = training;
+  }
+
+  /** @internal Backward's gradient for this parameter, in its device layout (the engine hands it over). */
+  accumulateGrad(grad: Tensor): void {
+    this.#gradView?.dispose();
+    this.#gradView = null;
+    this.#grad = accumulateInto(this.#grad, grad, this.#onDevice?.shape ?? grad.shape);
+  }
+
+  /** The accumulated gradient in PyTorch's layout and shape (PyTorch's `.grad`), or null. Owned by the parameter. */
+  get grad(): Tensor | null {
+    if (!this.#grad || this.deviceLayout === 'same') return this.#grad;
+    const [rows, cols] = this.#grad.shape as [number, number];
+    if (!this.#gradView) {
+      const square = this.#grad.reshape([1, 1, rows, cols]);
+      const swapped = permute4d(square, [0, 1, 3, 2]);
+      square.dispose();
+      this.#gradView = swapped.reshape([cols, rows]);
+      swapped.dispose();
+    }
+    return this.#gradView;
+  }
+
+  /** @internal The gradient in the device layout (optimizers update the device copy with it). */
+  get deviceGrad(): Tensor | null {
+    return this.#grad;
+  }
+
+  /** Drops the gradient (PyTorch's zero_grad(set_to_none=True)). */
+  zeroGrad(): void {
+    this.#grad?.dispose();
+    this.#gradView?.dispose();
+    this.#grad = null;
+    this.#gradView = null;
+  }
+
+  /** @internal The device copy, for optimizers, which update it in place (then `data` waits for a read-back). */
+  deviceTensor(): Tensor | null {
+    return this.#onDevice;
+  }
+
+  /** @internal Marks the device copy as changed by an optimizer. */
+  markUpdatedOnDevice(): void {
+    this.#deviceAhead = true;
+  }
+
+  /** @internal Reads the device copy back into `data` (PyTorch's layout). */
+  async readBack(): Promise<void> {
+    if (!this.#onDevice) return;
+    const values = await this.#onDevice.toArray();
+    this.#data = this.deviceLayout === 'same' ? values : transpose2d(values, [...this.shape].reverse());
+    this.#deviceAhead = false;
   }
 
   /** Replaces the values; the device copy is refreshed on next use (queued work keeps the old values). */
   set data(values: Float32Array) {
     this.#data = values;
+    this.#deviceAhead = false;
     if (this.#onDevice) {
       const device = this.#onDevice.device;
       this.#onDevice.dispose();
@@ -93,13 +174,16 @@ export class Parameter {
         );
       }
       this.#onDevice = this.#upload(device);
+      this.#onDevice.gradSink = this;
     } else if (this.#onDevice.device !== device) {
       throw new WebGPULayersError('wrong-device', `this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
     }
+    this.#onDevice.requiresGrad = this.#training && this.requiresGrad;
     return this.#onDevice;
   }
 
   dispose(): void {
+    this.zeroGrad();
     if (this.#onDevice) invalidateCaptures();
     this.#onDevice?.dispose();
     this.#onDevice = null;
@@ -120,6 +204,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   #disposed = false;
   /** What the last forward recorded on the device, to replay on an input of the same shape. */
   #captured: CapturedForward | null = null;
+  #training = false;
 
   /** The class name PyTorch would print in state-dict errors (kept explicit so minifiers cannot change it). */
   protected abstract readonly typeName: string;
@@ -141,10 +226,58 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     return [...own, ...nested];
   }
 
+  /** The parameters in state-dict order (PyTorch's `parameters()`). */
+  parameters(): Parameter[] {
+    return this.namedParameters().map(([, p]) => p);
+  }
+
+  /**
+   * Whether the module is in training mode. Modules start in eval mode (unlike PyTorch's), so inference records no
+   * graph: in training mode, a forward records one when grad mode is on and a parameter requires grad.
+   */
+  get training(): boolean {
+    return this.#training;
+  }
+
+  /** Training mode for this module and its children (PyTorch's `train()`); returns the module. */
+  train(mode = true): this {
+    this.#training = mode;
+    for (const p of this.#parameters.values()) p.setTraining(mode);
+    for (const child of this.#children.values()) child.train(mode);
+    return this;
+  }
+
+  /** Eval mode: forwards record no graph (PyTorch's `eval()`). */
+  eval(): this {
+    return this.train(false);
+  }
+
+  /** Drops every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`). */
+  zeroGrad(): void {
+    for (const p of this.parameters()) p.zeroGrad();
+  }
+
+  /**
+   * The parameters as they are on the device now (after training), under PyTorch's keys; `data` of each parameter
+   * is brought up to date too.
+   */
+  async readStateDict(): Promise<StateDict> {
+    this.checkUsable();
+    await Promise.all(this.parameters().map((p) => p.readBack()));
+    return this.stateDict();
+  }
+
+  /** Whether this forward records a graph: grad mode on, and the input or (in training mode) a parameter requires grad. */
+  #records(input: Tensor): boolean {
+    if (!isGradEnabled()) return false;
+    if (needsGrad([input])) return true;
+    return this.#training && this.parameters().some((p) => p.requiresGrad);
+  }
+
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
   forward(input: Tensor, ...extra: Extra): Out {
     this.checkUsable();
-    if (extra.length > 0) return this.run(input, ...extra);
+    if (extra.length > 0 || this.#records(input)) return this.run(input, ...extra); // a recorded forward is not captured
     // A forward on the shape of the last one replays what that one recorded (src/gpu/capture.ts).
     const replayed = this.#captured?.replay(input);
     if (replayed) return replayed as Out;

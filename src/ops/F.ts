@@ -2,6 +2,7 @@
 import type { Tensor } from '../core/tensor.js';
 import { activation } from './activation/functional.js';
 import { linear } from './linear/functional.js';
+import { crossEntropy, mseLoss } from './loss/functional.js';
 import {
   adaptiveAvgPool1d,
   adaptiveAvgPool2d,
@@ -25,6 +26,8 @@ import {
 import './squeezeExcitation/functional.js';
 
 export const F = {
+  crossEntropy,
+  mseLoss,
   avgPool1d,
   avgPool2d,
   avgPool3d,

@@ -1,9 +1,28 @@
-// The elementwise activations as a functional op (nn.ReLU and friends run it; Linear fuses them instead).
-import type { Tensor } from '../../core/tensor.js';
+// The elementwise activations as a functional op (nn.ReLU and friends run it; Linear fuses them instead), with
+// their backward when recorded (PyTorch's grad_fn names).
+import { record } from '../../autograd/graph.js';
+import { Tensor } from '../../core/tensor.js';
 import { produce } from '../produce.js';
-import { launchActivation, type ActivationName } from './kernel.js';
+import { launchActivation, launchActivationBackward, type ActivationName } from './kernel.js';
+
+const GRAD_FN: Record<ActivationName, string> = {
+  identity: 'CloneBackward0',
+  relu: 'ReluBackward0',
+  relu6: 'HardtanhBackward0',
+  sigmoid: 'SigmoidBackward0',
+  hardsigmoid: 'HardsigmoidBackward0',
+  hardswish: 'HardswishBackward0',
+};
+
+/** The gradient of `name` at x for the output gradient `grad`. */
+export function activationBackward(x: Tensor, grad: Tensor, name: ActivationName): Tensor {
+  const out = Tensor.empty(x.device, x.shape);
+  if (out.size > 0) out.setWrittenBy(launchActivationBackward(x.device, name, x.size, x.binding, grad.binding, out.binding));
+  return out;
+}
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
 export function activation(x: Tensor, name: ActivationName): Tensor {
-  return produce('activation', [x], x.shape, (input, output) => launchActivation(x.device, name, x.size, input, output));
+  const y = produce('activation', [x], x.shape, (input, output) => launchActivation(x.device, name, x.size, input, output));
+  return record(GRAD_FN[name], [x], y, [x], (grad, _needs, [saved]) => [activationBackward(saved!, grad, name)]);
 }

@@ -1,5 +1,6 @@
 import functions from '../../../shaders/activation/activation_functions.wgsl?raw';
 import source from '../../../shaders/activation/activation.wgsl?raw';
+import backwardSource from '../../../shaders/activation/activation_backward.wgsl?raw';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
@@ -41,4 +42,33 @@ export function launchActivation(
       workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
     }),
   );
+}
+
+const backwardKernel = defineKernel({
+  name: 'activation_backward',
+  source: backwardSource,
+  bindings: [
+    { name: 'x', access: 'read' },
+    { name: 'grad', access: 'read' },
+    { name: 'gradInput', access: 'read_write' },
+  ],
+  params: { total: 'u32' },
+  libraries: [functions],
+});
+
+/** Records an activation's gradient from its input x and the output gradient (one binding each: not split). */
+export function launchActivationBackward(
+  device: GPUDevice,
+  activation: ActivationName,
+  total: number,
+  x: GPUBufferBinding,
+  grad: GPUBufferBinding,
+  gradInput: GPUBufferBinding,
+): Promise<void> {
+  return launch(device, backwardKernel, {
+    constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
+    bindings: [x, grad, gradInput],
+    params: { total },
+    workgroups: Math.ceil(total / WORKGROUP_SIZE),
+  });
 }

@@ -1,11 +1,14 @@
 // PyTorch's F.linear on the GPU, in PyTorch's weight layout or nn.Linear's device layout ([in, out]), and the
 // ResNet head's global pool fused into it.
+import { needsGrad, record } from '../../autograd/graph.js';
 import type { Tensor } from '../../core/tensor.js';
 import { defineTuning, kernelStrategy } from '../../runtime/strategies.js';
+import { activation as activationOp } from '../activation/functional.js';
 import type { ActivationName } from '../activation/kernel.js';
 import { adaptiveAvgPool2d } from '../pooling/functional.js';
 import { checkInputs, produce, withPadded } from '../produce.js';
 import { onTensors } from '../tuning.js';
+import { linearBackward } from './backward.js';
 import { launchLinear, pooledBlockRows, type DenseLayer, type LinearLaunch } from './kernel.js';
 import { planLinear } from './plan.js';
 
@@ -26,10 +29,18 @@ export const pytorchWeightShape = (weight: Tensor, transposed: boolean) => (tran
  */
 function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolean, pool: LinearLaunch['pool'] = null): Tensor {
   const { weight, bias, activation } = layer;
+  const training = needsGrad([x, weight, bias]);
+  if (training && activation !== 'identity') {
+    // Recorded: the activation's backward needs the pre-activation, so the two run unfused.
+    const z = linearInLayout(x, { weight, bias, activation: 'identity' }, transposed, pool);
+    const y = activationOp(z, activation);
+    z.dispose();
+    return y;
+  }
   const plan = planLinear(pool ? x.shape.slice(0, 2) : x.shape, pytorchWeightShape(weight, transposed));
   checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
   // x and the weight are read as vec4s: a caller's unpadded buffer is copied into a padded one first.
-  return withPadded(x, (padded) =>
+  const y = withPadded(x, (padded) =>
     produce('linear', bias ? [padded, weight, bias] : [padded, weight], plan.outputShape, (input, output) =>
       launchLinear(
         x.device,
@@ -38,6 +49,12 @@ function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolea
       ),
     ),
   );
+  if (!training) return y;
+  if (pool) throw new Error('webgpu-layers: a fused pool + linear is never recorded (pooledLinear pools first when training)');
+  return record(bias ? 'AddmmBackward0' : 'MmBackward0', [x, weight, bias], y, [x, weight], (grad, needs, [sx, sw]) => {
+    const g = linearBackward(grad, sx!, sw!, transposed, needs);
+    return [g.input, g.weight, g.bias];
+  });
 }
 
 /** @internal nn.Linear's forward: its device weight is stored [in, out]. */
@@ -62,7 +79,7 @@ export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<T
 
 /** @internal A ResNet head: the fused global pool + fc where it runs, else the global pool, then the fc. */
 export function pooledLinear(x: Tensor, divisor: number, layer: DenseLayer<Tensor>): Tensor {
-  const fused = globalPoolLinear(x, divisor, layer);
+  const fused = needsGrad([x, layer.weight, layer.bias]) ? null : globalPoolLinear(x, divisor, layer);
   if (fused) return fused;
   const pooled = adaptiveAvgPool2d(x, 1);
   const flat = pooled.reshape(x.shape.slice(0, 2));

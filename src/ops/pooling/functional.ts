@@ -1,6 +1,7 @@
 // The pooling family's functional ops (PyTorch's F.avg_pool1d … F.max_unpool3d): plan (checks, in PyTorch's order,
 // before any GPU work), then record the kind's kernel. Whole-map average windows and 1×1 adaptive pools take the
 // global reduction, at every rank.
+import { record, refuseGrad } from '../../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../../core/errors.js';
 import { Tensor, type DType } from '../../core/tensor.js';
 import { defineTuning } from '../../runtime/strategies.js';
@@ -16,6 +17,7 @@ import {
   type AdaptiveMaxPoolOptions,
   type AdaptivePlan,
 } from './adaptivePlan.js';
+import { type AvgPlan, avgPoolBackward, poolGradFnName } from './backward.js';
 import { adaptiveWindowsFitU32, launchAdaptivePool, launchGlobalAvgPool, launchMaxUnpool, launchWindowPool } from './kernels.js';
 import { poolingMessages as messages } from './messages.js';
 import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
@@ -71,8 +73,20 @@ function pooled(
   return indices ? [values as Tensor, indices as Tensor<'int32'>] : (values as Tensor);
 }
 
-/** @internal Runs a pooling plan made for this input's shape: the kind's kernel, or the global reduction. */
+/**
+ * @internal Runs a pooling plan made for this input's shape: the kind's kernel, or the global reduction. Recorded for
+ * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
+ */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
+  if (plan.mode !== 'avg') {
+    refuseGrad(plan.op, [input]);
+    return forwardPool(input, plan);
+  }
+  const avg = plan as AvgPlan;
+  return record(poolGradFnName(avg), [input], forwardPool(input, plan) as Tensor, [], (grad) => [avgPoolBackward(grad, avg)]);
+}
+
+function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   const volume = product(plan.input);
   const divisor = globalDivisor(plan);
   if (divisor !== null) return pooled(input, plan, (x, y) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y));
@@ -199,6 +213,7 @@ export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'L
  * invalid max index" error (one 8-byte readback per call checks it).
  */
 export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
+  refuseGrad(plan.op, [input]);
   const device = input.device;
   const sizes = unpoolVolumeSizes(plan);
   const outputs = [

@@ -1,5 +1,6 @@
 // The SE blocks' two GPU steps: the excitation (pool → MLP, as few dispatches as the device and shapes allow)
 // and the channel scale x · gate.
+import { refuseGrad } from '../../autograd/graph.js';
 import type { Tensor } from '../../core/tensor.js';
 import { loopFits } from '../../runtime/loopLimit.js';
 import { defineTuning, kernelStrategy } from '../../runtime/strategies.js';
@@ -16,6 +17,7 @@ import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExc
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
   checkInputs('channel_scale', [x, gate]);
+  refuseGrad('the SE channel scale (x · gate)', [x, gate]);
   // x is read as vec4s: a caller's unpadded buffer is copied into a padded one first.
   return withPadded(x, (padded) =>
     produce('channel_scale', [padded, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output)),
@@ -37,6 +39,7 @@ export interface ExcitationPool {
  */
 export function excitationGate(x: Tensor, pool: ExcitationPool, features: number, layers: DenseLayer<Tensor>[]): Tensor {
   const device = x.device;
+  refuseGrad('the SE excitation', [x, ...layers.flatMap((l) => [l.weight, l.bias])]);
   const [samples, channels, h, w] = x.shape as [number, number, number, number];
   const plans = [];
   let shape: readonly number[] = [samples, features];

@@ -1,0 +1,103 @@
+// The autograd graph: a node per recorded op, holding what its backward needs (views of saved tensors, shapes)
+// and one edge per input — to the node that made the input, to the leaf (or Parameter) that collects its
+// gradient, or none when the input needs no gradient. Ops record a node only when grad mode is on and an input
+// requires grad, so inference records and saves nothing.
+import { TorchError } from '../core/errors.js';
+import type { GradFn, GradSink, Tensor } from '../core/tensor.js';
+import { isGradEnabled } from './mode.js';
+
+/** Where a gradient flows: the node that made an input, or the sink of a leaf. */
+export type Edge = { node: Node } | { sink: GradSink };
+
+/**
+ * A node's backward: the gradient of its output in, one gradient per input out (null where `needs[i]` is false).
+ * The returned tensors are new: the engine owns and disposes them.
+ */
+export type BackwardFn = (grad: Tensor, needs: readonly boolean[]) => (Tensor | null)[];
+
+export const messages = {
+  secondBackward:
+    'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed). Saved intermediate values of the graph are freed when you call .backward() or autograd.grad(). Specify retain_graph=True if you need to backward through the graph a second time or if you need to access saved tensors after calling backward.',
+  noGradFn: 'element 0 of tensors does not require grad and does not have a grad_fn',
+  implicitGrad: 'grad can be implicitly created only for scalar outputs',
+  shapeMismatch: (grad: readonly number[], output: readonly number[]) =>
+    `Mismatch in shape: grad_output[0] has a shape of torch.Size([${grad.join(', ')}]) and output[0] has a shape of torch.Size([${output.join(', ')}]).`,
+  cannotTrain: (op: string) =>
+    `${op} cannot be trained yet: its backward is not implemented, so the kit refuses to record it rather than give a wrong gradient`,
+};
+
+export class Node implements GradFn {
+  #saved: Tensor[];
+  #released = false;
+
+  constructor(
+    readonly name: string,
+    readonly edges: readonly (Edge | null)[],
+    /** The shape of the output gradient this node takes. */
+    readonly outputShape: readonly number[],
+    saved: Tensor[],
+    readonly backwardFn: BackwardFn,
+  ) {
+    this.#saved = saved;
+  }
+
+  get released(): boolean {
+    return this.#released;
+  }
+
+  /** The gradients of the inputs. Throws PyTorch's error if the graph was freed. */
+  apply(grad: Tensor): (Tensor | null)[] {
+    if (this.#released) throw new TorchError(messages.secondBackward);
+    return this.backwardFn(
+      grad,
+      this.edges.map((e) => e !== null),
+    );
+  }
+
+  /** Frees what the node saved; a later backward through it is PyTorch's error. */
+  release(): void {
+    this.#released = true;
+    for (const t of this.#saved) t.dispose();
+    this.#saved = [];
+  }
+}
+
+function edgeOf(t: Tensor): Edge | null {
+  const fn = t.gradFn;
+  if (fn instanceof Node) return { node: fn };
+  return t.requiresGrad ? { sink: t.gradSink } : null;
+}
+
+/** Whether an op on these inputs records a node: grad mode on and some input requires grad. */
+export function needsGrad(inputs: readonly (Tensor | null | undefined)[]): boolean {
+  return isGradEnabled() && inputs.some((t) => t?.requiresGrad === true);
+}
+
+/**
+ * Records `outputs` as made by an op named `name` (PyTorch's grad_fn name) from `inputs`, when `needsGrad(inputs)`.
+ * `save`: tensors the backward reads (kept as views until the graph is freed). Returns the outputs.
+ */
+export function record<T extends Tensor>(
+  name: string,
+  inputs: readonly (Tensor | null | undefined)[],
+  output: T,
+  save: readonly Tensor[],
+  backward: (grad: Tensor, needs: readonly boolean[], saved: readonly Tensor[]) => (Tensor | null)[],
+): T {
+  if (!needsGrad(inputs)) return output;
+  const saved = save.map((t) => t.detach());
+  const node = new Node(
+    name,
+    inputs.map((t) => (t ? edgeOf(t) : null)),
+    output.shape,
+    saved,
+    (grad, needs) => backward(grad, needs, saved),
+  );
+  output.setGradFn(node);
+  return output;
+}
+
+/** Throws a clear error when an op without a backward would be recorded (never a silently wrong gradient). */
+export function refuseGrad(op: string, inputs: readonly (Tensor | null | undefined)[]): void {
+  if (needsGrad(inputs)) throw new TorchError(messages.cannotTrain(op));
+}

@@ -1,0 +1,53 @@
+// nn.CrossEntropyLoss and nn.MSELoss: modules over the losses' functional ops (forward(input, target)), with the
+// CPU reference behind forwardCpu.
+import type { DType, Tensor } from '../core/tensor.js';
+import type { TensorData } from '../core/tensorData.js';
+import { crossEntropy, mseLoss } from '../ops/loss/functional.js';
+import { checkReduction, type CrossEntropyOptions, type MSELossOptions } from '../ops/loss/plan.js';
+import * as lossReference from '../ops/loss/reference.js';
+import { Module } from './module.js';
+
+/**
+ * PyTorch's CrossEntropyLoss (log-softmax, then the negative log-likelihood). Shapes: input (N, C) or (N, C, d…);
+ * target int32 class indices (N) / (N, d…), or probabilities like the input → a [] loss ((N, d…) under 'none').
+ */
+export class CrossEntropyLoss extends Module<Tensor, TensorData, [target: Tensor<DType>], [target: { data: Int32Array | Float32Array }]> {
+  protected readonly typeName = 'CrossEntropyLoss';
+  readonly options: CrossEntropyOptions;
+
+  constructor(options: CrossEntropyOptions = {}) {
+    super();
+    checkReduction(options.reduction);
+    this.options = { ...options };
+  }
+
+  protected run(input: Tensor, target: Tensor<DType>): Tensor {
+    return crossEntropy(input, target, this.options);
+  }
+
+  protected runCpu({ data, shape }: TensorData, target: { data: Int32Array | Float32Array }): TensorData {
+    const { loss } = lossReference.crossEntropy(data, shape, target.data, { ...this.options, weight: null });
+    return { data: loss, shape: this.options.reduction === 'none' ? [shape[0]!, ...shape.slice(2)] : [] };
+  }
+}
+
+/** PyTorch's MSELoss: mean (sum, none) of (input − target)². */
+export class MSELoss extends Module<Tensor, TensorData, [target: Tensor], [target: { data: Float32Array }]> {
+  protected readonly typeName = 'MSELoss';
+  readonly options: MSELossOptions;
+
+  constructor(options: MSELossOptions = {}) {
+    super();
+    checkReduction(options.reduction);
+    this.options = { ...options };
+  }
+
+  protected run(input: Tensor, target: Tensor): Tensor {
+    return mseLoss(input, target, this.options);
+  }
+
+  protected runCpu({ data, shape }: TensorData, target: { data: Float32Array }): TensorData {
+    const { loss } = lossReference.mseLoss(data, target.data, this.options.reduction);
+    return { data: loss, shape: this.options.reduction === 'none' ? [...shape] : [] };
+  }
+}
