@@ -47,7 +47,15 @@ export default defineConfig({
           name: 'browser',
           sequence: { groupOrder: 1 }, // after the Node suites, not beside them: the machine has two cores
           // The same suites as in Node, where they need no Node APIs.
-          include: ['test/ops/**/*.test.ts', 'test/nn/**/*.test.ts', 'test/runtime/**/*.test.ts', 'test/safetensors.test.ts', 'test/fuzz.test.ts'],
+          include: [
+            'test/ops/**/*.test.ts',
+            'test/nn/**/*.test.ts',
+            'test/runtime/**/*.test.ts',
+            'test/safetensors.test.ts',
+            'test/autograd/**/*.test.ts',
+            'test/optim/**/*.test.ts',
+            'test/fuzz.test.ts',
+          ],
           browser: {
             enabled: true,
             headless: true,

@@ -54,7 +54,7 @@ export class Adam extends Optimizer {
     return [this.options.lr, this.options.lr / (1 - beta1 ** step), Math.sqrt(1 - beta2 ** step), 0];
   }
 
-  protected group() {
+  protected group(): Record<string, unknown> {
     const o = this.options;
     return {
       lr: o.lr,
@@ -76,5 +76,11 @@ export class AdamW extends Adam {
 
   constructor(params: Iterable<Parameter>, options: AdamOptions = {}) {
     super(params, options, 1e-2);
+  }
+
+  /** 1.13's AdamW param group has no `differentiable` or `fused`. */
+  protected override group(): Record<string, unknown> {
+    const { differentiable: _d, fused: _f, ...group } = super.group();
+    return group;
   }
 }

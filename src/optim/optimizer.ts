@@ -4,7 +4,6 @@
 import source from '../../shaders/optim/optimizer_step.wgsl?raw';
 import { TorchError } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
-import { contextOf } from '../runtime/context.js';
 import { defineKernel } from '../runtime/kernel.js';
 import { launch } from '../runtime/launch.js';
 import type { Parameter } from '../nn/module.js';
@@ -65,6 +64,8 @@ function transpose(data: Float32Array, rows: number, cols: number): Float32Array
 export abstract class Optimizer {
   readonly params: readonly Parameter[];
   protected readonly state = new Map<Parameter, ParameterState>();
+  /** Stand-ins for the state buffers an option leaves out (writable bindings may not alias one placeholder). */
+  #unused: Tensor[] = [];
 
   constructor(params: Iterable<Parameter>) {
     this.params = [...params];
@@ -77,6 +78,8 @@ export abstract class Optimizer {
   protected abstract bufferNames(): string[];
   /** The step's scalars [lr, stepSize, bc2 sqrt, first] for a parameter at `step` (1-based). */
   protected abstract scalars(step: number, firstStep: boolean): number[];
+  /** Whether PyTorch's state for a parameter holds its `step` (SGD's does not). */
+  protected readonly countsSteps: boolean = true;
   /** The param group as PyTorch's state_dict writes it (without `params`). */
   protected abstract group(): Record<string, unknown>;
 
@@ -100,8 +103,9 @@ export abstract class Optimizer {
       const { constants, params } = this.config();
       const scalars = Tensor.fromArray(device, Float32Array.from(this.scalars(state.step, first)), [4]);
       const buffers = Object.values(state.buffers);
-      const placeholder = { buffer: contextOf(device).placeholder() };
-      const at = (i: number) => buffers[i]?.binding ?? placeholder;
+      if (this.#unused.length === 0 || this.#unused[0]!.device !== device)
+        this.#unused = [0, 1, 2].map(() => Tensor.fromArray(device, new Float32Array(4), [4]));
+      const at = (i: number) => (buffers[i] ?? this.#unused[i]!).binding;
       launch(device, kernel, {
         constants: { WORKGROUP_SIZE, ...constants },
         bindings: [grad.binding, scalars.binding, tensor.binding, at(0), at(1), at(2)],
@@ -124,7 +128,7 @@ export abstract class Optimizer {
     for (const [i, p] of this.params.entries()) {
       const s = this.state.get(p);
       if (!s) continue;
-      const entry: StateEntry = { step: s.step };
+      const entry: StateEntry = this.countsSteps ? { step: s.step } : {};
       for (const [name, t] of Object.entries(s.buffers)) {
         const data = await t.toArray();
         entry[name] = {

@@ -13,6 +13,7 @@ export interface SGDOptions {
 
 export class SGD extends Optimizer {
   readonly options: Required<SGDOptions>;
+  protected override readonly countsSteps = false;
 
   constructor(params: Iterable<Parameter>, options: SGDOptions) {
     super(params);

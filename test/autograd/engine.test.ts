@@ -1,0 +1,126 @@
+// The autograd engine as users meet it: leaves and gradFn, accumulation, retainGraph and the freed graph, noGrad,
+// frozen parameters, modules in train / eval mode (a fused Sequential trains unfused), PyTorch's errors before any
+// GPU work, ops that cannot train yet refusing, and weights back as safetensors.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { F, Tensor, TorchError, isGradEnabled, liveBytes, loadSafetensors, nn, noGrad, optim, saveSafetensors } from '../../src/index.js';
+import { expectClose } from '../helpers/compare.js';
+import { testDevice } from '../helpers/device.js';
+
+describe('autograd', () => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await testDevice(undefined, { autotune: false });
+  });
+  afterAll(() => device?.destroy());
+
+  const leaf = (values: number[], shape: number[]) => Tensor.fromArray(device, Float32Array.from(values), shape, { requiresGrad: true });
+
+  test('leaves, gradFn, accumulation over backward calls, retainGraph and the freed graph', async () => {
+    const x = leaf([1, 2, 3, 4], [1, 1, 4]);
+    expect(x.requiresGrad).toBe(true);
+    expect(x.isLeaf).toBe(true);
+    expect(x.gradFn).toBeNull();
+    const y = F.avgPool1d(x, 2);
+    const loss = F.mseLoss(y, Tensor.fromArray(device, new Float32Array([0, 0]), [1, 1, 2]));
+    expect(loss.gradFn?.name).toBe('MseLossBackward0');
+    loss.backward(undefined, { retainGraph: true });
+    expectClose(await x.grad!.toArray(), [0.75, 0.75, 1.75, 1.75], 'first backward');
+    loss.backward();
+    expectClose(await x.grad!.toArray(), [1.5, 1.5, 3.5, 3.5], 'accumulated');
+    const before = liveBytes(device);
+    expect(() => loss.backward()).toThrow(
+      'Trying to backward through the graph a second time (or directly access saved tensors after they have already been freed).',
+    );
+    expect(liveBytes(device)).toBe(before);
+    x.grad = null;
+    for (const t of [x, y, loss]) t.dispose();
+  });
+
+  test("PyTorch's errors: implicit gradient, no grad_fn, shape mismatch, non-leaf flag", () => {
+    const x = leaf([1, 2, 3, 4, 5, 6], [1, 2, 3]);
+    const y = F.relu(x);
+    expect(() => y.backward()).toThrow('grad can be implicitly created only for scalar outputs');
+    const wrong = Tensor.fromArray(device, new Float32Array(6), [1, 3, 2]);
+    expect(() => y.backward(wrong)).toThrow(
+      'Mismatch in shape: grad_output[0] has a shape of torch.Size([1, 3, 2]) and output[0] has a shape of torch.Size([1, 2, 3]).',
+    );
+    const plain = Tensor.fromArray(device, new Float32Array([1]), [1]);
+    expect(() => plain.backward()).toThrow('element 0 of tensors does not require grad and does not have a grad_fn');
+    expect(() => {
+      y.requiresGrad = false;
+    }).toThrow('you can only change requires_grad flags of leaf variables.');
+    for (const t of [x, y, wrong, plain]) t.dispose();
+  });
+
+  test('noGrad and detach record nothing; inference records nothing', () => {
+    const x = leaf([1, 2, 3, 4], [1, 1, 4]);
+    expect(isGradEnabled()).toBe(true);
+    const y = noGrad(() => {
+      expect(isGradEnabled()).toBe(false);
+      return F.avgPool1d(x, 2);
+    });
+    expect(isGradEnabled()).toBe(true);
+    expect(y.requiresGrad).toBe(false);
+    expect(y.gradFn).toBeNull();
+    const z = F.avgPool1d(x.detach(), 2);
+    expect(z.requiresGrad).toBe(false);
+    const model = new nn.Linear(4, 2);
+    const out = model.forward(Tensor.fromArray(device, new Float32Array(4), [1, 4]));
+    expect(out.gradFn).toBeNull(); // eval mode (the default): inference records nothing
+    for (const t of [x, y, z, out]) t.dispose();
+  });
+
+  test('a head in train mode trains through a fused Sequential; a frozen parameter gets no gradient', async () => {
+    const head = new nn.Sequential(new nn.Flatten(), new nn.Linear(8, 4), new nn.ReLU(), new nn.Linear(4, 3)).train();
+    const first = head.at(1) as nn.Linear;
+    first.bias!.requiresGrad = false;
+    const x = Tensor.fromArray(
+      device,
+      Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)),
+      [2, 2, 2, 2],
+    );
+    const target = Tensor.fromArray(device, new Int32Array([0, 2]), [2]);
+    const opt = new optim.Adam(head.parameters(), { lr: 0.05 });
+    const losses: number[] = [];
+    for (let step = 0; step < 30; step++) {
+      opt.zeroGrad();
+      const y = head.forward(x);
+      expect(y.gradFn?.name).toBe('AddmmBackward0');
+      const loss = F.crossEntropy(y, target);
+      loss.backward();
+      if (step === 0) expect(first.bias!.grad).toBeNull();
+      if (step === 0) expect(first.weight.grad!.shape).toEqual([4, 8]); // PyTorch's layout
+      opt.step();
+      losses.push(await loss.item());
+      for (const t of [y, loss]) t.dispose();
+    }
+    expect(losses.at(-1)!).toBeLessThan(losses[0]! / 4);
+    const biasBefore = first.bias!.data.slice();
+    const state = await head.readStateDict();
+    expect(Array.from(state['1.bias']!.data)).toEqual(Array.from(biasBefore)); // frozen: unchanged
+    // The trained head round-trips through safetensors, and forwardCpu on the read-back weights agrees.
+    const restored = new nn.Sequential(new nn.Flatten(), new nn.Linear(8, 4), new nn.ReLU(), new nn.Linear(4, 3));
+    restored.loadStateDict(loadSafetensors(saveSafetensors(state, { format: 'pt' })));
+    const cpu = restored.forwardCpu({ data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)), shape: [2, 2, 2, 2] });
+    head.eval();
+    const gpu = head.forward(x);
+    expectClose(await gpu.toArray(), cpu.data, 'the trained head, GPU vs the restored CPU copy');
+    for (const t of [x, target, gpu]) t.dispose();
+  });
+
+  test("a class index out of range rejects the loss's read with PyTorch's IndexError; ops without a backward refuse to record", async () => {
+    const x = leaf([1, 2, 3, 4, 5, 6], [2, 3]);
+    const loss = F.crossEntropy(x, Tensor.fromArray(device, new Int32Array([0, 7]), [2]));
+    await expect(loss.item()).rejects.toThrow(new TorchError('Target 7 is out of bounds.', 'IndexError'));
+    expect(() => F.crossEntropy(x, Tensor.fromArray(device, new Int32Array([0, 1, 2]), [3]))).toThrow(
+      'Expected input batch_size (2) to match target batch_size (3).',
+    );
+    expect(() => F.crossEntropy(x, Tensor.fromArray(device, new Int32Array([0, 1]), [2]), { labelSmoothing: 1.5 })).toThrow(
+      'label_smoothing must be between 0.0 and 1.0. Got: 1.5',
+    );
+    const pooled = leaf(new Array(16).fill(1), [1, 1, 4, 4]);
+    expect(() => F.maxPool2d(pooled, 2)).toThrow('max_pool2d cannot be trained yet');
+    expect(() => noGrad(() => F.maxPool2d(pooled, 2)).dispose()).not.toThrow();
+    for (const t of [x, loss, pooled]) t.dispose();
+  });
+});
