@@ -2,7 +2,8 @@
 // gradients that reach a node from several uses, and frees the graph unless asked to keep it. Registered with
 // core/tensor.ts, which calls it from `tensor.backward()`.
 import { TorchError } from '../core/errors.js';
-import { registerAutograd, registerBackwardEngine, Tensor, type BackwardOptions } from '../core/tensor.js';
+import { autogradHooks } from '../core/gradHooks.js';
+import { Tensor, type BackwardOptions } from '../core/tensor.js';
 import source from '../../shaders/autograd/accumulate.wgsl?raw';
 import { defineKernel } from '../runtime/kernel.js';
 import { contextOf } from '../runtime/context.js';
@@ -133,13 +134,11 @@ export function accumulateInto(current: Tensor | null, grad: Tensor, shape: read
   return sum;
 }
 
-registerBackwardEngine(runBackward);
-registerAutograd(
-  (leaf, grad) => {
-    leaf.grad = accumulateInto(leaf.grad, grad, leaf.shape);
-  },
-  (input, view) => {
-    const shape = input.shape;
-    record('ViewBackward0', [input], view, [], (grad) => [grad.reshape(shape)]);
-  },
-);
+autogradHooks.backward = runBackward;
+autogradHooks.accumulate = (leaf, grad) => {
+  leaf.grad = accumulateInto(leaf.grad, grad, leaf.shape);
+};
+autogradHooks.recordView = (input, view) => {
+  const shape = input.shape;
+  record('ViewBackward0', [input], view, [], (grad) => [grad.reshape(shape)]);
+};

@@ -9,18 +9,11 @@ import { contextOf, type DeviceContext } from '../runtime/context.js';
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
 import { registerTensorKind } from '../runtime/capture.js';
+import { autogradHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './gradHooks.js';
 import { checkData, checkShape } from './shape.js';
+import { checkExternalBuffer, checkFits, mapForRead } from './tensorChecks.js';
 
-/** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
-function checkFits(context: DeviceContext, shape: readonly number[], size: number): void {
-  const { maxBufferSize } = context.limits;
-  if (size * 4 > maxBufferSize) {
-    throw new WebGPULayersError(
-      'too-large',
-      `a float32 tensor of shape [${shape.join(', ')}] needs ${size * 4} bytes, more than this device's maxBufferSize (${maxBufferSize} bytes)`,
-    );
-  }
-}
+export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './gradHooks.js';
 
 /**
  * A GPU buffer shared by a tensor and its views: a pooled one, or a caller's (`external`), which the kit never
@@ -60,37 +53,6 @@ function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
 }
 
 const RESOLVED = Promise.resolve();
-
-/**
- * A node of the autograd graph, as a tensor shows it (`tensor.gradFn`): PyTorch's grad_fn name, e.g.
- * 'AvgPool2DBackward0'. The graph itself is src/autograd/ (core imports nothing above it).
- */
-export interface GradFn {
-  readonly name: string;
-}
-
-/** Where a leaf's gradient goes: the tensor itself, or the Parameter whose device copy it is. */
-export interface GradSink {
-  accumulateGrad(grad: Tensor): void;
-}
-
-export interface BackwardOptions {
-  /** Keep the graph and its saved tensors for another backward (PyTorch's retain_graph). */
-  retainGraph?: boolean;
-}
-
-export interface FromArrayOptions {
-  /** A leaf whose gradient `backward` accumulates in `grad` (PyTorch's requires_grad). float32 only. */
-  requiresGrad?: boolean;
-}
-
-type BackwardEngine = (root: Tensor, gradient: Tensor | undefined, options: BackwardOptions) => void;
-/** src/autograd/engine.ts registers the engine when loaded (core imports nothing above it). */
-let backwardEngine: BackwardEngine | null = null;
-/** @internal */
-export function registerBackwardEngine(engine: BackwardEngine): void {
-  backwardEngine = engine;
-}
 
 /** A tensor's element type: float32 (every op's), or int32 (indices, as max pooling returns them). */
 export type DType = 'float32' | 'int32';
@@ -176,7 +138,6 @@ export class Tensor<D extends DType = 'float32'> {
   get isLeaf(): boolean {
     return this.#gradFn === null;
   }
-
   /** @internal Makes this op result a node's output (src/autograd/graph.ts). */
   setGradFn(node: GradFn): void {
     this.#gradFn = node;
@@ -194,7 +155,7 @@ export class Tensor<D extends DType = 'float32'> {
 
   /** @internal Adds a gradient from backward (the engine hands over `grad`, which this tensor then owns). */
   accumulateGrad(grad: Tensor): void {
-    gradAccumulator!(this as unknown as Tensor, grad);
+    autogradHooks.accumulate!(this as unknown as Tensor, grad);
   }
 
   /**
@@ -204,7 +165,7 @@ export class Tensor<D extends DType = 'float32'> {
    */
   backward(gradient?: Tensor, options: BackwardOptions = {}): void {
     this.#usableStorage();
-    backwardEngine!(this as Tensor, gradient, options);
+    autogradHooks.backward!(this as Tensor, gradient, options);
   }
 
   /** A view of the same data outside the graph: requires no grad, has no gradFn (PyTorch's detach). */
@@ -229,31 +190,10 @@ export class Tensor<D extends DType = 'float32'> {
    * @example const x = Tensor.fromGPUBuffer(device, ortOutput.gpuBuffer, [1, 64, 56, 56]);
    */
   static fromGPUBuffer(device: GPUDevice, buffer: GPUBuffer, shape: readonly number[], options: FromGPUBufferOptions = {}): Tensor {
-    const who = 'Tensor.fromGPUBuffer';
     const size = checkShape(shape);
     const context = contextOf(device);
     context.checkUsable();
-    if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
-      throw new WebGPULayersError('invalid-argument', `${who}: expected a GPUBuffer, but got ${buffer === null ? 'null' : typeof buffer}`);
-    }
-    const byteOffset = options.byteOffset ?? 0;
-    const alignment = context.limits.minStorageBufferOffsetAlignment;
-    if (!Number.isSafeInteger(byteOffset) || byteOffset < 0 || byteOffset % alignment !== 0) {
-      throw new WebGPULayersError(
-        'invalid-argument',
-        `${who}: byteOffset must be a non-negative multiple of this device's minStorageBufferOffsetAlignment (${alignment}), but got ${String(byteOffset)}`,
-      );
-    }
-    if (!(buffer.usage & GPUBufferUsage.STORAGE)) {
-      throw new WebGPULayersError('invalid-argument', `${who}: the buffer needs STORAGE usage for the kit's kernels to read it (its usage is ${buffer.usage})`);
-    }
-    if (byteOffset + size * 4 > buffer.size) {
-      throw new WebGPULayersError(
-        'invalid-argument',
-        `${who}: a float32 tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + size * 4} bytes, but the buffer has ${buffer.size}`,
-      );
-    }
-    checkFits(context, shape, size);
+    const byteOffset = checkExternalBuffer(context, buffer, shape, size, options.byteOffset ?? 0);
     const checked = context.checkExternalBuffer(buffer);
     const storage = new Storage(context, buffer, { byteOffset, checked });
     return new Tensor(device, shape, storage, checked, size);
@@ -370,7 +310,7 @@ export class Tensor<D extends DType = 'float32'> {
     }
     storage.users++;
     const view = new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype);
-    if (this.requiresGrad && viewRecorder) viewRecorder(this as Tensor, view as Tensor);
+    if (this.requiresGrad) autogradHooks.recordView?.(this as Tensor, view as Tensor);
     return view;
   }
 
@@ -422,7 +362,7 @@ export class Tensor<D extends DType = 'float32'> {
       });
       await this.#written;
       await copied;
-      await this.#map(context, staging);
+      await mapForRead(context, staging, alignedBytes(this.size * 4));
       const result = new ArrayType(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
       staging.unmap();
       return result as ArrayOf<D>;
@@ -430,22 +370,6 @@ export class Tensor<D extends DType = 'float32'> {
       releaseToPool(context, staging);
       storage.readsInFlight--;
       storage.releaseIfUnused();
-    }
-  }
-
-  /**
-   * Maps the staging buffer. A lost or destroyed device rejects a pending mapAsync (AbortError), which is
-   * reported as such. (Not a race with `device.lost`: that would add a reaction to it on every read, forever.)
-   */
-  async #map(context: DeviceContext, staging: GPUBuffer): Promise<void> {
-    try {
-      await staging.mapAsync(GPUMapMode.READ, 0, alignedBytes(this.size * 4));
-    } catch (error) {
-      const lost = context.lostReason;
-      if (lost || (error as Error).name === 'AbortError') {
-        throw new WebGPULayersError('device-lost', `the GPU device was lost while reading a tensor (${lost ?? (error as Error).message})`);
-      }
-      throw error;
     }
   }
 
@@ -459,17 +383,6 @@ export class Tensor<D extends DType = 'float32'> {
     storage.users--;
     storage.releaseIfUnused();
   }
-}
-
-type GradAccumulator = (leaf: Tensor, grad: Tensor) => void;
-type ViewRecorder = (input: Tensor, view: Tensor) => void;
-let gradAccumulator: GradAccumulator | null = null;
-let viewRecorder: ViewRecorder | null = null;
-
-/** @internal src/autograd/ registers how a leaf accumulates and how a view is recorded (core imports nothing above it). */
-export function registerAutograd(accumulate: GradAccumulator, recordView: ViewRecorder): void {
-  gradAccumulator = accumulate;
-  viewRecorder = recordView;
 }
 
 /** Tensor.fromImage's work, done by src/ops/image/source.ts (core imports no op), which registers it when loaded. */

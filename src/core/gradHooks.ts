@@ -1,0 +1,33 @@
+// What core/tensor.ts needs of autograd (src/autograd/), which sits above core: the types a tensor shows, and the
+// engine's entry points, registered by src/autograd/engine.ts when it loads (core imports nothing above it).
+import type { Tensor } from './tensor.js';
+
+/**
+ * A node of the autograd graph, as a tensor shows it (`tensor.gradFn`): PyTorch's grad_fn name, e.g.
+ * 'AvgPool2DBackward0'.
+ */
+export interface GradFn {
+  readonly name: string;
+}
+
+/** Where a leaf's gradient goes: the tensor itself, or the Parameter whose device copy it is. */
+export interface GradSink {
+  accumulateGrad(grad: Tensor): void;
+}
+
+export interface BackwardOptions {
+  /** Keep the graph and its saved tensors for another backward (PyTorch's retain_graph). */
+  retainGraph?: boolean;
+}
+
+export interface FromArrayOptions {
+  /** A leaf whose gradient `backward` accumulates in `grad` (PyTorch's requires_grad). float32 only. */
+  requiresGrad?: boolean;
+}
+
+/** The engine's entry points, set once by src/autograd/engine.ts. */
+export const autogradHooks = {
+  backward: null as ((root: Tensor, gradient: Tensor | undefined, options: BackwardOptions) => void) | null,
+  accumulate: null as ((leaf: Tensor, grad: Tensor) => void) | null,
+  recordView: null as ((input: Tensor, view: Tensor) => void) | null,
+};
