@@ -1,12 +1,17 @@
-// The input gradient of average pooling (window and adaptive, every rank as [D, H, W] volumes), as a gather: one
-// invocation per input element sums the output gradients of the windows that cover it, in output raster order
-// (od, oh, ow ascending: the order of PyTorch's CPU scatter), each term divided as PyTorch's backward divides it.
-// ADAPTIVE false: the window's divisor (divisor_override, else count_include_pad ? the window clipped at in + pad :
-// the in-bounds count), recomputed per window as the forward does. ADAPTIVE true: g / kd / kh / kw (1.13's
-// contiguous kernels), or g / n for the 1×1 global mean (params.meanDivisor > 0).
-// Layout: grad [planes, oD, oH, oW], gradInput [planes, D, H, W], f32. Bindings: 0 grad, 1 gradInput, 2 params.
+// The input gradient of pooling (window and adaptive windows, average and max, every rank as [D, H, W] volumes), as
+// a gather: one invocation per input element sums the output gradients of the windows that cover it, in output
+// raster order (od, oh, ow ascending: the order of PyTorch's CPU scatter).
+// Average (MAX false): each term divided as PyTorch's backward divides it. ADAPTIVE false: the window's divisor
+// (divisor_override, else count_include_pad ? the window clipped at in + pad : the in-bounds count), recomputed per
+// window as the forward does. ADAPTIVE true: g / kd / kh / kw (1.13's contiguous kernels), or g / n for the 1×1
+// global mean (params.meanDivisor > 0).
+// Max (MAX true): a window's gradient goes to its argmax only (the forward's indices, flat within the plane), so the
+// element takes the terms of the windows whose index is its own; dilated windows cover every dilation-th element.
+// Layout: grad and indices [planes, oD, oH, oW], gradInput [planes, D, H, W]. Bindings: 0 grad, 1 indices (i32; a
+// placeholder for average pooling), 2 gradInput, 3 params.
 
 override ADAPTIVE: bool = false;
+override MAX: bool = false;
 
 // The params by axis (0: D, 1: H, 2: W).
 fn pick(axis: u32, d: u32, h: u32, w: u32) -> u32 { return select(select(w, h, axis == 1u), d, axis == 0u); }
@@ -15,6 +20,7 @@ fn outSizeOf(axis: u32) -> u32 { return pick(axis, params.outD, params.outH, par
 fn kernelOf(axis: u32) -> u32 { return pick(axis, params.kernelD, params.kernelH, params.kernelW); }
 fn strideOf(axis: u32) -> u32 { return pick(axis, params.strideD, params.strideH, params.strideW); }
 fn paddingOf(axis: u32) -> u32 { return pick(axis, params.padD, params.padH, params.padW); }
+fn dilationOf(axis: u32) -> u32 { return pick(axis, params.dilationD, params.dilationH, params.dilationW); }
 
 fn windowStart(o: u32, axis: u32) -> i32 {
   return i32(o * strideOf(axis)) - i32(paddingOf(axis));
@@ -27,11 +33,11 @@ fn covering(i: u32, axis: u32) -> vec2i {
   if (ADAPTIVE) {
     return vec2i(i32((i * outSize) / inSize), i32(((i + 1u) * outSize - 1u) / inSize));
   }
-  let k = kernelOf(axis);
+  let reach = (kernelOf(axis) - 1u) * dilationOf(axis); // the window spans [o·s − p, o·s − p + reach]
   let s = strideOf(axis);
   let shifted = i + paddingOf(axis);
   var lo = 0i;
-  if (shifted >= k) { lo = i32((shifted - k) / s) + 1; }
+  if (shifted > reach) { lo = i32((shifted - reach + s - 1u) / s); }
   let hi = min(i32(shifted / s), i32(outSize) - 1);
   return vec2i(lo, hi);
 }
@@ -75,6 +81,18 @@ fn main(id: Invocation) {
   let rw = covering(iw, 2u);
   let outBase = plane * params.outD * params.outH * params.outW;
   var sum = 0.0;
+  if (MAX) {
+    for (var od = rd.x; od <= rd.y; od++) {
+      for (var oh = rh.x; oh <= rh.y; oh++) {
+        for (var ow = rw.x; ow <= rw.y; ow++) {
+          let o = outBase + (u32(od) * params.outH + u32(oh)) * params.outW + u32(ow);
+          if (indices[o] == i32(at)) { sum += grad[o]; }
+        }
+      }
+    }
+    gradInput[index] = sum;
+    return;
+  }
   for (var od = rd.x; od <= rd.y; od++) {
     let d = window(u32(od), 0u);
     for (var oh = rh.x; oh <= rh.y; oh++) {

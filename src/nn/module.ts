@@ -1,7 +1,6 @@
 // The base of every layer, mirroring torch.nn.Module: created without a device; parameters live on the CPU
 // (the source of truth for stateDict) and are uploaded once to the device of the first input they see;
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
-import { needsGrad } from '../autograd/graph.js';
 import { isGradEnabled } from '../autograd/mode.js';
 import { WebGPULayersError } from '../core/errors.js';
 import { accumulateInto } from '../autograd/engine.js';
@@ -268,16 +267,16 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   }
 
   /** Whether this forward records a graph: grad mode on, and the input or (in training mode) a parameter requires grad. */
-  #records(input: Tensor): boolean {
+  protected recordsGraph(input: Tensor): boolean {
     if (!isGradEnabled()) return false;
-    if (needsGrad([input])) return true;
+    if (input.requiresGrad) return true;
     return this.#training && this.parameters().some((p) => p.requiresGrad);
   }
 
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
   forward(input: Tensor, ...extra: Extra): Out {
     this.checkUsable();
-    if (extra.length > 0 || this.#records(input)) return this.run(input, ...extra); // a recorded forward is not captured
+    if (extra.length > 0 || this.recordsGraph(input)) return this.run(input, ...extra); // a recorded forward is not captured
     // A forward on the shape of the last one replays what that one recorded (src/gpu/capture.ts).
     const replayed = this.#captured?.replay(input);
     if (replayed) return replayed as Out;

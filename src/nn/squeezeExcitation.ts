@@ -55,9 +55,9 @@ export abstract class ExcitationBlock extends Module {
           gateShape.reduce((p, d) => p * d, 1),
         ),
       );
-    const layers = mlp.denseLayers(x.device);
+    // Recorded for backward, or an MLP that is not Linear (+ activation) pairs: module by module.
+    const layers = this.recordsGraph(x) ? null : mlp.denseLayers(x.device);
     if (layers && layers.length > 0) return excitationGate(x, pool, features, layers);
-    // An MLP that is not Linear (+ activation) pairs runs module by module.
     const pooled = pool.forward(x);
     const flat = pooled.reshape([b, features]);
     pooled.dispose();

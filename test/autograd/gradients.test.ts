@@ -1,9 +1,11 @@
 // Every op that trains, against PyTorch 1.13's autograd (test/fixtures/autograd.json): the GPU backward through
 // Tensor.backward on every adapter, and the CPU reference where the kit has one (pooling, the losses).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor } from '../../src/index.js';
-import { avgPoolBackwardReference, type AvgPlan } from '../../src/ops/pooling/backward.js';
-import { planAdaptiveAvgPool1d, planAdaptiveAvgPool2d, planAdaptiveAvgPool3d } from '../../src/ops/pooling/adaptivePlan.js';
+import { F, Tensor, nn } from '../../src/index.js';
+import { fixtureInput } from '../helpers/fixtures.js';
+import { avgPoolBackwardReference, maxPoolBackwardReference, type AvgPlan } from '../../src/ops/pooling/backward.js';
+import { planMaxPool, resolveMaxPoolArgs } from '../../src/ops/pooling/maxPoolPlan.js';
+import { planAdaptiveAvgPool1d, planAdaptiveAvgPool2d, planAdaptiveAvgPool3d, planAdaptiveMaxPool } from '../../src/ops/pooling/adaptivePlan.js';
 import { planAvgPool1d, planAvgPool2d, planAvgPool3d, resolveAvgPool2dArgs, resolveAvgPoolArgs } from '../../src/ops/pooling/windowPlan.js';
 import * as lossReference from '../../src/ops/loss/reference.js';
 import { casesOf, decode, describeGrad, type GradCase, gradInputOf, upstreamOf, autogradFixtures } from '../helpers/autogradFixtures.js';
@@ -29,6 +31,30 @@ function runOp(c: GradCase, x: Tensor): Tensor {
       return F.adaptiveAvgPool2d(x, a.outputSize);
     case 'adaptive_avg_pool3d':
       return F.adaptiveAvgPool3d(x, a.outputSize);
+    case 'max_pool1d':
+    case 'max_pool2d':
+    case 'max_pool3d':
+      return F[({ max_pool1d: 'maxPool1d', max_pool2d: 'maxPool2d', max_pool3d: 'maxPool3d' } as const)[c.op]](x, a.kernelSize, {
+        stride: a.stride,
+        padding: a.padding,
+        dilation: a.dilation,
+        ceilMode: a.ceilMode,
+      });
+    case 'adaptive_max_pool1d':
+      return F.adaptiveMaxPool1d(x, a.outputSize);
+    case 'adaptive_max_pool2d':
+      return F.adaptiveMaxPool2d(x, a.outputSize);
+    case 'adaptive_max_pool3d':
+      return F.adaptiveMaxPool3d(x, a.outputSize);
+    case 'max_unpool1d':
+    case 'max_unpool2d':
+    case 'max_unpool3d': {
+      const indices = Tensor.fromArray(x.device, Int32Array.from(c.indices!), c.input);
+      const unpool = { max_unpool1d: F.maxUnpool1d, max_unpool2d: F.maxUnpool2d, max_unpool3d: F.maxUnpool3d }[c.op];
+      const y = unpool(x, indices, a.kernelSize, { stride: a.stride, padding: a.padding, outputSize: a.outputSize });
+      indices.dispose();
+      return y;
+    }
     default:
       return F[c.op as (typeof ACTIVATIONS)[number]](x);
   }
@@ -56,9 +82,30 @@ describe(`the CPU reference's gradients vs PyTorch ${autogradFixtures.torch}`, (
     expect(grads.filter((c) => c.op === 'avg_pool2d').length).toBeGreaterThan(100);
   });
 
-  test.each([...new Set(grads.filter((c) => c.op.includes('pool')).map((c) => c.op))])('%s: every case', (op) => {
+  test.each([...new Set(grads.filter((c) => c.op.includes('avg_pool')).map((c) => c.op))])('%s: every case', (op) => {
     for (const c of grads.filter((g) => g.op === op)) {
       expectClose(avgPoolBackwardReference(upstreamOf(c.shape), planOf(c)), decode(c.gradInput), describeGrad(c));
+    }
+  });
+
+  test('max and adaptive max pooling: the gradient at the argmax of the reference forward', () => {
+    for (const c of grads.filter((g) => g.op.includes('max_pool'))) {
+      const a = c.args;
+      const rank = Number(/(\d)d$/.exec(c.op)![1]) as 1 | 2 | 3;
+      const x = { data: gradInputOf(c), shape: c.input };
+      const [, indices] = c.op.startsWith('adaptive')
+        ? new [nn.AdaptiveMaxPool1d, nn.AdaptiveMaxPool2d, nn.AdaptiveMaxPool3d][rank - 1]!(a.outputSize, { returnIndices: true }).forwardCpu(x)
+        : new [nn.MaxPool1d, nn.MaxPool2d, nn.MaxPool3d][rank - 1]!(a.kernelSize, {
+            stride: a.stride,
+            padding: a.padding,
+            dilation: a.dilation,
+            ceilMode: a.ceilMode,
+            returnIndices: true,
+          }).forwardCpu(x);
+      const plan = c.op.startsWith('adaptive')
+        ? planAdaptiveMaxPool(c.input, { rank, outputSize: a.outputSize, returnIndices: true })
+        : planMaxPool(c.input, resolveMaxPoolArgs(rank, a.kernelSize, { ...a, returnIndices: true }));
+      expectClose(maxPoolBackwardReference(upstreamOf(c.shape), indices.data as Int32Array, plan as AvgPlan), decode(c.gradInput), describeGrad(c));
     }
   });
 
@@ -146,6 +193,35 @@ describe.each(testAdapters())('gradients on %s', (adapter) => {
       expectClose(await loss.toArray(), decode(c.loss), `mse ${c.reduction}`);
       expectClose(await x.grad!.toArray(), decode(c.gradInput), `mse ${c.reduction}: grad`);
       for (const u of [x, t, loss, ones]) u.dispose();
+    }
+  });
+
+  test('the SE blocks and the ResNet head train through their children: the input and every parameter', async () => {
+    const make: Record<string, () => nn.Module> = {
+      SELayer: () => new nn.SELayer(16, 4),
+      SqueezeAndExcite: () => new nn.SqueezeAndExcite(16, 16, 5, 4),
+      'SqueezeAndExcite adaptive': () => new nn.SqueezeAndExcite(8, 8, 3, 2, { pool: 'adaptive' }),
+      ResNetHead: () => new nn.ResNetHead(16, 5),
+      'ResNetHead fixed': () => new nn.ResNetHead(16, 5, { pool: 'fixed' }),
+    };
+    for (const c of casesOf('module')) {
+      const module = make[c.name]!();
+      module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { shape: w.shape, data: decode(w.data) }])));
+      module.train();
+      const x = Tensor.fromArray(
+        device,
+        Float32Array.from(fixtureInput(c.input), (v) => v / 4),
+        c.input,
+        { requiresGrad: true },
+      );
+      const y = module.forward(x);
+      const g = Tensor.fromArray(device, upstreamOf(c.shape), c.shape);
+      y.backward(g);
+      expectClose(await y.toArray(), decode(c.output), `${c.name}: output`);
+      expectClose(await x.grad!.toArray(), decode(c.gradInput), `${c.name}: input gradient`);
+      for (const [key, p] of module.namedParameters()) expectClose(await p.grad!.toArray(), decode(c.gradParameters[key]!), `${c.name}: ${key}`);
+      for (const t of [x, y, g]) t.dispose();
+      module.dispose();
     }
   });
 });

@@ -8,6 +8,8 @@ export interface GradCase {
   name?: string;
   input: number[];
   inputData?: Encoded[];
+  /** Max unpooling's indices (int64 in PyTorch). */
+  indices?: number[];
   scale: number;
   args: Record<string, any>;
   shape: number[];
@@ -76,7 +78,18 @@ export interface DataCase {
   bias: Encoded[];
 }
 
-type Case = GradCase | LinearCase | CrossEntropyCase | MSECase | OptimizerCase | DataCase;
+export interface ModuleCase {
+  kind: 'module';
+  name: string;
+  input: number[];
+  weights: Record<string, { shape: number[]; data: Encoded[] }>;
+  output: Encoded[];
+  shape: number[];
+  gradInput: Encoded[];
+  gradParameters: Record<string, Encoded[]>;
+}
+
+type Case = ModuleCase | GradCase | LinearCase | CrossEntropyCase | MSECase | OptimizerCase | DataCase;
 export const autogradFixtures = autograd as unknown as { torch: string; cases: Case[] };
 
 export const casesOf = <K extends Case['kind']>(kind: K) => autogradFixtures.cases.filter((c): c is Extract<Case, { kind: K }> => c.kind === kind);

@@ -70,6 +70,7 @@ export function denseLayer(x: Tensor, layer: DenseLayer<Tensor>): Tensor {
  * Callers have checked the shapes (PyTorch's errors).
  */
 export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<Tensor>): Tensor | null {
+  if (needsGrad([x, layer.weight, layer.bias])) return null; // recorded: pool, then the Linear, each with its backward
   const [rows, channels, h, w] = x.shape as [number, number, number, number];
   const planeSize = h * w;
   if (kernelStrategy(x.device, 'global_pool_linear') !== 'fused' || planeSize === 0 || pooledBlockRows(x.device, rows, channels, planeSize) === null)
@@ -79,7 +80,7 @@ export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<T
 
 /** @internal A ResNet head: the fused global pool + fc where it runs, else the global pool, then the fc. */
 export function pooledLinear(x: Tensor, divisor: number, layer: DenseLayer<Tensor>): Tensor {
-  const fused = needsGrad([x, layer.weight, layer.bias]) ? null : globalPoolLinear(x, divisor, layer);
+  const fused = globalPoolLinear(x, divisor, layer);
   if (fused) return fused;
   const pooled = adaptiveAvgPool2d(x, 1);
   const flat = pooled.reshape(x.shape.slice(0, 2));

@@ -1,7 +1,10 @@
-// The pooling family's backward: average pooling (window and adaptive, every rank, the global paths included) as a
-// gather on the GPU (shaders/pooling/pool_backward.wgsl), and the same gradient on the CPU reference as PyTorch's
-// CPU kernels compute it, a scatter in output raster order (the same terms in the same order).
+// The pooling family's backward: average and max pooling (window and adaptive windows, every rank, the global
+// paths included) as a gather on the GPU (shaders/pooling/pool_backward.wgsl), max unpooling's gather, and the same
+// gradients on the CPU reference as PyTorch's CPU kernels compute them, a scatter in output raster order (the same
+// terms in the same order).
 import source from '../../../shaders/pooling/pool_backward.wgsl?raw';
+import unpoolSource from '../../../shaders/pooling/max_unpool_backward.wgsl?raw';
+import { contextOf } from '../../runtime/context.js';
 import { Tensor } from '../../core/tensor.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
@@ -16,6 +19,7 @@ const kernel = defineKernel({
   source,
   bindings: [
     { name: 'grad', access: 'read' },
+    { name: 'indices', access: 'read', element: 'i32' },
     { name: 'gradInput', access: 'read_write' },
   ],
   params: {
@@ -27,6 +31,7 @@ const kernel = defineKernel({
         [`kernel${a}`, 'u32'],
         [`stride${a}`, 'u32'],
         [`pad${a}`, 'u32'],
+        [`dilation${a}`, 'u32'],
       ]),
     ),
     countIncludePad: 'u32',
@@ -35,20 +40,36 @@ const kernel = defineKernel({
   } as Record<string, 'u32' | 'i32' | 'f32'>,
 });
 
-/** The plans whose backward the kit has: average windows, adaptive averages (and their global paths). */
-export type AvgPlan = (WindowPlan & { mode: 'avg' }) | (AdaptivePlan & { mode: 'avg' });
+const unpoolKernel = defineKernel({
+  name: 'max_unpool_backward',
+  source: unpoolSource,
+  bindings: [
+    { name: 'grad', access: 'read' },
+    { name: 'indices', access: 'read', element: 'i32' },
+    { name: 'gradInput', access: 'read_write' },
+  ],
+  params: { planes: 'u32', inVolume: 'u32', outVolume: 'u32' },
+});
 
-const isWindow = (plan: AvgPlan): plan is WindowPlan & { mode: 'avg' } => 'kernel' in plan;
+/** The plans whose backward the kit has: average and max windows, adaptive averages and maxima (LP pooling: not yet). */
+export type TrainablePlan = (WindowPlan & { mode: 'avg' | 'max' }) | AdaptivePlan;
+/** The average plans (their CPU reference below). */
+export type AvgPlan = TrainablePlan;
+
+const isWindow = (plan: TrainablePlan): plan is WindowPlan & { mode: 'avg' | 'max' } => 'kernel' in plan;
 
 /** PyTorch's grad_fn name of a pooling plan's node. */
-export function poolGradFnName(plan: AvgPlan): string {
+export function poolGradFnName(plan: TrainablePlan): string {
+  const rank = plan.spatialRank;
+  // PyTorch runs the 1-D ops as 2-D ones between an unsqueeze and a squeeze.
   if (plan.op.endsWith('1d')) return 'SqueezeBackward1';
-  if (!isWindow(plan) && plan.isGlobalMean) return 'MeanBackward1'; // PyTorch runs the 1-D ops as 2-D ones between an unsqueeze and a squeeze
-  return isWindow(plan) ? `AvgPool${plan.spatialRank}DBackward0` : `AdaptiveAvgPool${plan.spatialRank}DBackward0`;
+  if (plan.mode === 'max') return isWindow(plan) ? `MaxPool${rank}DWithIndicesBackward0` : `AdaptiveMaxPool${rank}DBackward0`;
+  if (!isWindow(plan) && plan.isGlobalMean) return 'MeanBackward1';
+  return isWindow(plan) ? `AvgPool${rank}DBackward0` : `AdaptiveAvgPool${rank}DBackward0`;
 }
 
-/** dL/dx of an average pool from dL/dy, on the GPU: one invocation per input element. */
-export function avgPoolBackward(grad: Tensor, plan: AvgPlan): Tensor {
+/** dL/dx of a pool from dL/dy (for max pooling, with the forward's argmax indices), on the GPU: one invocation per input element. */
+export function poolBackward(grad: Tensor, plan: TrainablePlan, indices: Tensor<'int32'> | null = null): Tensor {
   const out = Tensor.empty(grad.device, plan.inputShape);
   if (out.size === 0) return out;
   const window = isWindow(plan);
@@ -64,16 +85,45 @@ export function avgPoolBackward(grad: Tensor, plan: AvgPlan): Tensor {
     values[`kernel${a}`] = window ? plan.kernel[i]! : 1;
     values[`stride${a}`] = window ? plan.stride[i]! : 1;
     values[`pad${a}`] = window ? plan.padding[i]! : 0;
+    values[`dilation${a}`] = window ? plan.dilation[i]! : 1;
   });
   out.setWrittenBy(
     launch(grad.device, kernel, {
-      constants: { WORKGROUP_SIZE, ADAPTIVE: window ? 0 : 1 },
-      bindings: [grad.binding, out.binding],
+      constants: { WORKGROUP_SIZE, ADAPTIVE: window ? 0 : 1, MAX: plan.mode === 'max' ? 1 : 0 },
+      bindings: [grad.binding, indices?.binding ?? { buffer: contextOf(grad.device).placeholder() }, out.binding],
       params: values,
       workgroups: Math.ceil(out.size / WORKGROUP_SIZE),
     }),
   );
   return out;
+}
+
+/** Max unpooling's input gradient: each input element takes the output gradient at its index (a gather). */
+export function maxUnpoolBackward(grad: Tensor, indices: Tensor<'int32'>, inputShape: readonly number[], planes: number, outVolume: number): Tensor {
+  const out = Tensor.empty(grad.device, inputShape);
+  if (out.size === 0) return out;
+  out.setWrittenBy(
+    launch(grad.device, unpoolKernel, {
+      constants: { WORKGROUP_SIZE },
+      bindings: [grad.binding, indices.binding, out.binding],
+      params: { planes, inVolume: out.size / Math.max(1, planes), outVolume },
+      workgroups: Math.ceil(out.size / WORKGROUP_SIZE),
+    }),
+  );
+  return out;
+}
+
+/** Max pooling's gradient on the CPU, as PyTorch's CPU kernel scatters it: `gradInput[argmax] += g`, output raster order. */
+export function maxPoolBackwardReference(grad: Float32Array, indices: Int32Array, plan: TrainablePlan): Float32Array {
+  const inVolume = product(plan.input);
+  const outVolume = product(plan.output);
+  const gradInput = new Float32Array(plan.planes * inVolume);
+  for (let p = 0; p < plan.planes; p++)
+    for (let o = 0; o < outVolume; o++) {
+      const at = indices[p * outVolume + o]!;
+      if (at >= 0 && at < inVolume) gradInput[p * inVolume + at] = Math.fround(gradInput[p * inVolume + at]! + grad[p * outVolume + o]!);
+    }
+  return gradInput;
 }
 
 /** The same gradient on the CPU, as PyTorch 1.13's CPU kernels scatter it: output raster order, `+= g / divisor`. */

@@ -1,7 +1,7 @@
 // The pooling family's functional ops (PyTorch's F.avg_pool1d … F.max_unpool3d): plan (checks, in PyTorch's order,
 // before any GPU work), then record the kind's kernel. Whole-map average windows and 1×1 adaptive pools take the
 // global reduction, at every rank.
-import { record, refuseGrad } from '../../autograd/graph.js';
+import { needsGrad, record, refuseGrad } from '../../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../../core/errors.js';
 import { Tensor, type DType } from '../../core/tensor.js';
 import { defineTuning } from '../../runtime/strategies.js';
@@ -17,7 +17,7 @@ import {
   type AdaptiveMaxPoolOptions,
   type AdaptivePlan,
 } from './adaptivePlan.js';
-import { type AvgPlan, avgPoolBackward, poolGradFnName } from './backward.js';
+import { maxUnpoolBackward, poolBackward, poolGradFnName, type TrainablePlan } from './backward.js';
 import { adaptiveWindowsFitU32, launchAdaptivePool, launchGlobalAvgPool, launchMaxUnpool, launchWindowPool } from './kernels.js';
 import { poolingMessages as messages } from './messages.js';
 import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
@@ -78,12 +78,19 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  if (plan.mode !== 'avg') {
-    refuseGrad(plan.op, [input]);
-    return forwardPool(input, plan);
-  }
-  const avg = plan as AvgPlan;
-  return record(poolGradFnName(avg), [input], forwardPool(input, plan) as Tensor, [], (grad) => [avgPoolBackward(grad, avg)]);
+  if (plan.mode === 'lp') refuseGrad(plan.op, [input]);
+  if (!needsGrad([input]) || plan.mode === 'lp') return forwardPool(input, plan);
+  const trainable = plan as TrainablePlan;
+  const name = poolGradFnName(trainable);
+  if (plan.mode === 'avg') return record(name, [input], forwardPool(input, plan) as Tensor, [], (grad) => [poolBackward(grad, trainable)]);
+  // Max pooling's backward needs the argmax: the forward returns indices whether or not the caller asked for them.
+  const [values, indices] = forwardPool(input, { ...plan, returnIndices: true } as PoolPlan) as WithIndices;
+  record(name, [input], values, [indices as unknown as Tensor], (grad, _needs, [saved]) => [
+    poolBackward(grad, trainable, saved as unknown as Tensor<'int32'>),
+  ]);
+  if (plan.returnIndices) return [values, indices];
+  indices.dispose();
+  return values;
 }
 
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
@@ -213,7 +220,6 @@ export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'L
  * invalid max index" error (one 8-byte readback per call checks it).
  */
 export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
-  refuseGrad(plan.op, [input]);
   const device = input.device;
   const sizes = unpoolVolumeSizes(plan);
   const outputs = [
@@ -241,7 +247,16 @@ export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan):
     .finally(() => status!.dispose());
   checked.catch(() => {}); // reported to whoever reads the output; never an unhandled rejection
   output!.setWrittenBy(checked);
-  return output as Tensor;
+  const rank = Number(/(\d)d$/.exec(plan.op)![1]);
+  const planes = product(input.shape.slice(0, -rank));
+  const outVolume = product(plan.outputShape.slice(-rank));
+  return record(
+    plan.op.endsWith('1d') ? 'SqueezeBackward1' : `MaxUnpool${rank}DBackward0`,
+    [input],
+    output as Tensor,
+    [indices as unknown as Tensor],
+    (grad, _needs, [saved]) => [maxUnpoolBackward(grad, saved as unknown as Tensor<'int32'>, input.shape, planes, outVolume)],
+  );
 }
 
 /** Options of `F.maxUnpool*d`: PyTorch's `output_size` (the spatial sizes, or with N and C in front). */

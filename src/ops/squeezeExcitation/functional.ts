@@ -1,7 +1,10 @@
 // The SE blocks' two GPU steps: the excitation (pool → MLP, as few dispatches as the device and shapes allow)
 // and the channel scale x · gate.
-import { refuseGrad } from '../../autograd/graph.js';
-import type { Tensor } from '../../core/tensor.js';
+import backwardSource from '../../../shaders/squeezeExcitation/channel_scale_backward.wgsl?raw';
+import { record, refuseGrad } from '../../autograd/graph.js';
+import { Tensor } from '../../core/tensor.js';
+import { defineKernel } from '../../runtime/kernel.js';
+import { launch } from '../../runtime/launch.js';
 import { loopFits } from '../../runtime/loopLimit.js';
 import { defineTuning, kernelStrategy } from '../../runtime/strategies.js';
 import type { DenseLayer } from '../linear/kernel.js';
@@ -13,15 +16,46 @@ import { onTensors } from '../tuning.js';
 import { launchChannelScale } from './channelScale.js';
 import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './gate.js';
 
-/** @internal The SE block's last step: x (N, C, H, W) · gate (N, C) broadcast over H×W. */
+const gateGradient = defineKernel({
+  name: 'channel_scale_backward',
+  source: backwardSource,
+  bindings: [
+    { name: 'grad', access: 'read' },
+    { name: 'x', access: 'read' },
+    { name: 'gradGate', access: 'read_write' },
+  ],
+  params: { planes: 'u32', planeSize: 'u32' },
+});
+
+/**
+ * @internal The SE block's last step: x (N, C, H, W) · gate (N, C) broadcast over H×W. Its backward: dx = g · gate
+ * (this op again), dgate = Σ over each map of g · x.
+ */
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
   checkInputs('channel_scale', [x, gate]);
-  refuseGrad('the SE channel scale (x · gate)', [x, gate]);
   // x is read as vec4s: a caller's unpadded buffer is copied into a padded one first.
-  return withPadded(x, (padded) =>
+  const y = withPadded(x, (padded) =>
     produce('channel_scale', [padded, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output)),
   );
+  return record('MulBackward0', [x, gate], y, [x, gate], (grad, needs, [sx, sg]) => {
+    const dx = needs[0] ? channelScale(grad, sg!) : null;
+    let dgate: Tensor | null = null;
+    if (needs[1]) {
+      dgate = Tensor.empty(x.device, sg!.shape);
+      if (dgate.size > 0) {
+        dgate.setWrittenBy(
+          launch(x.device, gateGradient, {
+            constants: { WORKGROUP_SIZE: 64 },
+            bindings: [grad.binding, sx!.binding, dgate.binding],
+            params: { planes: sg!.size, planeSize },
+            workgroups: Math.ceil(sg!.size / 64),
+          }),
+        );
+      }
+    }
+    return [dx, dgate];
+  });
 }
 
 /** What the SE blocks' excitation needs of their pool: its forward, and whether it is a global pool. */
