@@ -73,6 +73,7 @@ export class Tensor<D extends DType = 'float32'> {
   #gradSink: GradSink | null = null;
   /** The gradient `backward` accumulated into this leaf (PyTorch's `.grad`), or null. Set to null to clear it. */
   grad: Tensor | null = null;
+  #readCheck: { run(): Promise<void>; release(): void } | null = null;
 
   private constructor(
     device: GPUDevice,
@@ -182,11 +183,9 @@ export class Tensor<D extends DType = 'float32'> {
   }
 
   /**
-   * A tensor over a GPU buffer the caller owns (another library's output, a buffer of the app's): no copy, and
-   * the kit never destroys it. Checked before any GPU work: STORAGE usage, size, offset alignment and the device
-   * (WebGPU reports a buffer of another device asynchronously: work on the tensor then fails with a
-   * `wrong-device` error before anything is submitted). The caller keeps the buffer alive and unchanged while
-   * the kit's queued work reads it; `toArray()` needs COPY_SRC usage too.
+   * A tensor over a GPU buffer the caller owns (no copy; the kit never destroys it). Checked before GPU work: STORAGE
+   * usage, size, offset alignment, and the device (asynchronously: a `wrong-device` error before anything is
+   * submitted). Keep the buffer alive and unchanged while queued work reads it; `toArray()` needs COPY_SRC too.
    * @example const x = Tensor.fromGPUBuffer(device, ortOutput.gpuBuffer, [1, 64, 56, 56]);
    */
   static fromGPUBuffer(device: GPUDevice, buffer: GPUBuffer, shape: readonly number[], options: FromGPUBufferOptions = {}): Tensor {
@@ -200,10 +199,8 @@ export class Tensor<D extends DType = 'float32'> {
   }
 
   /**
-   * An image as a (1, 3, H, W) float tensor on the GPU, as torchvision's ToTensor → Resize → Normalize: values
-   * ÷255, bilinear resize (align_corners=False, no antialias), then (x − mean) / std per channel. Sources: an
-   * ImageBitmap, HTMLImageElement, HTMLCanvasElement, OffscreenCanvas, HTMLVideoElement, VideoFrame or ImageData
-   * (copyExternalImageToTexture), or in Node any `{ data, width, height }` of RGBA bytes. One kernel after the copy.
+   * An image (ImageBitmap, image, canvas, video, VideoFrame, ImageData, or `{ data, width, height }` RGBA bytes) as a
+   * (1, 3, H, W) tensor, as torchvision's ToTensor → Resize (bilinear, no antialias) → Normalize; one kernel.
    * @example Tensor.fromImage(device, video, { size: 224, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] })
    */
   static fromImage(device: GPUDevice, source: ImageSource, options: FromImageOptions = {}): Tensor {
@@ -211,11 +208,9 @@ export class Tensor<D extends DType = 'float32'> {
   }
 
   /**
-   * The GPU buffer that holds this tensor, where, and how many bytes, to hand it to other code on the same
-   * device (ORT-web's `Tensor.fromGpuBuffer`, TF.js's `tf.tensor({ buffer })`). Valid until the tensor (and its
-   * views) are disposed: after that the kit may reuse the buffer, so the other code must have submitted its
-   * reads by then. Wait for the kit's work first (`await synchronize(device)`, or `await whenSubmitted(device)`:
-   * the queue keeps submissions in order).
+   * The GPU buffer that holds this tensor, where, and how many bytes, for other code on the device (ORT-web's
+   * `Tensor.fromGpuBuffer`, TF.js's `tf.tensor({ buffer })`). Valid until the tensor and its views are disposed (then
+   * the kit may reuse it). Wait for the kit's work first (`await synchronize(device)` or `whenSubmitted(device)`).
    */
   get gpuBuffer(): GPUBufferView {
     const storage = this.#usableStorage();
@@ -243,10 +238,7 @@ export class Tensor<D extends DType = 'float32'> {
     return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
   }
 
-  /**
-   * @internal A tensor on a buffer just acquired from the pool, its shape already checked and frozen, written by
-   * `written` (a replayed forward: src/gpu/capture.ts).
-   */
+  /** @internal A tensor on a buffer just acquired from the pool, shape checked and frozen (a replayed forward). */
   static onPooledBuffer<D extends DType>(
     context: DeviceContext,
     buffer: GPUBuffer,
@@ -261,6 +253,11 @@ export class Tensor<D extends DType = 'float32'> {
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */
   setWrittenBy(work: Promise<void>): void {
     this.#written = work;
+  }
+
+  /** @internal A check that a read of this tensor runs too, in the same submit (the loss's target check). */
+  setReadCheck(check: { run(): Promise<void>; release(): void }): void {
+    this.#readCheck = check;
   }
 
   /** @internal The buffer of a live float32 tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
@@ -314,10 +311,7 @@ export class Tensor<D extends DType = 'float32'> {
     return view;
   }
 
-  /**
-   * @internal This tensor as a binding padded to 16 bytes (for kernels reading vec4s): itself, or, for a caller's
-   * buffer whose length is not a multiple of 16, a copy in a pooled buffer (one copy command, released after use).
-   */
+  /** @internal This tensor padded to 16 bytes (vec4 kernels): itself, or a pooled copy of a caller's odd-sized buffer. */
   padded(this: Tensor): Tensor {
     if (this.#vec4Padded) return this;
     const storage = this.#usableStorage();
@@ -337,7 +331,7 @@ export class Tensor<D extends DType = 'float32'> {
     context.checkUsable();
     const ArrayType = this.dtype === 'int32' ? Int32Array : Float32Array;
     if (this.size === 0) {
-      await this.#written;
+      await Promise.all([this.#written, this.#readCheck?.run()]);
       return new ArrayType(0) as ArrayOf<D>;
     }
     const bytes = this.size * 4;
@@ -360,8 +354,10 @@ export class Tensor<D extends DType = 'float32'> {
         destination: staging,
         size: storage.external ? bytes : alignedBytes(bytes), // a caller's buffer may end right after the tensor
       });
+      const checked = this.#readCheck?.run();
       await this.#written;
       await copied;
+      await checked;
       await mapForRead(context, staging, alignedBytes(this.size * 4));
       const result = new ArrayType(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
       staging.unmap();
@@ -380,6 +376,7 @@ export class Tensor<D extends DType = 'float32'> {
     this.#storage = null;
     this.grad?.dispose(); // a leaf's gradient goes with it
     this.grad = null;
+    this.#readCheck?.release();
     storage.users--;
     storage.releaseIfUnused();
   }

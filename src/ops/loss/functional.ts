@@ -111,14 +111,15 @@ export function crossEntropy(input: Tensor, target: Tensor<DType>, options: Cros
   }
   terms.dispose();
   weights.dispose();
-  const checked = status
-    .toArray()
-    .then(([bad, index]) => {
-      if (bad) throw new TorchError(messages.targetOutOfBounds(index!), 'IndexError');
-    })
-    .finally(() => status.dispose());
-  checked.catch(() => {}); // reported to whoever reads the loss
-  loss.setWrittenBy(checked);
+  // The target check reads 8 bytes, only when the loss is read, in the same submit as the loss.
+  let checked: Promise<void> | null = null;
+  loss.setReadCheck({
+    run: () =>
+      (checked ??= status.toArray().then(([bad, index]) => {
+        if (bad) throw new TorchError(messages.targetOutOfBounds(index!), 'IndexError');
+      })),
+    release: () => status.dispose(),
+  });
   const saved = [input, target as Tensor, ...(weight ? [weight] : []), denominator];
   const recorded = record(crossEntropyGradFn(plan, input.shape.length), [input], loss, saved, (grad, _needs, [x, t, ...rest]) => {
     const [w, denom] = weight ? [rest[0]!, rest[1]!] : [null, rest[0]!];
