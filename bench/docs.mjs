@@ -2,7 +2,7 @@
 // adapter in bench/results/*.json (the files `npm run bench` and `npm run bench:chromium` write), so the tables and
 // the JSON cannot drift apart. Quick and partial runs (`-quick`, `-partial`) are not reported.
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { cpuCostTable, handOffTable, markdownTable, notes, oursDetail } from './report.mjs';
+import { cpuCostTable, handOffTable, markdownTable, notes, oursDetail, trainingTable } from './report.mjs';
 
 const results = new URL('./results/', import.meta.url);
 const root = new URL('../', import.meta.url);
@@ -38,6 +38,7 @@ function adapterSection(name, { file, report }) {
   );
   if (report.cpuCost?.length) lines.push('', '### CPU cost per forward (µs)', '', cpuCostTable(report.cpuCost));
   if (report.handOff?.length) lines.push('', '### Hand-offs', '', handOffTable(report.handOff));
+  if (report.training?.length) lines.push('', "### A training step (median ms to the GPU's end; steps/s = 1000 / median)", '', trainingTable(report.training));
   return lines.join('\n');
 }
 

@@ -119,3 +119,20 @@ export function handOffTable(rows) {
     lines.push(`| ${r.handOff} | ${r.ms == null ? r.note : r.ms.toFixed(3)} | ${r.overCopyKernel == null ? '' : `${r.overCopyKernel.toFixed(2)}×`} |`);
   return lines.join('\n');
 }
+
+/** The section's markdown table: steps/s (median; min–max ms), ratios against TF.js and the floor. */
+export function trainingTable(rows) {
+  const sps = (m) => (m ? (1000 / m.medianMs).toFixed(1) : 'n/a');
+  const ms = (m) => (m ? `${m.medianMs.toFixed(1)} (${m.minMs.toFixed(1)}–${m.maxMs.toFixed(1)})` : 'n/a');
+  const lines = [
+    '| case | ours steps/s | ours ms | raw floor ms | TF.js steps/s | TF.js ms | ours / TF.js (speed-up) | ours / floor (time) |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const speedUp = r.tfjs ? `${(r.tfjs.medianMs / r.ours.medianMs).toFixed(2)}×` : (r.tfjsNote ?? 'n/a');
+    lines.push(
+      `| ${r.case} (${r.dispatches} dispatches) | ${sps(r.ours)} | ${ms(r.ours)} | ${ms(r.floor)} | ${sps(r.tfjs)} | ${ms(r.tfjs)} | ${speedUp} | ${(r.ours.medianMs / r.floor.medianMs).toFixed(2)}× |`,
+    );
+  }
+  return lines.join('\n');
+}

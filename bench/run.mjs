@@ -14,8 +14,9 @@ import { runHandOff } from './handoff.mjs';
 import { onnxModel } from './onnx.mjs';
 import { loadOrtNode } from './peers/ortNode.mjs';
 import { loadOrtWeb } from './peers/ortWeb.mjs';
-import { loadTfjs } from './peers/tfjs.mjs';
-import { cpuCostTable, handOffTable, markdownTable, notes, oursDetail, svgChart } from './report.mjs';
+import { loadTfjs, loadTfjsTraining } from './peers/tfjs.mjs';
+import { runTraining } from './training.mjs';
+import { cpuCostTable, handOffTable, markdownTable, notes, oursDetail, svgChart, trainingTable } from './report.mjs';
 
 const args = process.argv.slice(2);
 const option = (name) => {
@@ -241,6 +242,12 @@ const cpuCost =
 // Hand-offs to and from ONNX Runtime Web and TF.js (bench/handoff.mjs); `--only hand-off` runs just this section.
 const handOff = !only || 'hand-off'.includes(only) ? await runHandOff(device, { tfjs, ortWeb, runs: quick ? 5 : 15, seededData, copyKernel }) : [];
 
+// A training step against TF.js's optimizer.minimize and the raw floor (bench/training.mjs); `--only training` runs just this.
+const training =
+  !only || 'training'.includes(only)
+    ? await runTraining(device, { tfjsTraining: await tryLoad('tfjs (training)', () => loadTfjsTraining(device)), measure, seededData, log })
+    : [];
+
 const date = new Date().toISOString().slice(0, 10);
 const report = {
   adapter,
@@ -252,6 +259,7 @@ const report = {
   results,
   cpuCost,
   handOff,
+  training,
 };
 const here = dirname(fileURLToPath(import.meta.url));
 // Only a full run writes the table the README quotes; quick and --only runs get their own names.
@@ -269,6 +277,7 @@ console.log(`\n${notes(report)}`);
 console.log(`\n${oursDetail(report)}`);
 if (cpuCost.length) console.log(`\nCPU cost per forward (µs, median (min–max)):\n\n${cpuCostTable(cpuCost)}`);
 if (handOff.length) console.log(`\nHand-offs (wall time until the GPU is done, median):\n\n${handOffTable(handOff)}`);
+if (training.length) console.log(`\nA training step (to the GPU's end; median (min–max) ms):\n\n${trainingTable(training)}`);
 console.log(
   `\nwrote ${relative(process.cwd(), base)}.json and .svg${jsonPath ? ` and ${jsonPath}` : ''} in ${((performance.now() - benchStart) / 1000).toFixed(0)} s`,
 );

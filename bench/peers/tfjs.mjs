@@ -40,3 +40,29 @@ export async function loadTfjs(device) {
     },
   };
 }
+
+/**
+ * TF.js for a training step: the @tensorflow/tfjs union package (tfjs-core alone registers no gradients), on the
+ * kit's device through the WebGPU backend.
+ */
+export async function loadTfjsTraining(device) {
+  installWebGPUGlobals();
+  globalThis.navigator ??= {};
+  globalThis.navigator.gpu ??= {};
+  const tf = await import('@tensorflow/tfjs');
+  const { WebGPUBackend } = await import('@tensorflow/tfjs-backend-webgpu');
+  if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
+  tf.registerBackend('webgpu', () => new WebGPUBackend(device, device.adapterInfo));
+  await tf.setBackend('webgpu');
+  tf.env().set('WEBGPU_CPU_FORWARD', false);
+  const backend = tf.backend();
+  return {
+    tf,
+    /** Flushes TF.js's batched dispatches and waits until the GPU has finished them. */
+    async done() {
+      backend.endComputePassEncoder();
+      backend.submitQueue();
+      await device.queue.onSubmittedWorkDone();
+    },
+  };
+}

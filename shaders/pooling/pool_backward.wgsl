@@ -3,8 +3,8 @@
 // raster order (od, oh, ow ascending: the order of PyTorch's CPU scatter).
 // Average (MAX false): each term divided as PyTorch's backward divides it. ADAPTIVE false: the window's divisor
 // (divisor_override, else count_include_pad ? the window clipped at in + pad : the in-bounds count), recomputed per
-// window as the forward does. ADAPTIVE true: g / kd / kh / kw (1.13's contiguous kernels), or g / n for the 1×1
-// global mean (params.meanDivisor > 0).
+// window as the forward does. ADAPTIVE true: g / kd / kh / kw (1.13's contiguous kernels). Global pools (the 1×1
+// mean, a window over the whole volume) take global_pool_backward.wgsl instead.
 // Max (MAX true): a window's gradient goes to its argmax only (the forward's indices, flat within the plane), so the
 // element takes the terms of the windows whose index is its own; dilated windows cover every dilation-th element.
 // Layout: grad and indices [planes, oD, oH, oW], gradInput [planes, D, H, W]. Bindings: 0 grad, 1 indices (i32; a
@@ -58,7 +58,6 @@ fn window(o: u32, axis: u32) -> vec3i {
 
 fn term(g: f32, d: vec3i, h: vec3i, w: vec3i) -> f32 {
   if (ADAPTIVE) {
-    if (params.meanDivisor > 0.0) { return g / params.meanDivisor; }
     return g / f32(d.y - d.x) / f32(h.y - h.x) / f32(w.y - w.x);
   }
   if (params.divisorOverride != 0) { return g / f32(params.divisorOverride); }

@@ -4,13 +4,14 @@
 // terms in the same order).
 import source from '../../../shaders/pooling/pool_backward.wgsl?raw';
 import unpoolSource from '../../../shaders/pooling/max_unpool_backward.wgsl?raw';
+import globalSource from '../../../shaders/pooling/global_pool_backward.wgsl?raw';
 import { contextOf } from '../../runtime/context.js';
 import { Tensor } from '../../core/tensor.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { adaptiveWindow, avgPoolWindow, product } from './args.js';
 import type { AdaptivePlan } from './adaptivePlan.js';
-import type { WindowPlan } from './windowPlan.js';
+import { wholeVolumeDivisor, type WindowPlan } from './windowPlan.js';
 
 const WORKGROUP_SIZE = 64;
 const AXES = ['D', 'H', 'W'] as const;
@@ -36,9 +37,31 @@ const kernel = defineKernel({
     ),
     countIncludePad: 'u32',
     divisorOverride: 'i32',
-    meanDivisor: 'f32',
   } as Record<string, 'u32' | 'i32' | 'f32'>,
 });
+
+const globalKernel = defineKernel({
+  name: 'global_pool_backward',
+  source: globalSource,
+  bindings: [
+    { name: 'grad', access: 'read' },
+    { name: 'gradInput', access: 'read_write' },
+  ],
+  params: { planes: 'u32', planeSize: 'u32', divisor: 'f32' },
+});
+
+/** A global pool's gradient: g / divisor over each whole plane (PyTorch's mean backward and the whole-map window's). */
+function globalPoolBackward(grad: Tensor, plan: TrainablePlan, divisor: number, out: Tensor): Tensor {
+  out.setWrittenBy(
+    launch(grad.device, globalKernel, {
+      constants: { WORKGROUP_SIZE },
+      bindings: [grad.binding, out.binding],
+      params: { planes: plan.planes, planeSize: product(plan.input), divisor },
+      workgroups: Math.ceil(out.size / 4 / WORKGROUP_SIZE),
+    }),
+  );
+  return out;
+}
 
 const unpoolKernel = defineKernel({
   name: 'max_unpool_backward',
@@ -73,11 +96,12 @@ export function poolBackward(grad: Tensor, plan: TrainablePlan, indices: Tensor<
   const out = Tensor.empty(grad.device, plan.inputShape);
   if (out.size === 0) return out;
   const window = isWindow(plan);
+  const globalDivisor = window ? (plan.mode === 'avg' ? wholeVolumeDivisor(plan) : null) : plan.isGlobalMean ? product(plan.input) : null;
+  if (globalDivisor !== null) return globalPoolBackward(grad, plan, globalDivisor, out);
   const values: Record<string, number> = {
     planes: plan.planes,
     countIncludePad: window && plan.countIncludePad ? 1 : 0,
     divisorOverride: window ? (plan.divisorOverride ?? 0) : 0,
-    meanDivisor: !window && plan.isGlobalMean ? product(plan.input) : 0,
   };
   AXES.forEach((a, i) => {
     values[`in${a}`] = plan.input[i]!;
