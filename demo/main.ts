@@ -1,10 +1,11 @@
-// The in-page demo: pooling explorer, the seed's lesson, SE attention. Runs on the browser's WebGPU, or on
+// The in-page demo: pooling explorer, the seed's lesson, SE attention, ORT-web and the kit, training a head. Runs on the browser's WebGPU, or on
 // the CPU reference when there is none.
 import { mountAttention } from './attention.js';
 import { createRunner } from './backend.js';
 import { mountExplorer } from './explorer.js';
 import { mountLesson } from './lesson.js';
 import { mountNetwork, webcam } from './network.js';
+import { mountTraining } from './train.js';
 
 const runner = await createRunner();
 const banner = document.getElementById('backend')!;
@@ -46,4 +47,5 @@ await explorer.update();
 await mountLesson(runner);
 await attentionShown;
 await network.update('fixture');
+await mountTraining(runner).ready;
 document.body.dataset.ready = 'true'; // for the end-to-end test

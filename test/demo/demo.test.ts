@@ -75,6 +75,17 @@ describe('the demo on WebGPU', () => {
     expect(await page.textContent('#inputShape')).toBe('input [1, 3, 64, 64]');
   });
 
+  test('training a head in the page: the loss falls and held-out accuracy beats chance; the weights download', async () => {
+    const result = '#trainResult[data-held-out-accuracy]';
+    await page.waitForSelector(result, { state: 'attached', timeout: 120_000 });
+    const first = Number(await page.getAttribute(result, 'data-first-loss'));
+    const last = Number(await page.getAttribute(result, 'data-last-loss'));
+    expect(last).toBeLessThan(first / 2);
+    expect(Number(await page.getAttribute(result, 'data-held-out-accuracy'))).toBeGreaterThan(1 / 3);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#download')]);
+    expect(download.suggestedFilename()).toBe('head.safetensors');
+  });
+
   test("the network panel: ORT-web's WebGPU backbone and the kit's layers give PyTorch's logits, one upload and one readback", async () => {
     await page.waitForSelector('#networkResult[data-max-diff]', { state: 'attached', timeout: 120_000 });
     expect(Number(await page.getAttribute('#networkResult', 'data-max-diff'))).toBeLessThan(1e-4);
