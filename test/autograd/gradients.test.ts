@@ -40,6 +40,10 @@ function runOp(c: GradCase, x: Tensor): Tensor {
         dilation: a.dilation,
         ceilMode: a.ceilMode,
       });
+    case 'lp_pool1d':
+      return F.lpPool1d(x, a.normType, a.kernelSize, { stride: a.stride, ceilMode: a.ceilMode });
+    case 'lp_pool2d':
+      return F.lpPool2d(x, a.normType, a.kernelSize, { stride: a.stride, ceilMode: a.ceilMode });
     case 'adaptive_max_pool1d':
       return F.adaptiveMaxPool1d(x, a.outputSize);
     case 'adaptive_max_pool2d':

@@ -76,4 +76,38 @@ describe.each(testAdapters())('optimizers on %s', (adapter) => {
     for (const t of [x, target, ...losses]) t.dispose();
     head.dispose();
   });
+
+  test('stateDict / loadStateDict: 10 steps, a new optimizer from the state, 10 more, as 20 uninterrupted steps', async () => {
+    const x = Tensor.fromArray(device, decode(data.x), [8, 6]);
+    const target = Tensor.fromArray(device, Int32Array.from(data.target), [8]);
+    const run = async (head: nn.Linear, opt: optim.Optimizer, steps: number) => {
+      for (let step = 0; step < steps; step++) {
+        opt.zeroGrad();
+        const y = head.forward(x);
+        const loss = F.crossEntropy(y, target);
+        loss.backward();
+        opt.step();
+        y.dispose();
+        loss.dispose();
+      }
+    };
+    const fresh = () => {
+      const head = new nn.Linear(6, 3);
+      head.loadStateDict({ weight: { data: decode(data.weight), shape: [3, 6] }, bias: { data: decode(data.bias), shape: [3] } });
+      return head.train();
+    };
+    const straight = fresh();
+    await run(straight, new optim.Adam(straight.parameters(), { lr: 0.01, amsgrad: true }), 20);
+    const resumed = fresh();
+    const first = new optim.Adam(resumed.parameters(), { lr: 0.01, amsgrad: true });
+    await run(resumed, first, 10);
+    const state = await first.stateDict();
+    const second = new optim.Adam(resumed.parameters(), { lr: 0.01, amsgrad: true });
+    second.loadStateDict(state);
+    await run(resumed, second, 10);
+    const [a, b] = [await straight.readStateDict(), await resumed.readStateDict()];
+    expect(Array.from(b.weight!.data)).toEqual(Array.from(a.weight!.data));
+    expect(Array.from(b.bias!.data)).toEqual(Array.from(a.bias!.data));
+    for (const t of [x, target]) t.dispose();
+  });
 });

@@ -5,7 +5,7 @@ import ceSource from '../../../shaders/loss/cross_entropy.wgsl?raw';
 import ceBackwardSource from '../../../shaders/loss/cross_entropy_backward.wgsl?raw';
 import reduceSource from '../../../shaders/loss/loss_reduce.wgsl?raw';
 import mseSource from '../../../shaders/loss/mse_loss.wgsl?raw';
-import { record } from '../../autograd/graph.js';
+import { record, refuseGrad } from '../../autograd/graph.js';
 import { TorchError } from '../../core/errors.js';
 import { Tensor, type DType } from '../../core/tensor.js';
 import { contextOf } from '../../runtime/context.js';
@@ -142,6 +142,7 @@ export function crossEntropy(input: Tensor, target: Tensor<DType>, options: Cros
 export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions = {}): Tensor {
   checkInputs('mse_loss', [input, target]);
   const plan = planMSELoss(input.shape, target.shape, options);
+  refuseGrad("mse_loss's target (its gradient; detach() the target)", [target]);
   const device = input.device;
   const terms = Tensor.empty(device, input.shape.length ? input.shape : [1]);
   terms.setWrittenBy(
@@ -161,7 +162,6 @@ export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions =
   }
   terms.dispose();
   const norm = plan.reduction === 'mean' ? 2 / input.size : 2;
-  if (target.requiresGrad) throw new TorchError("mse_loss's target gradient is not implemented: detach() the target");
   return record('MseLossBackward0', [input], loss, [input, target], (grad, _needs, [x, t]) => {
     const gradInput = Tensor.empty(device, x!.shape);
     gradInput.setWrittenBy(

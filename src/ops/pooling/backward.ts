@@ -5,6 +5,8 @@
 import source from '../../../shaders/pooling/pool_backward.wgsl?raw';
 import unpoolSource from '../../../shaders/pooling/max_unpool_backward.wgsl?raw';
 import globalSource from '../../../shaders/pooling/global_pool_backward.wgsl?raw';
+import lpSource from '../../../shaders/pooling/lp_backward.wgsl?raw';
+import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { contextOf } from '../../runtime/context.js';
 import { Tensor } from '../../core/tensor.js';
 import { defineKernel } from '../../runtime/kernel.js';
@@ -58,6 +60,36 @@ function globalPoolBackward(grad: Tensor, plan: TrainablePlan, divisor: number, 
       bindings: [grad.binding, out.binding],
       params: { planes: plan.planes, planeSize: product(plan.input), divisor },
       workgroups: Math.ceil(out.size / 4 / WORKGROUP_SIZE),
+    }),
+  );
+  return out;
+}
+
+const lpKernel = defineKernel({
+  name: 'lp_backward',
+  source: lpSource,
+  bindings: [
+    { name: 'a', access: 'read' },
+    { name: 'b', access: 'read' },
+    { name: 'out', access: 'read_write' },
+  ],
+  params: { total: 'u32', normType: 'f32', inverseNorm: 'f32', kernelArea: 'f32' },
+  libraries: [torchPow],
+});
+
+/**
+ * One elementwise stage of LP pooling's backward (shaders/pooling/lp_backward.wgsl): 0: x^p; 1: dS from (g, S);
+ * 2: dx from (d(x^p), x). The result has `a`'s shape.
+ */
+export function lpStage(stage: 0 | 1 | 2, a: Tensor, b: Tensor | null, plan: WindowPlan): Tensor {
+  const out = Tensor.empty(a.device, a.shape);
+  if (out.size === 0) return out;
+  out.setWrittenBy(
+    launch(a.device, lpKernel, {
+      constants: { WORKGROUP_SIZE, STAGE: stage },
+      bindings: [a.binding, (b ?? a).binding, out.binding],
+      params: { total: out.size, normType: plan.normType, inverseNorm: 1 / plan.normType, kernelArea: plan.kernelArea },
+      workgroups: Math.ceil(out.size / WORKGROUP_SIZE),
     }),
   );
   return out;

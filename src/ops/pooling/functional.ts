@@ -17,7 +17,7 @@ import {
   type AdaptiveMaxPoolOptions,
   type AdaptivePlan,
 } from './adaptivePlan.js';
-import { maxUnpoolBackward, poolBackward, poolGradFnName, type TrainablePlan } from './backward.js';
+import { lpStage, maxUnpoolBackward, poolBackward, poolGradFnName, type TrainablePlan } from './backward.js';
 import { adaptiveWindowsFitU32, launchAdaptivePool, launchGlobalAvgPool, launchMaxUnpool, launchWindowPool } from './kernels.js';
 import { poolingMessages as messages } from './messages.js';
 import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
@@ -78,8 +78,11 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  if (plan.mode === 'lp') refuseGrad(plan.op, [input]);
-  if (!needsGrad([input]) || plan.mode === 'lp') return forwardPool(input, plan);
+  if (!needsGrad([input])) return forwardPool(input, plan);
+  if (plan.mode === 'lp') {
+    if (!Number.isFinite(plan.normType)) refuseGrad(`${plan.op} with an infinite norm_type`, [input]);
+    return record('PowBackward0', [input], forwardPool(input, plan) as Tensor, [input], (grad, _needs, [x]) => [lpPoolBackward(grad, x!, plan)]);
+  }
   const trainable = plan as TrainablePlan;
   const name = poolGradFnName(trainable);
   if (plan.mode === 'avg') return record(name, [input], forwardPool(input, plan) as Tensor, [], (grad) => [poolBackward(grad, trainable)]);
@@ -91,6 +94,24 @@ export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   if (plan.returnIndices) return [values, indices];
   indices.dispose();
   return values;
+}
+
+/**
+ * LP pooling's gradient through its composite (torch/nn/functional.py's lp_pool): S = avg_pool(x^p) again, dS from the
+ * output gradient, the average pool's backward, then · p·x^(p−1).
+ */
+function lpPoolBackward(grad: Tensor, x: Tensor, plan: WindowPlan): Tensor {
+  const avg = { ...plan, mode: 'avg' as const };
+  const powered = lpStage(0, x, null, plan);
+  const sums = forwardPool(powered, avg) as Tensor;
+  powered.dispose();
+  const dSums = lpStage(1, grad, sums, plan);
+  sums.dispose();
+  const dPowered = poolBackward(dSums, avg);
+  dSums.dispose();
+  const dx = lpStage(2, dPowered, x, plan);
+  dPowered.dispose();
+  return dx;
 }
 
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {

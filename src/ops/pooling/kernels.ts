@@ -6,6 +6,7 @@ import globalSource from '../../../shaders/pooling/global_avg_pool.wgsl?raw';
 import unpoolSource from '../../../shaders/pooling/max_unpool.wgsl?raw';
 import adaptiveSource from '../../../shaders/pooling/pool_adaptive.wgsl?raw';
 import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
+import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { WebGPULayersError } from '../../core/errors.js';
 import { contextOf } from '../../runtime/context.js';
 import { defineKernel, type Kernel, type ParamFields } from '../../runtime/kernel.js';
@@ -59,32 +60,37 @@ function defineIndexedPool<const F extends ParamFields>(name: string, source: st
 }
 
 const MODES = { avg: 0, max: 1, lp: 2 } as const;
-const windowKernels = defineIndexedPool('pool_window', windowSource, {
-  total: 'u32', // work items of the piece: planes · outD · outH · ⌈outW / OUTPUTS_PER_INVOCATION⌉
-  inD: 'i32',
-  inH: 'i32',
-  inW: 'i32',
-  outD: 'i32',
-  outH: 'i32',
-  outW: 'i32',
-  kernelD: 'i32',
-  kernelH: 'i32',
-  kernelW: 'i32',
-  strideD: 'i32',
-  strideH: 'i32',
-  strideW: 'i32',
-  padD: 'i32',
-  padH: 'i32',
-  padW: 'i32',
-  dilationD: 'i32',
-  dilationH: 'i32',
-  dilationW: 'i32',
-  countIncludePad: 'u32',
-  divisorOverride: 'f32', // PyTorch's int64 divisor, as a float: 0 means none
-  normType: 'f32',
-  inverseNorm: 'f32',
-  kernelArea: 'f32',
-});
+const windowKernels = defineIndexedPool(
+  'pool_window',
+  windowSource,
+  {
+    total: 'u32', // work items of the piece: planes · outD · outH · ⌈outW / OUTPUTS_PER_INVOCATION⌉
+    inD: 'i32',
+    inH: 'i32',
+    inW: 'i32',
+    outD: 'i32',
+    outH: 'i32',
+    outW: 'i32',
+    kernelD: 'i32',
+    kernelH: 'i32',
+    kernelW: 'i32',
+    strideD: 'i32',
+    strideH: 'i32',
+    strideW: 'i32',
+    padD: 'i32',
+    padH: 'i32',
+    padW: 'i32',
+    dilationD: 'i32',
+    dilationH: 'i32',
+    dilationW: 'i32',
+    countIncludePad: 'u32',
+    divisorOverride: 'f32', // PyTorch's int64 divisor, as a float: 0 means none
+    normType: 'f32',
+    inverseNorm: 'f32',
+    kernelArea: 'f32',
+  },
+  [torchPow],
+);
 
 /**
  * Records max, average or LP pooling over fixed windows: one invocation per output or run of outputs, in pieces of
