@@ -53,6 +53,7 @@ export default defineConfig({
             'test/runtime/**/*.test.ts',
             'test/safetensors.test.ts',
             'test/autograd/**/*.test.ts',
+            'test/core/**/*.test.ts',
             'test/optim/**/*.test.ts',
             'test/fuzz.test.ts',
           ],

@@ -5,6 +5,8 @@
 import './ops/image/source.js';
 // The autograd engine registers itself with Tensor when loaded.
 import './autograd/engine.js';
+// tensor.to(dtype) registers itself with Tensor when loaded.
+import './ops/convert/functional.js';
 export { Tensor } from './core/tensor.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';

@@ -1,6 +1,6 @@
 // What core/tensor.ts needs of autograd (src/autograd/), which sits above core: the types a tensor shows, and the
 // engine's entry points, registered by src/autograd/engine.ts when it loads (core imports nothing above it).
-import type { Tensor } from './tensor.js';
+import type { DType, Tensor } from './tensor.js';
 
 /**
  * A node of the autograd graph, as a tensor shows it (`tensor.gradFn`): PyTorch's grad_fn name, e.g.
@@ -23,6 +23,8 @@ export interface BackwardOptions {
 export interface FromArrayOptions {
   /** A leaf whose gradient `backward` accumulates in `grad` (PyTorch's requires_grad). float32 only. */
   requiresGrad?: boolean;
+  /** 'float16': the values rounded to halves (as torch's `.half()`), stored packed; default float32. */
+  dtype?: 'float32' | 'float16';
 }
 
 /** The engine's entry points, set once by src/autograd/engine.ts. */
@@ -30,4 +32,9 @@ export const autogradHooks = {
   backward: null as ((root: Tensor, gradient: Tensor | undefined, options: BackwardOptions) => void) | null,
   accumulate: null as ((leaf: Tensor, grad: Tensor) => void) | null,
   recordView: null as ((input: Tensor, view: Tensor) => void) | null,
+};
+
+/** Tensor's work that lives in an op family (core imports no op): dtype conversion, set by src/ops/convert/. */
+export const tensorHooks = {
+  convert: null as ((t: Tensor<DType>, dtype: 'float32' | 'float16') => Tensor<DType>) | null,
 };

@@ -22,9 +22,10 @@ export function checkShape(shape: readonly number[]): number {
  * Throws unless `data` is a Float32Array (or, with `int32`, an Int32Array) with the shape's element count; `who`
  * prefixes the message.
  */
-export function checkData(data: Float32Array | Int32Array, shape: readonly number[], who = '', int32 = false): void {
+export function checkData(data: ArrayLike<number>, shape: readonly number[], who = '', int32 = false): void {
   const size = checkShape(shape);
-  if (!(data instanceof Float32Array) && !(int32 && data instanceof Int32Array)) {
+  const F16 = (globalThis as { Float16Array?: new () => unknown }).Float16Array;
+  if (!(data instanceof Float32Array) && !(int32 && data instanceof Int32Array) && !(F16 && data instanceof F16)) {
     throw new TypeError(`${who}data must be a Float32Array${int32 ? ' or an Int32Array' : ''}`);
   }
   if (data.length !== size) throw new RangeError(`${who}data has ${data.length} elements but shape [${shape.join(', ')}] needs ${size}`);

@@ -1,4 +1,4 @@
-// A float32 tensor on a GPUDevice: a shape and a storage buffer. Results of ops are Tensors whose GPU work
+// A tensor on a GPUDevice (float32, float16 or int32): a shape and a storage buffer. Results of ops are Tensors whose GPU work
 // is queued; `toArray()` waits for it and reads back. Views (`reshape`) share the storage, which is
 // released when the last tensor using it is disposed and no read of it is in flight.
 // Buffers come from the device context's caching allocator and go back to it once every command that may use
@@ -9,29 +9,13 @@ import { contextOf, type DeviceContext } from '../runtime/context.js';
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
 import { registerTensorKind } from '../runtime/capture.js';
-import { autogradHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './gradHooks.js';
+import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './gradHooks.js';
 import { checkData, checkShape } from './shape.js';
 import { checkExternalBuffer, checkFits, mapForRead } from './tensorChecks.js';
+import { halfBytes, packHalves, unpackHalves } from './half.js';
+import { RESOLVED, releaseToPool, Storage } from './storage.js';
 
 export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './gradHooks.js';
-
-/**
- * A GPU buffer shared by a tensor and its views: a pooled one, or a caller's (`external`), which the kit never
- * destroys or pools and which may hold the tensor at an offset, unpadded.
- */
-class Storage {
-  users = 1;
-  readsInFlight = 0;
-  constructor(
-    readonly context: DeviceContext,
-    readonly buffer: GPUBuffer,
-    readonly external: { byteOffset: number; checked: Promise<void> } | null = null,
-  ) {}
-
-  releaseIfUnused(): void {
-    if (this.users === 0 && this.readsInFlight === 0 && !this.external) releaseToPool(this.context, this.buffer);
-  }
-}
 
 export interface FromGPUBufferOptions {
   /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
@@ -46,16 +30,10 @@ export interface GPUBufferView {
   byteLength: number;
 }
 
-/** Gives a buffer back to its allocator once the commands recorded so far (which may use it) are submitted. */
-function releaseToPool(context: DeviceContext, buffer: GPUBuffer): void {
-  context.recorder?.released(buffer);
-  context.batch.releaseAfterSubmit(buffer, context.allocator.release);
-}
-
-const RESOLVED = Promise.resolve();
-
-/** A tensor's element type: float32 (every op's), or int32 (indices, as max pooling returns them). */
-export type DType = 'float32' | 'int32';
+/** A tensor's element type: float32, float16 (stored as packed halves), or int32 (indices, as max pooling returns them). */
+export type DType = 'float32' | 'float16' | 'int32';
+/** Bytes of `size` elements of `dtype` on the device: halves are packed two to a u32 word. */
+export const bytesOf = (dtype: DType, size: number) => (dtype === 'float16' ? halfBytes(size) : size * 4);
 /** What `toArray()` gives for a dtype. */
 export type ArrayOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
 
@@ -94,19 +72,22 @@ export class Tensor<D extends DType = 'float32'> {
 
   /**
    * Uploads `data` (row-major) as a tensor of `shape`: a Float32Array gives a float32 tensor, an Int32Array an
-   * int32 one (`dtype`), whose `toArray()` gives an Int32Array. The ops take float32 tensors.
+   * int32 one, whose `toArray()` gives an Int32Array. `dtype: 'float16'` (or a platform Float16Array) gives a float16
+   * tensor, rounded as torch's `.half()` rounds (nearest even, subnormals kept, overflow to ±Inf, NaN kept).
    */
   static fromArray(device: GPUDevice, data: Int32Array, shape: readonly number[]): Tensor<'int32'>;
+  static fromArray(device: GPUDevice, data: ArrayLike<number>, shape: readonly number[], options: FromArrayOptions & { dtype: 'float16' }): Tensor<'float16'>;
   static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[], options?: FromArrayOptions): Tensor;
   static fromArray(device: GPUDevice, data: Float32Array | Int32Array, shape: readonly number[], options: FromArrayOptions = {}): Tensor<DType> {
-    if (options.requiresGrad && data instanceof Int32Array) throw new TorchError('only Tensors of floating point dtype can require gradients');
+    const dtype: DType = data instanceof Int32Array ? 'int32' : options.dtype === 'float16' || isFloat16Array(data) ? 'float16' : 'float32';
+    if (options.requiresGrad && dtype !== 'float32') throw new TorchError(`only float32 tensors can require gradients here (this one is ${dtype})`);
     checkData(data, shape, 'Tensor.fromArray: ', true);
     const context = contextOf(device);
     context.checkUsable();
-    checkFits(context, shape, data.length);
-    const buffer = context.allocator.acquire('storage', data.byteLength, 'tensor');
-    context.writeBuffer(buffer, data);
-    const dtype: DType = data instanceof Int32Array ? 'int32' : 'float32';
+    const bytes = bytesOf(dtype, data.length);
+    checkFits(context, shape, bytes, dtype);
+    const buffer = context.allocator.acquire('storage', bytes, 'tensor');
+    context.writeBuffer(buffer, dtype === 'float16' ? packHalves(data) : data);
     const tensor = new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype);
     tensor.#requiresGrad = options.requiresGrad === true;
     return tensor;
@@ -169,6 +150,12 @@ export class Tensor<D extends DType = 'float32'> {
     autogradHooks.backward!(this as Tensor, gradient, options);
   }
 
+  /** A new tensor of this one's values in `dtype` ('float32' ⇄ 'float16'; halves rounded to nearest even), on the GPU. */
+  to<T extends 'float32' | 'float16'>(dtype: T): Tensor<T> {
+    this.#usableStorage();
+    return tensorHooks.convert!(this as unknown as Tensor<DType>, dtype) as Tensor<T>;
+  }
+
   /** A view of the same data outside the graph: requires no grad, has no gradFn (PyTorch's detach). */
   detach(): Tensor<D> {
     const storage = this.#usableStorage();
@@ -214,7 +201,7 @@ export class Tensor<D extends DType = 'float32'> {
    */
   get gpuBuffer(): GPUBufferView {
     const storage = this.#usableStorage();
-    return { buffer: storage.buffer, byteOffset: storage.external?.byteOffset ?? 0, byteLength: this.size * 4 };
+    return { buffer: storage.buffer, byteOffset: storage.external?.byteOffset ?? 0, byteLength: bytesOf(this.dtype, this.size) };
   }
 
   /** @internal An external tensor's device check, which work on it must await before it is submitted. */
@@ -231,8 +218,8 @@ export class Tensor<D extends DType = 'float32'> {
   static empty(device: GPUDevice, shape: readonly number[], exact = false, dtype: DType = 'float32'): Tensor<DType> {
     const size = checkShape(shape);
     const context = contextOf(device);
-    checkFits(context, shape, size);
-    const list = context.allocator.freeList('storage', size * 4, exact);
+    checkFits(context, shape, bytesOf(dtype, size), dtype);
+    const list = context.allocator.freeList('storage', bytesOf(dtype, size), exact);
     const buffer = context.allocator.acquireFrom(list);
     context.recorder?.allocated(buffer, list);
     return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
@@ -281,14 +268,15 @@ export class Tensor<D extends DType = 'float32'> {
    */
   get binding(): GPUBufferBinding {
     const storage = this.#usableStorage();
-    if (storage.external) return { buffer: storage.buffer, offset: storage.external.byteOffset, size: Math.max(4, this.size * 4) };
-    return { buffer: storage.buffer, offset: 0, size: alignedBytes(this.size * 4) };
+    const bytes = bytesOf(this.dtype, this.size);
+    if (storage.external) return { buffer: storage.buffer, offset: storage.external.byteOffset, size: Math.max(4, bytes) };
+    return { buffer: storage.buffer, offset: 0, size: alignedBytes(bytes) };
   }
 
   /** Whether `binding` ends on a 16-byte boundary, as kernels that read vec4s need. */
   get #vec4Padded(): boolean {
     const external = this.#usableStorage().external;
-    return !external || (this.size * 4) % 16 === 0;
+    return !external || bytesOf(this.dtype, this.size) % 16 === 0;
   }
 
   #usableStorage(): Storage {
@@ -318,7 +306,13 @@ export class Tensor<D extends DType = 'float32'> {
     const copy = Tensor.empty(this.device, this.shape);
     const batch = storage.context.batch;
     copy.setWrittenBy(
-      batch.record({ kind: 'copy', source: storage.buffer, sourceOffset: storage.external!.byteOffset, destination: copy.buffer, size: this.size * 4 }),
+      batch.record({
+        kind: 'copy',
+        source: storage.buffer,
+        sourceOffset: storage.external!.byteOffset,
+        destination: copy.buffer,
+        size: bytesOf(this.dtype, this.size),
+      }),
     );
     batch.requireBeforeSubmit(storage.external!.checked);
     return copy;
@@ -329,12 +323,12 @@ export class Tensor<D extends DType = 'float32'> {
     const storage = this.#usableStorage();
     const context = contextOf(this.device);
     context.checkUsable();
-    const ArrayType = this.dtype === 'int32' ? Int32Array : Float32Array;
+    const ArrayType = this.dtype === 'int32' ? Int32Array : this.dtype === 'float16' ? Uint32Array : Float32Array;
     if (this.size === 0) {
       await Promise.all([this.#written, this.#readCheck?.run()]);
-      return new ArrayType(0) as ArrayOf<D>;
+      return (this.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0)) as ArrayOf<D>;
     }
-    const bytes = this.size * 4;
+    const bytes = bytesOf(this.dtype, this.size);
     const staging = context.allocator.acquire('readback', bytes, 'readback');
     storage.readsInFlight++;
     try {
@@ -358,10 +352,10 @@ export class Tensor<D extends DType = 'float32'> {
       await this.#written;
       await copied;
       await checked;
-      await mapForRead(context, staging, alignedBytes(this.size * 4));
+      await mapForRead(context, staging, alignedBytes(bytes));
       const result = new ArrayType(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
       staging.unmap();
-      return result as ArrayOf<D>;
+      return (result instanceof Uint32Array ? unpackHalves(result, this.size) : result) as ArrayOf<D>;
     } finally {
       releaseToPool(context, staging);
       storage.readsInFlight--;
@@ -388,6 +382,12 @@ let imageLoader: ((device: GPUDevice, source: ImageSource, options: FromImageOpt
 /** @internal Called once by src/ops/image/source.ts. */
 export function registerImageLoader(load: (device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor): void {
   imageLoader = load;
+}
+
+/** A platform Float16Array (where there is one), which fromArray takes as float16 data. */
+function isFloat16Array(data: unknown): boolean {
+  const F16 = (globalThis as { Float16Array?: new () => unknown }).Float16Array;
+  return F16 !== undefined && data instanceof F16;
 }
 
 // A captured forward (src/runtime/capture.ts) sees tensors through this, as the runtime imports no tensor.

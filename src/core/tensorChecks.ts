@@ -4,12 +4,12 @@ import { WebGPULayersError } from './errors.js';
 import type { DeviceContext } from '../runtime/context.js';
 
 /** A clear error, before any allocation, for a tensor larger than one buffer of this device can be. */
-export function checkFits(context: DeviceContext, shape: readonly number[], size: number): void {
+export function checkFits(context: DeviceContext, shape: readonly number[], bytes: number, dtype = 'float32'): void {
   const { maxBufferSize } = context.limits;
-  if (size * 4 > maxBufferSize) {
+  if (bytes > maxBufferSize) {
     throw new WebGPULayersError(
       'too-large',
-      `a float32 tensor of shape [${shape.join(', ')}] needs ${size * 4} bytes, more than this device's maxBufferSize (${maxBufferSize} bytes)`,
+      `a ${dtype} tensor of shape [${shape.join(', ')}] needs ${bytes} bytes, more than this device's maxBufferSize (${maxBufferSize} bytes)`,
     );
   }
 }
@@ -36,7 +36,7 @@ export function checkExternalBuffer(context: DeviceContext, buffer: GPUBuffer, s
       `${who}: a float32 tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + size * 4} bytes, but the buffer has ${buffer.size}`,
     );
   }
-  checkFits(context, shape, size);
+  checkFits(context, shape, size * 4);
   return byteOffset;
 }
 

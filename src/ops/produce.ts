@@ -14,7 +14,8 @@ export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors
   const check = (t: Tensor<DType>, wanted: DType) => {
     void t.buffer; // throws if disposed
     if (t.dtype !== wanted) {
-      throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got an ${t.dtype} one`);
+      const hint = t.dtype === 'float16' ? "; float16 reaches this op in a later release: convert with tensor.to('float32')" : '';
+      throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} one${hint}`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
   };

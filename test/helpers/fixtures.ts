@@ -1,7 +1,7 @@
 // What every fixture helper shares (test/fixtures/common.py is its Python side): the generators' deterministic
 // input and the JSON encoding of NaN and ±Infinity.
 
-export type Encoded = number | 'NaN' | 'Infinity' | '-Infinity';
+export type Encoded = number | 'NaN' | 'Infinity' | '-Infinity' | '-0';
 
 /** JSON has no NaN or Infinity: the generators write them as strings. */
 export const decode = (values: readonly Encoded[]): Float32Array => Float32Array.from(values, (v) => (typeof v === 'number' ? v : Number(v)));
