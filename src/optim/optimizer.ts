@@ -85,6 +85,9 @@ export abstract class Optimizer {
 
   /** Applies one update to every parameter that has a gradient (PyTorch's `step()`). */
   step(): void {
+    // Parameters at the same step share one upload of the step's scalars (usually all of them: one per step).
+    const uploads = new Map<string, Tensor>();
+    const { constants, params } = this.config();
     for (const p of this.params) {
       const grad = p.deviceGrad;
       const tensor = p.deviceTensor();
@@ -100,8 +103,13 @@ export abstract class Optimizer {
         this.state.set(p, state);
       }
       state.step++;
-      const { constants, params } = this.config();
-      const scalars = Tensor.fromArray(device, Float32Array.from(this.scalars(state.step, first)), [4]);
+      const values = this.scalars(state.step, first);
+      const key = values.join(',');
+      let scalars = uploads.get(key);
+      if (!scalars || scalars.device !== device) {
+        scalars = Tensor.fromArray(device, Float32Array.from(values), [4]);
+        uploads.set(key, scalars);
+      }
       const buffers = Object.values(state.buffers);
       if (this.#unused.length === 0 || this.#unused[0]!.device !== device)
         this.#unused = [0, 1, 2].map(() => Tensor.fromArray(device, new Float32Array(4), [4]));
@@ -112,9 +120,9 @@ export abstract class Optimizer {
         params: { total: tensor.size, ...params } as never,
         workgroups: Math.ceil(tensor.size / WORKGROUP_SIZE),
       });
-      scalars.dispose();
       p.markUpdatedOnDevice();
     }
+    for (const scalars of uploads.values()) scalars.dispose(); // released once the step's commands are submitted
   }
 
   /** Drops every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`). */
