@@ -77,6 +77,21 @@ export function produce(
   return produceAll(op, inputs, [{ shape: outputShape }], (input, [output]) => write(input, output!), { exactOutput })[0] as Tensor;
 }
 
+/**
+ * A new tensor of `shape` (and `dtype`) that `write` records into, given its binding; nothing is recorded when it has
+ * no elements. For kernels whose inputs are checked already: backward passes, conversions.
+ */
+export function written<D extends DType = 'float32'>(
+  device: GPUDevice,
+  shape: readonly number[],
+  write: (output: GPUBufferBinding, size: number) => Promise<void>,
+  dtype: D = 'float32' as D,
+): Tensor<D> {
+  const out = Tensor.empty(device, shape, false, dtype);
+  if (out.size > 0) out.setWrittenBy(write(out.binding, out.size));
+  return out;
+}
+
 /** Runs `op` on `x` padded to 16 bytes (kernels that read vec4s), releasing a padded copy once it is recorded. */
 export function withPadded(x: Tensor, op: (padded: Tensor) => Tensor): Tensor {
   const padded = x.padded();

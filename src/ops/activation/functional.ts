@@ -1,8 +1,8 @@
 // The elementwise activations as a functional op (nn.ReLU and friends run it; Linear fuses them instead), with
 // their backward when recorded (PyTorch's grad_fn names).
 import { record } from '../../autograd/graph.js';
-import { Tensor } from '../../core/tensor.js';
-import { produce } from '../produce.js';
+import type { Tensor } from '../../core/tensor.js';
+import { produce, written } from '../produce.js';
 import { launchActivation, launchActivationBackward, type ActivationName } from './kernel.js';
 
 const GRAD_FN: Record<ActivationName, string> = {
@@ -16,9 +16,7 @@ const GRAD_FN: Record<ActivationName, string> = {
 
 /** The gradient of `name` at x for the output gradient `grad`. */
 export function activationBackward(x: Tensor, grad: Tensor, name: ActivationName): Tensor {
-  const out = Tensor.empty(x.device, x.shape);
-  if (out.size > 0) out.setWrittenBy(launchActivationBackward(x.device, name, x.size, x.binding, grad.binding, out.binding));
-  return out;
+  return written(x.device, x.shape, (out) => launchActivationBackward(x.device, name, x.size, x.binding, grad.binding, out));
 }
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */

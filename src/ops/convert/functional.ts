@@ -4,7 +4,8 @@ import source from '../../../shaders/convert/convert.wgsl?raw';
 import { refuseGrad } from '../../autograd/graph.js';
 import { WebGPULayersError } from '../../core/errors.js';
 import { tensorHooks } from '../../core/gradHooks.js';
-import { Tensor, type DType } from '../../core/tensor.js';
+import type { DType, Tensor } from '../../core/tensor.js';
+import { written } from '../produce.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 
@@ -26,18 +27,18 @@ export function toDtype(x: Tensor<DType>, dtype: 'float32' | 'float16'): Tensor<
   if (x.dtype === 'int32') throw new WebGPULayersError('invalid-argument', 'to(): int32 tensors (indices) convert to no float dtype here');
   if (x.dtype === dtype) return x.reshape(x.shape);
   refuseGrad('to() between float32 and float16', [x as Tensor]);
-  const out = Tensor.empty(x.device, x.shape, false, dtype);
-  if (out.size > 0) {
-    out.setWrittenBy(
+  return written(
+    x.device,
+    x.shape,
+    (out) =>
       launch(x.device, kernel, {
         constants: { WORKGROUP_SIZE, TO_HALF: dtype === 'float16' ? 1 : 0 },
-        bindings: [x.binding, out.binding],
+        bindings: [x.binding, out],
         params: { total: x.size },
         workgroups: Math.ceil(Math.ceil(x.size / 2) / WORKGROUP_SIZE),
       }),
-    );
-  }
-  return out;
+    dtype,
+  );
 }
 
 tensorHooks.convert = toDtype;

@@ -2,7 +2,8 @@
 // strided matmul dispatch that reads the operands in place (shaders/linear/matmul.wgsl). A gather: every output
 // sums its k terms in ascending order, as the CPU reference (reference.ts, linearBackward) does.
 import source from '../../../shaders/linear/matmul.wgsl?raw';
-import { Tensor } from '../../core/tensor.js';
+import type { Tensor } from '../../core/tensor.js';
+import { written } from '../produce.js';
 import { contextOf } from '../../runtime/context.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
@@ -28,17 +29,14 @@ interface Operand {
 
 /** c [m, n] = a · b with strided operands (a null: ones). */
 function matmul(device: GPUDevice, shape: readonly number[], m: number, n: number, k: number, a: Operand, b: Operand): Tensor {
-  const c = Tensor.empty(device, shape);
-  if (c.size === 0) return c;
-  c.setWrittenBy(
+  return written(device, shape, (c) =>
     launch(device, kernel, {
       constants: { WORKGROUP_SIZE, A_ONES: a.tensor ? 0 : 1 },
-      bindings: [a.tensor?.binding ?? { buffer: contextOf(device).placeholder() }, b.tensor!.binding, c.binding],
+      bindings: [a.tensor?.binding ?? { buffer: contextOf(device).placeholder() }, b.tensor!.binding, c],
       params: { m, n, k, aStrideM: a.strideM ?? 0, aStrideK: a.strideK ?? 0, bStrideK: b.strideK!, bStrideN: b.strideN! },
       workgroups: Math.ceil((m * n) / WORKGROUP_SIZE),
     }),
   );
-  return c;
 }
 
 export interface LinearGradients {

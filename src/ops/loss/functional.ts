@@ -11,7 +11,7 @@ import { Tensor, type DType } from '../../core/tensor.js';
 import { contextOf } from '../../runtime/context.js';
 import { defineKernel, type BindingSpec } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
-import { checkInputs } from '../produce.js';
+import { checkInputs, written } from '../produce.js';
 import { lossMessages as messages } from './messages.js';
 import { type CrossEntropyOptions, type CrossEntropyPlan, type MSELossOptions, planCrossEntropy, planMSELoss } from './plan.js';
 
@@ -123,11 +123,10 @@ export function crossEntropy(input: Tensor, target: Tensor<DType>, options: Cros
   const saved = [input, target as Tensor, ...(weight ? [weight] : []), denominator];
   const recorded = record(crossEntropyGradFn(plan, input.shape.length), [input], loss, saved, (grad, _needs, [x, t, ...rest]) => {
     const [w, denom] = weight ? [rest[0]!, rest[1]!] : [null, rest[0]!];
-    const gradInput = Tensor.empty(device, x!.shape);
-    gradInput.setWrittenBy(
+    const gradInput = written(device, x!.shape, (out) =>
       launch(device, ceBackwardKernel, {
         constants: { ...ceConstants(plan, w), PER_POSITION: plan.reduction === 'none' ? 1 : 0, MEAN: plan.reduction === 'mean' ? 1 : 0 },
-        bindings: [x!.binding, t!.binding, w?.binding ?? placeholder, grad.binding, denom.binding, gradInput.binding],
+        bindings: [x!.binding, t!.binding, w?.binding ?? placeholder, grad.binding, denom.binding, out],
         params: ceParamsOf(plan),
         workgroups: groups(x!.size),
       }),
@@ -163,11 +162,10 @@ export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions =
   terms.dispose();
   const norm = plan.reduction === 'mean' ? 2 / input.size : 2;
   return record('MseLossBackward0', [input], loss, [input, target], (grad, _needs, [x, t]) => {
-    const gradInput = Tensor.empty(device, x!.shape);
-    gradInput.setWrittenBy(
+    const gradInput = written(device, x!.shape, (out) =>
       launch(device, mseKernel, {
         constants: { WORKGROUP_SIZE, BACKWARD: 1, PER_ELEMENT: plan.reduction === 'none' ? 1 : 0 },
-        bindings: [x!.binding, t!.binding, grad.binding, gradInput.binding],
+        bindings: [x!.binding, t!.binding, grad.binding, out],
         params: { total: x!.size, norm },
         workgroups: groups(x!.size),
       }),

@@ -8,7 +8,8 @@ import globalSource from '../../../shaders/pooling/global_pool_backward.wgsl?raw
 import lpSource from '../../../shaders/pooling/lp_backward.wgsl?raw';
 import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { contextOf } from '../../runtime/context.js';
-import { Tensor } from '../../core/tensor.js';
+import type { Tensor } from '../../core/tensor.js';
+import { written } from '../produce.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { adaptiveWindow, avgPoolWindow, product } from './args.js';
@@ -53,16 +54,15 @@ const globalKernel = defineKernel({
 });
 
 /** A global pool's gradient: g / divisor over each whole plane (PyTorch's mean backward and the whole-map window's). */
-function globalPoolBackward(grad: Tensor, plan: TrainablePlan, divisor: number, out: Tensor): Tensor {
-  out.setWrittenBy(
+function globalPoolBackward(grad: Tensor, plan: TrainablePlan, divisor: number): Tensor {
+  return written(grad.device, plan.inputShape, (out, size) =>
     launch(grad.device, globalKernel, {
       constants: { WORKGROUP_SIZE },
-      bindings: [grad.binding, out.binding],
+      bindings: [grad.binding, out],
       params: { planes: plan.planes, planeSize: product(plan.input), divisor },
-      workgroups: Math.ceil(out.size / 4 / WORKGROUP_SIZE),
+      workgroups: Math.ceil(size / 4 / WORKGROUP_SIZE),
     }),
   );
-  return out;
 }
 
 const lpKernel = defineKernel({
@@ -82,17 +82,14 @@ const lpKernel = defineKernel({
  * 2: dx from (d(x^p), x). The result has `a`'s shape.
  */
 export function lpStage(stage: 0 | 1 | 2, a: Tensor, b: Tensor | null, plan: WindowPlan): Tensor {
-  const out = Tensor.empty(a.device, a.shape);
-  if (out.size === 0) return out;
-  out.setWrittenBy(
+  return written(a.device, a.shape, (out, size) =>
     launch(a.device, lpKernel, {
       constants: { WORKGROUP_SIZE, STAGE: stage },
-      bindings: [a.binding, (b ?? a).binding, out.binding],
-      params: { total: out.size, normType: plan.normType, inverseNorm: 1 / plan.normType, kernelArea: plan.kernelArea },
-      workgroups: Math.ceil(out.size / WORKGROUP_SIZE),
+      bindings: [a.binding, (b ?? a).binding, out],
+      params: { total: size, normType: plan.normType, inverseNorm: 1 / plan.normType, kernelArea: plan.kernelArea },
+      workgroups: Math.ceil(size / WORKGROUP_SIZE),
     }),
   );
-  return out;
 }
 
 const unpoolKernel = defineKernel({
@@ -125,11 +122,9 @@ export function poolGradFnName(plan: TrainablePlan): string {
 
 /** dL/dx of a pool from dL/dy (for max pooling, with the forward's argmax indices), on the GPU: one invocation per input element. */
 export function poolBackward(grad: Tensor, plan: TrainablePlan, indices: Tensor<'int32'> | null = null): Tensor {
-  const out = Tensor.empty(grad.device, plan.inputShape);
-  if (out.size === 0) return out;
   const window = isWindow(plan);
   const globalDivisor = window ? (plan.mode === 'avg' ? wholeVolumeDivisor(plan) : null) : plan.isGlobalMean ? product(plan.input) : null;
-  if (globalDivisor !== null) return globalPoolBackward(grad, plan, globalDivisor, out);
+  if (globalDivisor !== null) return globalPoolBackward(grad, plan, globalDivisor);
   const values: Record<string, number> = {
     planes: plan.planes,
     countIncludePad: window && plan.countIncludePad ? 1 : 0,
@@ -143,30 +138,26 @@ export function poolBackward(grad: Tensor, plan: TrainablePlan, indices: Tensor<
     values[`pad${a}`] = window ? plan.padding[i]! : 0;
     values[`dilation${a}`] = window ? plan.dilation[i]! : 1;
   });
-  out.setWrittenBy(
+  return written(grad.device, plan.inputShape, (out, size) =>
     launch(grad.device, kernel, {
       constants: { WORKGROUP_SIZE, ADAPTIVE: window ? 0 : 1, MAX: plan.mode === 'max' ? 1 : 0 },
-      bindings: [grad.binding, indices?.binding ?? { buffer: contextOf(grad.device).placeholder() }, out.binding],
+      bindings: [grad.binding, indices?.binding ?? { buffer: contextOf(grad.device).placeholder() }, out],
       params: values,
-      workgroups: Math.ceil(out.size / WORKGROUP_SIZE),
+      workgroups: Math.ceil(size / WORKGROUP_SIZE),
     }),
   );
-  return out;
 }
 
 /** Max unpooling's input gradient: each input element takes the output gradient at its index (a gather). */
 export function maxUnpoolBackward(grad: Tensor, indices: Tensor<'int32'>, inputShape: readonly number[], planes: number, outVolume: number): Tensor {
-  const out = Tensor.empty(grad.device, inputShape);
-  if (out.size === 0) return out;
-  out.setWrittenBy(
+  return written(grad.device, inputShape, (out, size) =>
     launch(grad.device, unpoolKernel, {
       constants: { WORKGROUP_SIZE },
-      bindings: [grad.binding, indices.binding, out.binding],
-      params: { planes, inVolume: out.size / Math.max(1, planes), outVolume },
-      workgroups: Math.ceil(out.size / WORKGROUP_SIZE),
+      bindings: [grad.binding, indices.binding, out],
+      params: { planes, inVolume: size / Math.max(1, planes), outVolume },
+      workgroups: Math.ceil(size / WORKGROUP_SIZE),
     }),
   );
-  return out;
 }
 
 /** Max pooling's gradient on the CPU, as PyTorch's CPU kernel scatters it: `gradInput[argmax] += g`, output raster order. */

@@ -2,7 +2,7 @@
 // and the channel scale x · gate.
 import backwardSource from '../../../shaders/squeezeExcitation/channel_scale_backward.wgsl?raw';
 import { record, refuseGrad } from '../../autograd/graph.js';
-import { Tensor } from '../../core/tensor.js';
+import type { Tensor } from '../../core/tensor.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { loopFits } from '../../runtime/loopLimit.js';
@@ -11,7 +11,7 @@ import type { DenseLayer } from '../linear/kernel.js';
 import { denseLayer, pytorchWeightShape } from '../linear/functional.js';
 import { planLinear, type LinearPlan } from '../linear/plan.js';
 import { avgPool2d } from '../pooling/functional.js';
-import { checkInputs, produce, withPadded } from '../produce.js';
+import { checkInputs, produce, withPadded, written } from '../produce.js';
 import { onTensors } from '../tuning.js';
 import { launchChannelScale } from './channelScale.js';
 import { MAX_FUSED_CHANNELS, MAX_FUSED_ELEMENTS, MAX_SE_HIDDEN, launchSqueezeExcitationGate } from './gate.js';
@@ -40,20 +40,16 @@ export function channelScale(x: Tensor, gate: Tensor): Tensor {
   );
   return record('MulBackward0', [x, gate], y, [x, gate], (grad, needs, [sx, sg]) => {
     const dx = needs[0] ? channelScale(grad, sg!) : null;
-    let dgate: Tensor | null = null;
-    if (needs[1]) {
-      dgate = Tensor.empty(x.device, sg!.shape);
-      if (dgate.size > 0) {
-        dgate.setWrittenBy(
+    const dgate = needs[1]
+      ? written(x.device, sg!.shape, (out) =>
           launch(x.device, gateGradient, {
             constants: { WORKGROUP_SIZE: 64 },
-            bindings: [grad.binding, sx!.binding, dgate.binding],
+            bindings: [grad.binding, sx!.binding, out],
             params: { planes: sg!.size, planeSize },
             workgroups: Math.ceil(sg!.size / 64),
           }),
-        );
-      }
-    }
+        )
+      : null;
     return [dx, dgate];
   });
 }
