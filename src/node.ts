@@ -182,6 +182,9 @@ function adapterLimits(adapter: GPUAdapter): Record<string, number> {
  * A GPUDevice from Dawn: a hardware adapter if any, else a software one. Prints the adapter it chose to
  * stderr unless `quiet`. Throws, naming what to install, when no adapter can be found.
  */
+/** What the kit asks for where the adapter has it: GPU timing, and native halves for float16 tensors. */
+export const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
+
 export async function requestDevice(options: RequestDeviceOptions = {}): Promise<GPUDevice> {
   installWebGPUGlobals();
   const choice = options.adapter ?? choiceFromEnvironment();
@@ -191,7 +194,7 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
     throw new WebGPULayersError('no-adapter', `${what} could be found. ${INSTALL_HINT}`);
   }
   const { adapter } = result;
-  const features = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const features = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const requiredLimits = options.limits === 'default' ? {} : adapterLimits(adapter);
   const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: result.choice });
   instanceOf.set(device, result.gpu);

@@ -32,7 +32,9 @@ async function attempt(gpu: GPU, options: BrowserDeviceOptions): Promise<Acquire
           maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
           maxBufferSize: adapter.limits.maxBufferSize,
         };
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: adapter.features.has('timestamp-query') ? ['timestamp-query'] : [] });
+  // GPU timing and native halves (float16 tensors), where the adapter has them.
+  const requiredFeatures = (['timestamp-query', 'shader-f16'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
   const isFallbackAdapter = Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter);
