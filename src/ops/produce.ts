@@ -9,11 +9,11 @@ import { contextOf } from '../runtime/context.js';
  * Throws a clear error unless every tensor is live, on the first one's device, and float32 (`indexTensors`:
  * int32, e.g. max unpooling's indices).
  */
-export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors: readonly Tensor<DType>[] = []): void {
+export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors: readonly Tensor<DType>[] = [], halfFirst = false): void {
   const device = tensors[0]!.device;
   const check = (t: Tensor<DType>, wanted: DType) => {
     void t.buffer; // throws if disposed
-    if (t.dtype !== wanted) {
+    if (t.dtype !== wanted && !(halfFirst && t === tensors[0] && t.dtype === 'float16')) {
       const hint = t.dtype === 'float16' ? "; float16 reaches this op in a later release: convert with tensor.to('float32')" : '';
       throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} one${hint}`);
     }
@@ -40,9 +40,9 @@ export function produceAll(
   inputs: readonly Tensor[],
   outputs: readonly OutputSpec[],
   write: (input: GPUBufferBinding, outputs: GPUBufferBinding[]) => Promise<void>,
-  { exactOutput = false, indexInputs = [] as readonly Tensor<DType>[] } = {},
+  { exactOutput = false, indexInputs = [] as readonly Tensor<DType>[], halfInput = false } = {},
 ): Tensor<DType>[] {
-  checkInputs(op, inputs, indexInputs);
+  checkInputs(op, inputs, indexInputs, halfInput);
   const input = inputs[0]!;
   const made: Tensor<DType>[] = [];
   try {

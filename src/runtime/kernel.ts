@@ -99,3 +99,19 @@ export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): 
     },
   };
 }
+
+/**
+ * The spec with the storage binding `name` holding float16 values packed two to a u32 (element 2i in the low half):
+ * its element becomes u32 and every `name[i]` of the body reads half i, widened to f32 (exact). The kernel's arithmetic
+ * stays f32; its outputs are unchanged. Named `<name>_f16`.
+ */
+export function withHalfInput<F extends ParamFields>(spec: KernelSpec<F>, binding = 'input'): KernelSpec<F> {
+  const reads = new RegExp(`\\b${binding}\\[([^\\[\\]]*)\\]`, 'g');
+  return {
+    ...spec,
+    name: `${spec.name}_f16`,
+    source: spec.source.replace(reads, `${binding}Half($1)`),
+    bindings: spec.bindings.map((b) => (b.name === binding ? { ...b, element: 'u32' } : b)),
+    libraries: [...(spec.libraries ?? []), `fn ${binding}Half(i: u32) -> f32 { return unpack2x16float(${binding}[i >> 1u])[i & 1u]; }`],
+  };
+}

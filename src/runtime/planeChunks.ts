@@ -22,13 +22,13 @@ export interface PlaneChunk {
 const alignDown = (value: number, alignment: number) => Math.floor(value / alignment) * alignment;
 
 /** The window [offset, offset + size) that holds planes [first, first + count), and where they start in it. */
-function window(first: number, count: number, planeBytes: number, alignment: number, tensor: GPUBufferBinding) {
+function window(first: number, count: number, planeBytes: number, alignment: number, tensor: GPUBufferBinding, elementBytes = 4) {
   const buffer = tensor.buffer;
   const start = (tensor.offset ?? 0) + first * planeBytes;
   const offset = alignDown(start, alignment);
   // Up to the next 16 bytes, never past the buffer's end (a caller's buffer may end right after the tensor).
   const size = Math.min(Math.max(16, Math.ceil((start + count * planeBytes - offset) / 16) * 16), Math.floor((buffer.size - offset) / 4) * 4);
-  return { binding: { buffer, offset, size }, base: (start - offset) / 4 };
+  return { binding: { buffer, offset, size }, base: (start - offset) / elementBytes };
 }
 
 /**
@@ -44,9 +44,13 @@ export function launchInChunks(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   launchChunk: (chunk: PlaneChunk) => Promise<void>,
-  { extraOutputs = [], planeName = '(n, c) plane' }: { extraOutputs?: readonly GPUBufferBinding[]; planeName?: string } = {},
+  {
+    extraOutputs = [],
+    planeName = '(n, c) plane',
+    inputElementBytes = 4,
+  }: { extraOutputs?: readonly GPUBufferBinding[]; planeName?: string /** 2 for packed float16 input. */; inputElementBytes?: number } = {},
 ): Promise<void> {
-  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * 4, outPlaneElements * 4];
+  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * inputElementBytes, outPlaneElements * 4];
   const { maxStorageBufferBindingSize: maxBinding, minStorageBufferOffsetAlignment: alignment } = contextOf(device).limits;
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
     return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0, extraOutputs: [...extraOutputs] });
@@ -62,7 +66,7 @@ export function launchInChunks(
   const launched: Promise<void>[] = [];
   for (let first = 0; first < planes; first += perChunk) {
     const count = Math.min(perChunk, planes - first);
-    const inWindow = window(first, count, inPlaneBytes, alignment, input);
+    const inWindow = window(first, count, inPlaneBytes, alignment, input, inputElementBytes);
     const outWindow = window(first, count, outPlaneBytes, alignment, output);
     const extras = extraOutputs.map((extra) => window(first, count, outPlaneBytes, alignment, extra));
     if (extras.some((extra) => extra.base !== outWindow.base)) throw new Error('webgpu-layers: outputs of one kernel must start at equally aligned offsets');

@@ -2,13 +2,41 @@
 // (test/fixtures/float16.json: ties to even, subnormals, the overflow edge, ±0, ±Inf, NaN), packed storage, and the
 // clear error of an op that does not take float16 yet.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, liveBytes } from '../../src/index.js';
+import { F, Tensor, deviceContext, liveBytes, type DType } from '../../src/index.js';
 import { halfBits, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { decode, type Encoded } from '../helpers/fixtures.js';
 
-const fixture = (float16 as unknown as { torch: string; cases: { input: Encoded[]; half: Encoded[]; bits: number[] }[] }).cases[0]!;
+interface PoolCase {
+  kind: 'pool';
+  op: string;
+  input: number[];
+  args: Record<string, any>;
+  inputData: Encoded[];
+  shape: number[];
+  data: Encoded[];
+  indices?: number[];
+}
+const all = (float16 as unknown as { torch: string; cases: ({ kind: 'rounding'; input: Encoded[]; half: Encoded[]; bits: number[] } | PoolCase)[] }).cases;
+const fixture = all.find((c) => c.kind === 'rounding') as { input: Encoded[]; half: Encoded[]; bits: number[] };
+const poolCases = all.filter((c): c is PoolCase => c.kind === 'pool');
+
+/** A pooling case of the fixtures through F on a float16 tensor. */
+function runPool(c: PoolCase, x: Tensor<'float16'>): Tensor<DType> | [Tensor<DType>, Tensor<'int32'>] {
+  const a = c.args;
+  const t = x as unknown as Tensor;
+  const results: Record<string, () => unknown> = {
+    avg_pool1d: () => F.avgPool1d(t, a.kernelSize, { stride: a.stride }),
+    avg_pool2d: () => F.avgPool2d(t, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad }),
+    avg_pool3d: () => F.avgPool3d(t, a.kernelSize),
+    max_pool2d: () => F.maxPool2d(t, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, returnIndices: true }),
+    adaptive_avg_pool2d: () => F.adaptiveAvgPool2d(t, a.outputSize),
+    adaptive_max_pool2d: () => F.adaptiveMaxPool2d(t, a.outputSize, { returnIndices: true }),
+    lp_pool2d: () => F.lpPool2d(t, a.normType, a.kernelSize),
+  };
+  return results[c.op]!() as Tensor<DType> | [Tensor<DType>, Tensor<'int32'>];
+}
 const input = decode(fixture.input);
 const expected = decode(fixture.half);
 
@@ -63,11 +91,43 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
     for (const t of [x, half, back, view, same]) t.dispose();
   });
 
+  test('the pooling family on float16: f32 arithmetic on the halves, rounded once, as torch (indices unchanged)', async () => {
+    expect(new Set(poolCases.map((c) => c.op)).size).toBeGreaterThan(6);
+    for (const c of poolCases) {
+      const x = Tensor.fromArray(device, decode(c.inputData), c.input, { dtype: 'float16' });
+      const result = runPool(c, x);
+      const [values, indices] = Array.isArray(result) ? result : [result, null];
+      const what = `${c.op} [${c.input}] ${JSON.stringify(c.args)}`;
+      expect(values.dtype, what).toBe('float16');
+      expect(values.shape, what).toEqual(c.shape);
+      expectSameValues((await values.toArray()) as Float32Array, decode(c.data), what);
+      if (indices) expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(c.indices);
+      for (const t of [x, values, indices]) t?.dispose();
+    }
+  });
+
+  test('float16 tensors over the binding limit run in pieces of planes, odd plane sizes included', async () => {
+    const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+    const saved = limits.maxStorageBufferBindingSize;
+    limits.maxStorageBufferBindingSize = 512; // a few planes of 63 halves per piece, starting mid-word
+    try {
+      for (const p of poolCases.filter((c) => c.op === 'adaptive_max_pool2d' || (c.op === 'avg_pool2d' && c.input[3] === 7 && c.input[2] === 9))) {
+        const x = Tensor.fromArray(device, decode(p.inputData), p.input, { dtype: 'float16' });
+        const result = runPool(p, x);
+        const values = Array.isArray(result) ? result[0] : result;
+        expectSameValues((await values.toArray()) as Float32Array, decode(p.data), `${p.op} in pieces`);
+        for (const t of Array.isArray(result) ? [x, ...result] : [x, result]) t.dispose();
+      }
+    } finally {
+      limits.maxStorageBufferBindingSize = saved;
+    }
+  });
+
   test('an op that does not take float16 yet says so before any GPU work, and the device stays usable', async () => {
     const half = Tensor.fromArray(device, new Float32Array(16).fill(1), [1, 1, 4, 4], { dtype: 'float16' });
     const before = liveBytes(device);
-    expect(() => F.avgPool2d(half as never, 2)).toThrow(
-      "avg_pool2d() takes float32 tensors, but got a float16 one; float16 reaches this op in a later release: convert with tensor.to('float32')",
+    expect(() => F.relu(half as never)).toThrow(
+      "activation() takes float32 tensors, but got a float16 one; float16 reaches this op in a later release: convert with tensor.to('float32')",
     );
     expect(liveBytes(device)).toBe(before);
     expect(() => Tensor.fromArray(device, new Float32Array(2), [2], { dtype: 'float16', requiresGrad: true })).toThrow(

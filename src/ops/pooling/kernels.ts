@@ -9,7 +9,7 @@ import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
 import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { WebGPULayersError } from '../../core/errors.js';
 import { contextOf } from '../../runtime/context.js';
-import { defineKernel, type Kernel, type ParamFields } from '../../runtime/kernel.js';
+import { defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalfInput } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
 import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
@@ -46,18 +46,24 @@ function defineIndexedPool<const F extends ParamFields>(name: string, source: st
     { name: 'input', access: 'read' },
     { name: 'output', access: 'read_write' },
   ] as const;
+  const plain: KernelSpec<F> = { name, source, bindings, params, chunked: true, libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) {}'] };
+  const withIndices: KernelSpec<F> = {
+    name: `${name}_indices`,
+    source,
+    bindings: [...bindings, { name: 'indices', access: 'read_write', element: 'i32' }],
+    params,
+    chunked: true,
+    libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) { indices[at] = index; }'],
+  };
+  // Each also reads float16 input (packed halves), computing and writing f32 as the float32 kernel does.
   return {
-    plain: defineKernel({ name, source, bindings, params, chunked: true, libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) {}'] }),
-    withIndices: defineKernel({
-      name: `${name}_indices`,
-      source,
-      bindings: [...bindings, { name: 'indices', access: 'read_write', element: 'i32' }],
-      params,
-      chunked: true,
-      libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) { indices[at] = index; }'],
-    }),
-  } satisfies Record<string, Kernel<F>>;
+    f32: { plain: defineKernel(plain), withIndices: defineKernel(withIndices) },
+    f16: { plain: defineKernel(withHalfInput(plain)), withIndices: defineKernel(withHalfInput(withIndices)) },
+  } satisfies Record<string, Record<string, Kernel<F>>>;
 }
+
+/** The kernels for an input's dtype, and the bytes of one of its elements (halves are packed two to a word). */
+const byDtype = <K>(kernels: { f32: K; f16: K }, half: boolean) => ({ kernels: half ? kernels.f16 : kernels.f32, inputElementBytes: half ? 2 : 4 });
 
 const MODES = { avg: 0, max: 1, lp: 2 } as const;
 const windowKernels = defineIndexedPool(
@@ -102,7 +108,9 @@ export function launchWindowPool(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   indices: GPUBufferBinding | null,
+  half = false,
 ): Promise<void> {
+  const { kernels, inputElementBytes } = byDtype(windowKernels, half);
   // The window loops run once per window element and output of the invocation's run.
   const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
   const { constants } = strategyWithinLoopLimit(
@@ -126,7 +134,7 @@ export function launchWindowPool(
     output,
     (chunk) => {
       const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-      return launch(device, indices ? windowKernels.withIndices : windowKernels.plain, {
+      return launch(device, indices ? kernels.withIndices : kernels.plain, {
         constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
         params: {
@@ -160,7 +168,7 @@ export function launchWindowPool(
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
     },
-    { extraOutputs: indices ? [indices] : [] },
+    { extraOutputs: indices ? [indices] : [], inputElementBytes },
   );
 }
 
@@ -186,7 +194,9 @@ export function launchAdaptivePool(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   indices: GPUBufferBinding | null,
+  half = false,
 ): Promise<void> {
+  const { kernels, inputElementBytes } = byDtype(adaptiveKernels, half);
   // The window loops run once per window element and output of the run; the largest window is ceil(in / out) + 1
   // long in each dim.
   const window = plan.input.map((size, i) => Math.min(size, Math.ceil(size / Math.max(plan.output[i]!, 1)) + 1));
@@ -209,18 +219,18 @@ export function launchAdaptivePool(
     output,
     (chunk) => {
       const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-      return launch(device, indices ? adaptiveKernels.withIndices : adaptiveKernels.plain, {
+      return launch(device, indices ? kernels.withIndices : kernels.plain, {
         constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
         params: { total, inD, inH, inW, outD, outH, outW, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
     },
-    { extraOutputs: indices ? [indices] : [] },
+    { extraOutputs: indices ? [indices] : [], inputElementBytes },
   );
 }
 
-const globalKernel = defineKernel({
+const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; divisor: 'f32' }> = {
   name: 'global_avg_pool',
   source: globalSource,
   bindings: [
@@ -233,7 +243,8 @@ const globalKernel = defineKernel({
     divisor: 'f32', // the volume, or the average pool's divisor of a window covering the whole volume
   },
   chunked: true,
-});
+};
+const globalKernels = { f32: defineKernel(globalSpec), f16: defineKernel(withHalfInput(globalSpec)) };
 
 /** Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy. */
 export function launchGlobalAvgPool(
@@ -243,7 +254,9 @@ export function launchGlobalAvgPool(
   divisor: number,
   input: GPUBufferBinding,
   output: GPUBufferBinding,
+  half = false,
 ): Promise<void> {
+  const { kernels, inputElementBytes } = byDtype(globalKernels, half);
   // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
   const { strategy, constants } = strategyWithinLoopLimit(
     device,
@@ -251,13 +264,21 @@ export function launchGlobalAvgPool(
     (_, s) => Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE)),
     `a ${planeSize}-element plane`,
   );
-  return launchInChunks(device, planes, planeSize, 1, input, output, (chunk) =>
-    launch(device, globalKernel, {
-      constants: { WORKGROUP_SIZE, ...constants },
-      bindings: [chunk.input, chunk.output],
-      params: { planes: chunk.planes, planeSize, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
-      workgroups: strategy === 'workgroup' ? chunk.planes : Math.ceil(chunk.planes / WORKGROUP_SIZE),
-    }),
+  return launchInChunks(
+    device,
+    planes,
+    planeSize,
+    1,
+    input,
+    output,
+    (chunk) =>
+      launch(device, kernels, {
+        constants: { WORKGROUP_SIZE, ...constants },
+        bindings: [chunk.input, chunk.output],
+        params: { planes: chunk.planes, planeSize, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        workgroups: strategy === 'workgroup' ? chunk.planes : Math.ceil(chunk.planes / WORKGROUP_SIZE),
+      }),
+    { inputElementBytes },
   );
 }
 
