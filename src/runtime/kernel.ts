@@ -112,6 +112,6 @@ export function withHalfInput<F extends ParamFields>(spec: KernelSpec<F>, bindin
     name: `${spec.name}_f16`,
     source: spec.source.replace(reads, `${binding}Half($1)`),
     bindings: spec.bindings.map((b) => (b.name === binding ? { ...b, element: 'u32' } : b)),
-    libraries: [...(spec.libraries ?? []), `fn ${binding}Half(i: u32) -> f32 { return unpack2x16float(${binding}[i >> 1u])[i & 1u]; }`],
+    libraries: [...(spec.libraries ?? []), `fn ${binding}Half(i: u32) -> f32 { return unpack2x16float(${binding}[i >> 1u] >> ((i & 1u) * 16u)).x; }`],
   };
 }
