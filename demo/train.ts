@@ -146,6 +146,16 @@ export function mountTraining(runner: Runner): { ready: Promise<void> } {
         new nn.ReLU(),
         new nn.Linear(16, CLASSES.length),
       ).train();
+      // Seeded weights in nn.Linear's range (its own init is random), so every load trains the same way.
+      head.loadStateDict(
+        Object.fromEntries(
+          head.namedParameters().map(([key, p], i) => {
+            const fanIn = p.shape.length > 1 ? p.shape[1]! : head.namedParameters()[i - 1]![1].shape[1]!;
+            const bound = 1 / Math.sqrt(fanIn);
+            return [key, { shape: [...p.shape], data: seededValues(p.data.length, 77 + i, -bound, bound) }];
+          }),
+        ),
+      );
       const optimizer = new optim.AdamW(head.parameters(), { lr: 3e-2 });
       const { x, y } = batch(training);
       const losses: number[] = [];

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, Tensor, TorchError, isGradEnabled, liveBytes, loadSafetensors, nn, noGrad, optim, saveSafetensors } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testDevice } from '../helpers/device.js';
+import { randomData, seededRandom } from '../helpers/random.js';
 
 describe('autograd', () => {
   let device: GPUDevice;
@@ -72,6 +73,19 @@ describe('autograd', () => {
 
   test('a head in train mode trains through a fused Sequential; a frozen parameter gets no gradient', async () => {
     const head = new nn.Sequential(new nn.Flatten(), new nn.Linear(8, 4), new nn.ReLU(), new nn.Linear(4, 3)).train();
+    // Seeded weights (nn.Linear's own init is random): the run, and what it asserts, are the same every time.
+    const random = seededRandom(2026_12_02);
+    const seeded = (shape: number[], scale: number) => ({
+      shape,
+      data: Float32Array.from(
+        randomData(
+          random,
+          shape.reduce((a, b) => a * b, 1),
+        ),
+        (v) => v * scale,
+      ),
+    });
+    head.loadStateDict({ '1.weight': seeded([4, 8], 0.1), '1.bias': seeded([4], 0.1), '3.weight': seeded([3, 4], 0.15), '3.bias': seeded([3], 0.1) });
     const first = head.at(1) as nn.Linear;
     first.bias!.requiresGrad = false;
     const x = Tensor.fromArray(
