@@ -2,7 +2,8 @@
 // gradients that reach a node from several uses, and frees the graph unless asked to keep it. Registered with
 // core/tensor.ts, which calls it from `tensor.backward()`.
 import { TorchError } from '../core/errors.js';
-import { autogradHooks } from '../core/gradHooks.js';
+import { sameShape } from '../core/shape.js';
+import { autogradHooks } from '../core/hooks.js';
 import { Tensor, type BackwardOptions } from '../core/tensor.js';
 import source from '../../shaders/autograd/accumulate.wgsl?raw';
 import { defineKernel } from '../runtime/kernel.js';
@@ -55,7 +56,7 @@ function seedOf(root: Tensor, gradient: Tensor | undefined): Tensor {
     return Tensor.fromArray(root.device, new Float32Array([1]), root.shape);
   }
   if (!(gradient instanceof Tensor)) throw new TypeError('backward(gradient): gradient must be a Tensor');
-  if (gradient.shape.length !== root.shape.length || gradient.shape.some((d, i) => d !== root.shape[i])) {
+  if (!sameShape(gradient.shape, root.shape)) {
     throw new TorchError(messages.shapeMismatch(gradient.shape, root.shape));
   }
   return copyOf(gradient);
@@ -125,7 +126,7 @@ function runBackward(root: Tensor, gradient: Tensor | undefined, options: Backwa
 
 /** A leaf's accumulation: the first gradient is kept, later ones summed into a new tensor. */
 export function accumulateInto(current: Tensor | null, grad: Tensor, shape: readonly number[]): Tensor {
-  const shaped = grad.shape.length === shape.length && grad.shape.every((d, i) => d === shape[i]) ? grad : grad.reshape(shape);
+  const shaped = sameShape(grad.shape, shape) ? grad : grad.reshape(shape);
   if (shaped !== grad) grad.dispose();
   if (!current) return shaped;
   const sum = addGradients(current, shaped);

@@ -22,6 +22,9 @@ export function checkShape(shape: readonly number[]): number {
  * Throws unless `data` is a Float32Array (or, with `int32`, an Int32Array) with the shape's element count; `who`
  * prefixes the message.
  */
+/** Whether two shapes are the same dims in the same order. */
+export const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
+
 export function checkData(data: ArrayLike<number>, shape: readonly number[], who = '', int32 = false): void {
   const size = checkShape(shape);
   const F16 = (globalThis as { Float16Array?: new () => unknown }).Float16Array;

@@ -9,13 +9,13 @@ import { contextOf, type DeviceContext } from '../runtime/context.js';
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
 import { registerTensorKind } from '../runtime/capture.js';
-import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './gradHooks.js';
+import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './hooks.js';
 import { checkData, checkShape } from './shape.js';
 import { checkExternalBuffer, checkFits, mapForRead } from './tensorChecks.js';
 import { halfBytes, packHalves, unpackHalves } from './half.js';
 import { RESOLVED, releaseToPool, Storage } from './storage.js';
 
-export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './gradHooks.js';
+export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './hooks.js';
 
 export interface FromGPUBufferOptions {
   /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
@@ -191,7 +191,7 @@ export class Tensor<D extends DType = 'float32'> {
    * @example Tensor.fromImage(device, video, { size: 224, mean: [0.485, 0.456, 0.406], std: [0.229, 0.224, 0.225] })
    */
   static fromImage(device: GPUDevice, source: ImageSource, options: FromImageOptions = {}): Tensor {
-    return imageLoader!(device, source, options);
+    return tensorHooks.loadImage!(device, source, options);
   }
 
   /**
@@ -374,14 +374,6 @@ export class Tensor<D extends DType = 'float32'> {
     storage.users--;
     storage.releaseIfUnused();
   }
-}
-
-/** Tensor.fromImage's work, done by src/ops/image/source.ts (core imports no op), which registers it when loaded. */
-let imageLoader: ((device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor) | null = null;
-
-/** @internal Called once by src/ops/image/source.ts. */
-export function registerImageLoader(load: (device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor): void {
-  imageLoader = load;
 }
 
 /** A platform Float16Array (where there is one), which fromArray takes as float16 data. */

@@ -3,6 +3,7 @@
 // child modules are registered by attribute name, so state-dict keys are PyTorch's ("fc.0.weight").
 import { isGradEnabled } from '../autograd/mode.js';
 import { WebGPULayersError } from '../core/errors.js';
+import { sameShape } from '../core/shape.js';
 import { accumulateInto } from '../autograd/engine.js';
 import { permute4d } from '../ops/permute/functional.js';
 import { CapturedForward } from '../runtime/capture.js';
@@ -38,7 +39,8 @@ const formatShape = (shape: readonly number[]) => `torch.Size([${shape.join(', '
 /** How a parameter is laid out on the device: as on the CPU, or (a matrix) transposed. */
 export type DeviceLayout = 'same' | 'transposed';
 
-function transpose2d(data: Float32Array, [rows, cols]: readonly number[]): Float32Array {
+/** A row-major [rows, cols] matrix transposed: [cols, rows] (nn.Linear's device layout and back). */
+export function transpose2d(data: Float32Array, [rows, cols]: readonly number[]): Float32Array {
   const out = new Float32Array(data.length);
   for (let r = 0; r < rows!; r++) for (let c = 0; c < cols!; c++) out[c * rows! + r] = data[r * cols! + c]!;
   return out;
@@ -360,7 +362,7 @@ function checkEntry(key: string, entry: LoadableStateDict[string], parameter: Pa
   if (entry.shape.some((d) => !Number.isSafeInteger(d) || d < 0) || entry.data.length !== size) {
     return `value for ${key} has ${entry.data.length} values but shape [${entry.shape.join(', ')}].`;
   }
-  if (entry.shape.length !== parameter.shape.length || entry.shape.some((d, i) => d !== parameter.shape[i])) {
+  if (!sameShape(entry.shape, parameter.shape)) {
     return `size mismatch for ${key}: copying a param with shape ${formatShape(entry.shape)} from checkpoint, the shape in current model is ${formatShape(parameter.shape)}.`;
   }
   return null;

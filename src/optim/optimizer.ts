@@ -6,7 +6,7 @@ import { TorchError } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { defineKernel } from '../runtime/kernel.js';
 import { launch } from '../runtime/launch.js';
-import type { Parameter } from '../nn/module.js';
+import { transpose2d, type Parameter } from '../nn/module.js';
 
 const WORKGROUP_SIZE = 64;
 const kernel = defineKernel({
@@ -53,12 +53,6 @@ export type StateEntry = Record<string, number | { data: Float32Array; shape: nu
 export interface OptimizerStateDict {
   state: Record<number, StateEntry>;
   param_groups: Record<string, unknown>[];
-}
-
-function transpose(data: Float32Array, rows: number, cols: number): Float32Array {
-  const out = new Float32Array(data.length);
-  for (let r = 0; r < rows; r++) for (let c = 0; c < cols; c++) out[c * rows + r] = data[r * cols + c]!;
-  return out;
 }
 
 export abstract class Optimizer {
@@ -140,7 +134,7 @@ export abstract class Optimizer {
       for (const [name, t] of Object.entries(s.buffers)) {
         const data = await t.toArray();
         entry[name] = {
-          data: p.deviceLayout === 'transposed' ? transpose(data, p.shape[1]!, p.shape[0]!) : data,
+          data: p.deviceLayout === 'transposed' ? transpose2d(data, [p.shape[1]!, p.shape[0]!]) : data,
           shape: [...p.shape],
         };
       }
@@ -160,7 +154,7 @@ export abstract class Optimizer {
       for (const name of this.bufferNames()) {
         const value = entry[name] as { data: Float32Array; shape: number[] } | undefined;
         const data = value ? Float32Array.from(value.data) : new Float32Array(tensor.size);
-        buffers[name] = Tensor.fromArray(tensor.device, p.deviceLayout === 'transposed' ? transpose(data, p.shape[0]!, p.shape[1]!) : data, tensor.shape);
+        buffers[name] = Tensor.fromArray(tensor.device, p.deviceLayout === 'transposed' ? transpose2d(data, [p.shape[0]!, p.shape[1]!]) : data, tensor.shape);
       }
       for (const old of Object.values(this.state.get(p)?.buffers ?? {})) old.dispose();
       this.state.set(p, { step: Number(entry.step ?? 0), buffers });

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, Tensor, nn } from '../../src/index.js';
 import { fixtureInput } from '../helpers/fixtures.js';
-import { avgPoolBackwardReference, maxPoolBackwardReference, type AvgPlan } from '../../src/ops/pooling/backward.js';
+import { avgPoolBackwardReference, maxPoolBackwardReference, type TrainablePlan } from '../../src/ops/pooling/backward.js';
 import { planMaxPool, resolveMaxPoolArgs } from '../../src/ops/pooling/maxPoolPlan.js';
 import { planAdaptiveAvgPool1d, planAdaptiveAvgPool2d, planAdaptiveAvgPool3d, planAdaptiveMaxPool } from '../../src/ops/pooling/adaptivePlan.js';
 import { planAvgPool1d, planAvgPool2d, planAvgPool3d, resolveAvgPool2dArgs, resolveAvgPoolArgs } from '../../src/ops/pooling/windowPlan.js';
@@ -64,7 +64,7 @@ function runOp(c: GradCase, x: Tensor): Tensor {
   }
 }
 
-function planOf(c: GradCase): AvgPlan {
+function planOf(c: GradCase): TrainablePlan {
   const a = c.args;
   const avg = { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode, countIncludePad: a.countIncludePad, divisorOverride: a.divisorOverride };
   const plans: Record<string, () => unknown> = {
@@ -75,7 +75,7 @@ function planOf(c: GradCase): AvgPlan {
     adaptive_avg_pool2d: () => planAdaptiveAvgPool2d(c.input, a.outputSize),
     adaptive_avg_pool3d: () => planAdaptiveAvgPool3d(c.input, a.outputSize),
   };
-  return plans[c.op]!() as AvgPlan;
+  return plans[c.op]!() as TrainablePlan;
 }
 
 describe(`the CPU reference's gradients vs PyTorch ${autogradFixtures.torch}`, () => {
@@ -109,7 +109,7 @@ describe(`the CPU reference's gradients vs PyTorch ${autogradFixtures.torch}`, (
       const plan = c.op.startsWith('adaptive')
         ? planAdaptiveMaxPool(c.input, { rank, outputSize: a.outputSize, returnIndices: true })
         : planMaxPool(c.input, resolveMaxPoolArgs(rank, a.kernelSize, { ...a, returnIndices: true }));
-      expectClose(maxPoolBackwardReference(upstreamOf(c.shape), indices.data as Int32Array, plan as AvgPlan), decode(c.gradInput), describeGrad(c));
+      expectClose(maxPoolBackwardReference(upstreamOf(c.shape), indices.data as Int32Array, plan as TrainablePlan), decode(c.gradInput), describeGrad(c));
     }
   });
 

@@ -3,7 +3,7 @@
 import source from '../../../shaders/convert/convert.wgsl?raw';
 import { refuseGrad } from '../../autograd/graph.js';
 import { WebGPULayersError } from '../../core/errors.js';
-import { tensorHooks } from '../../core/gradHooks.js';
+import { tensorHooks } from '../../core/hooks.js';
 import type { DType, Tensor } from '../../core/tensor.js';
 import { written } from '../produce.js';
 import { defineKernel } from '../../runtime/kernel.js';

@@ -6,7 +6,8 @@ import { WebGPULayersError } from '../../core/errors.js';
 import { contextOf } from '../../runtime/context.js';
 import { planImage, type FromImageOptions } from './plan.js';
 import { launchImageToTensor } from './kernel.js';
-import { Tensor, registerImageLoader } from '../../core/tensor.js';
+import { tensorHooks } from '../../core/hooks.js';
+import { Tensor } from '../../core/tensor.js';
 
 /** RGBA8 pixels, row-major, 4 bytes each: ImageData, or the same shape of object in Node. */
 export interface PixelData {
@@ -100,4 +101,4 @@ export function tensorFromImage(device: GPUDevice, source: ImageSource, options:
   }
 }
 
-registerImageLoader(tensorFromImage);
+tensorHooks.loadImage = tensorFromImage;

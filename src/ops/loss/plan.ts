@@ -1,5 +1,6 @@
 // The losses' argument and shape checks, in PyTorch's order and words, before any GPU work.
 import { TorchError } from '../../core/errors.js';
+import { sameShape } from '../../core/shape.js';
 import type { DType, Tensor } from '../../core/tensor.js';
 import { lossMessages as messages } from './messages.js';
 
@@ -36,8 +37,6 @@ export interface CrossEntropyPlan {
   /** The loss's shape: [] reduced, else the target's (N, d…). */
   outputShape: number[];
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export function planCrossEntropy(input: readonly number[], target: { shape: readonly number[]; dtype: DType }, options: CrossEntropyOptions): CrossEntropyPlan {
   const reduction = checkReduction(options.reduction);

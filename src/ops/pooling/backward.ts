@@ -105,8 +105,6 @@ const unpoolKernel = defineKernel({
 
 /** The plans whose backward the kit has: average and max windows, adaptive averages and maxima (LP pooling: not yet). */
 export type TrainablePlan = (WindowPlan & { mode: 'avg' | 'max' }) | AdaptivePlan;
-/** The average plans (their CPU reference below). */
-export type AvgPlan = TrainablePlan;
 
 const isWindow = (plan: TrainablePlan): plan is WindowPlan & { mode: 'avg' | 'max' } => 'kernel' in plan;
 
@@ -174,7 +172,7 @@ export function maxPoolBackwardReference(grad: Float32Array, indices: Int32Array
 }
 
 /** The same gradient on the CPU, as PyTorch 1.13's CPU kernels scatter it: output raster order, `+= g / divisor`. */
-export function avgPoolBackwardReference(grad: Float32Array, plan: AvgPlan): Float32Array {
+export function avgPoolBackwardReference(grad: Float32Array, plan: TrainablePlan): Float32Array {
   const [D, H, W] = plan.input;
   const [oD, oH, oW] = plan.output;
   const inVolume = D * H * W;

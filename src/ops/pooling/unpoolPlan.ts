@@ -1,5 +1,6 @@
 // Plans of max unpooling, of every rank: torch/nn/functional.py's `_unpool_output_size`, then the native checks of
 // MaxUnpooling.cpp (the 1-D op runs as max_unpool2d on (…, L, 1)), in PyTorch 1.13's order and words.
+import { sameShape } from '../../core/shape.js';
 import { TorchError, messages as coreMessages } from '../../core/errors.js';
 import { checkShape } from '../../core/shape.js';
 import { intList, volumeGeometry, type IntOrTuple, type Rank, type VolumeGeometry } from './args.js';
@@ -62,10 +63,9 @@ export function planMaxUnpool(
   const nativeRank = rank === 1 ? 2 : rank;
   const native = rank === 1 ? [...shape, 1] : shape;
   const nativeIndices = rank === 1 ? [...indicesShape, 1] : indicesShape;
-  const sameShape = native.length === nativeIndices.length && native.every((d, i) => d === nativeIndices[i]);
   if (indicesDtype !== 'Long') throw new TorchError(messages.unpoolIndexDtype(nativeRank, indicesDtype));
   if (native.length !== nativeRank + 1 && native.length !== nativeRank + 2) throw new TorchError(messages.unpoolInputRank(nativeRank, native.length));
-  if (!sameShape) throw new TorchError(messages.unpoolIndicesShape(native, nativeIndices));
+  if (!sameShape(native, nativeIndices)) throw new TorchError(messages.unpoolIndicesShape(native, nativeIndices));
   for (let i = 1; i < native.length; i++) {
     if (native[i] === 0) throw new TorchError(messages.unpoolEmptyDim(nativeRank, native, i));
   }

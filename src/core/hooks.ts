@@ -1,5 +1,8 @@
-// What core/tensor.ts needs of autograd (src/autograd/), which sits above core: the types a tensor shows, and the
-// engine's entry points, registered by src/autograd/engine.ts when it loads (core imports nothing above it).
+// Tensor's work that lives above core (core imports nothing above it): the autograd engine's entry points, set by
+// src/autograd/engine.ts, and dtype conversion and image loading, set by src/ops/convert/ and src/ops/image/, each when
+// it loads (src/index.ts loads them). Also the autograd types a tensor shows.
+import type { FromImageOptions } from '../ops/image/plan.js';
+import type { ImageSource } from '../ops/image/source.js';
 import type { DType, Tensor } from './tensor.js';
 
 /**
@@ -34,7 +37,8 @@ export const autogradHooks = {
   recordView: null as ((input: Tensor, view: Tensor) => void) | null,
 };
 
-/** Tensor's work that lives in an op family (core imports no op): dtype conversion, set by src/ops/convert/. */
+/** Tensor's work that lives in an op family: `to(dtype)` (src/ops/convert/) and `Tensor.fromImage` (src/ops/image/). */
 export const tensorHooks = {
   convert: null as ((t: Tensor<DType>, dtype: 'float32' | 'float16') => Tensor<DType>) | null,
+  loadImage: null as ((device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor) | null,
 };
