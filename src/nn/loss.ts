@@ -1,5 +1,6 @@
 // nn.CrossEntropyLoss and nn.MSELoss: modules over the losses' functional ops (forward(input, target)), with the
 // CPU reference behind forwardCpu.
+import { WebGPULayersError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { TensorData } from '../core/tensorData.js';
 import { crossEntropy, mseLoss } from '../ops/loss/functional.js';
@@ -26,6 +27,13 @@ export class CrossEntropyLoss extends Module<Tensor, TensorData, [target: Tensor
   }
 
   protected runCpu({ data, shape }: TensorData, target: { data: Int32Array | Float32Array }): TensorData {
+    // The class weights are a GPU tensor, which the CPU cannot read synchronously: say so rather than ignore them.
+    if (this.options.weight) {
+      throw new WebGPULayersError(
+        'invalid-argument',
+        'CrossEntropyLoss.forwardCpu: class weights are a GPU tensor; use reference.crossEntropy with their values',
+      );
+    }
     const { loss } = lossReference.crossEntropy(data, shape, target.data, { ...this.options, weight: null });
     return { data: loss, shape: this.options.reduction === 'none' ? [shape[0]!, ...shape.slice(2)] : [] };
   }

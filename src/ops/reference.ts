@@ -5,6 +5,8 @@ export type { PooledData } from './pooling/reference.js';
 export { activation, activationFunctions } from './activation/reference.js';
 export { channelScale } from './squeezeExcitation/reference.js';
 export { linear } from './linear/reference.js';
+export { crossEntropy, mseLoss } from './loss/reference.js';
+export type { CrossEntropyReferenceOptions } from './loss/reference.js';
 export { maxAbsDiff, worstMismatch } from '../core/compare.js';
 export type { Mismatch, Tolerance } from '../core/compare.js';
 export { imageToTensor } from './image/reference.js';
