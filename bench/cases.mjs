@@ -1,6 +1,15 @@
 // The benchmark's cases, each named by its shape, with how every implementation expresses it (or why it can't).
-// `prepare(device, tfjs)` builds what a case needs once (modules, weights); nothing in it is timed.
+// `prepare(device, tfjs)` builds what a case needs once (modules, weights); nothing in it is timed. `half`: the float16
+// run where it needs modules of its own (layers with weights); the pooling modules take float16 input as they are.
 import { F, nn } from 'webgpu-layers';
+
+/** The float16 run of a layer with weights: a copy of `module` converted with module.to('float16'). */
+function halfForward(module, make) {
+  const half = make();
+  half.loadStateDict(module.stateDict());
+  half.to('float16');
+  return (x) => half.forward(x);
+}
 
 const NO_ADAPTIVE_ONNX = 'cannot: ONNX has no adaptive pooling, and these windows differ in size';
 const NO_ADAPTIVE_TFJS = 'cannot: TF.js has no adaptive pooling, and these windows differ in size';
@@ -84,12 +93,14 @@ const seLayer = (shape) => ({
   prepare: (_device, tfjs) => {
     const [n, c] = shape;
     const module = new nn.SELayer(c);
+    const half = halfForward(module, () => new nn.SELayer(c));
     const sd = module.stateDict();
     const w1 = sd['fc.0.weight'];
     const w2 = sd['fc.2.weight'];
     const tw = tfjs && { w1: tfjs.tf.tensor(w1.data, w1.shape), w2: tfjs.tf.tensor(w2.data, w2.shape) };
     return {
       ours: (x) => module.forward(x),
+      half,
       reference: (input) => module.forwardCpu(input),
       tfjs: {
         semantics: 'mean, matMul, relu, matMul, sigmoid, mul',
@@ -122,10 +133,12 @@ const resnetHead = (shape, classes) => ({
   shape,
   prepare: (_device, tfjs) => {
     const module = new nn.ResNetHead(shape[1], classes);
+    const half = halfForward(module, () => new nn.ResNetHead(shape[1], classes));
     const { 'fc.weight': weight, 'fc.bias': bias } = module.stateDict();
     const tw = tfjs && { w: tfjs.tf.tensor(weight.data, weight.shape), b: tfjs.tf.tensor(bias.data) };
     return {
       ours: (x) => module.forward(x),
+      half,
       reference: (input) => module.forwardCpu(input),
       tfjs: { semantics: 'mean, matMul, add', run: (tf, x) => tf.add(tf.matMul(tf.mean(x, [1, 2]), tw.w, false, true), tw.b) },
       onnx: {
@@ -149,6 +162,7 @@ const squeezeAndExcite = (shape) => ({
   prepare: (_device, tfjs) => {
     const [n, c] = shape;
     const module = new nn.SqueezeAndExcite(c, c, 7);
+    const half = halfForward(module, () => new nn.SqueezeAndExcite(c, c, 7));
     const sd = module.stateDict();
     const [w1, b1, w2, b2] = ['SEblock.0.weight', 'SEblock.0.bias', 'SEblock.2.weight', 'SEblock.2.bias'].map((k) => sd[k]);
     const tw = tfjs && {
@@ -159,6 +173,7 @@ const squeezeAndExcite = (shape) => ({
     };
     return {
       ours: (x) => module.forward(x),
+      half,
       reference: (input) => module.forwardCpu(input),
       tfjs: {
         semantics: 'mean, matMul, add, relu6, matMul, add, hardswish as g·relu6(g+3)/6, mul',

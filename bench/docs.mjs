@@ -88,13 +88,15 @@ if (head) {
   const rows = head.report.cases.map((c) => {
     const peers = ['tfjs-webgpu', 'ort-web-webgpu'].map((impl) => timed(c.case, impl)).filter((v) => v != null);
     const ratio = c.ratios.bestWebgpuPeerOverOurs;
-    return `| ${c.case} | ${ms(timed(c.case, 'ours'))} | ${ms(c.copyKernelMs)} | ${peers.length ? ms(Math.min(...peers)) : 'n/a'} | ${ratio == null ? '—' : `${ratio.toFixed(2)}×`} |`;
+    const half = timed(c.case, 'ours-float16');
+    const halfCell = half == null ? 'n/a' : `${ms(half)} (${c.ratios.float16OverFloat32.toFixed(2)}×)`;
+    return `| ${c.case} | ${ms(timed(c.case, 'ours'))} | ${halfCell} | ${ms(c.copyKernelMs)} | ${peers.length ? ms(Math.min(...peers)) : 'n/a'} | ${ratio == null ? '—' : `${ratio.toFixed(2)}×`} |`;
   });
   const table = [
     `${describe(head.report)} (${headName}), ${head.report.date}, median ms ([all tables](docs/benchmarks.md)):`,
     '',
-    '| case | ours | copy kernel (floor) | best WebGPU peer | peer / ours |',
-    '|---|---|---|---|---|',
+    '| case | ours | ours in float16 (÷ float32) | copy kernel (floor) | best WebGPU peer | peer / ours |',
+    '|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   const readme = new URL('README.md', root);

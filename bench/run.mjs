@@ -152,6 +152,24 @@ for (const [index, testCase] of selected.entries()) {
   }
   add('ours', ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes), gpuMs: gpuTimes.length ? median(gpuTimes) : null });
 
+  // Ours in float16 (halves packed two to a word; f32 arithmetic): the same case on the input rounded to halves.
+  const x16 = x.to('float16');
+  const half = prepared.half ?? prepared.ours;
+  const halfFirst = half(x16);
+  const halfMismatch = reference.worstMismatch(await halfFirst.toArray(), expected.data, { rtol: 2 ** -7, atol: 2 ** -7 });
+  halfFirst.dispose();
+  if (halfMismatch) throw new Error(`${testCase.name}: ours in float16 differs from the reference beyond half precision at ${halfMismatch.index}`);
+  add(
+    'ours-float16',
+    await measure(async () => {
+      const y = half(x16);
+      await synchronize(device);
+      y.dispose();
+    }),
+    { semantics: 'PyTorch, float16 storage' },
+  );
+  x16.dispose();
+
   // The bandwidth floor: the device copying the input's bytes.
   const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.STORAGE });
   add(
@@ -220,6 +238,7 @@ for (const [index, testCase] of selected.entries()) {
       bestWebgpuPeerOverOurs: peers.length ? Math.min(...peers) / timed('ours') : null,
       oursOverCopy: timed('ours') / timed('copy'),
       oursOverCopyKernel: timed('ours') / copyKernelMs,
+      float16OverFloat32: timed('ours-float16') / timed('ours'),
     },
   });
   results.push(...caseResults);

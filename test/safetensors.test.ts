@@ -1,6 +1,6 @@
 // loadSafetensors: files written by the PyTorch fixture generator, and every kind of malformed file.
 import { describe, expect, test } from 'vitest';
-import { loadSafetensors } from '../src/index.js';
+import { loadSafetensors, saveSafetensors } from '../src/index.js';
 import { decode, fixtureFile, layerFixtures } from './helpers/layerFixtures.js';
 
 /** A safetensors file from a header object and raw data, as the format lays them out. */
@@ -29,6 +29,33 @@ describe('loadSafetensors', () => {
       expect(dict[key]!.shape).toEqual(expected.shape);
       expect(dict[key]!.data).toEqual(decode(expected.data));
     }
+  });
+
+  test('F16 entries say float16, and saveSafetensors writes them back as F16, byte for byte', async () => {
+    const file = await fixtureFile('se_layer_f16.safetensors');
+    const dict = loadSafetensors(file);
+    expect(Object.values(dict).map((e) => e.dtype)).toEqual(['float16', 'float16']);
+    const saved = saveSafetensors(dict, { format: 'pt' });
+    const header = (bytes: Uint8Array) => {
+      const length = Number(new DataView(bytes.buffer, bytes.byteOffset, 8).getBigUint64(0, true));
+      return { json: JSON.parse(new TextDecoder().decode(bytes.subarray(8, 8 + length))), data: bytes.subarray(8 + length) };
+    };
+    const [ours, torchs] = [header(saved), header(file)];
+    expect(ours.json['fc.0.weight']).toEqual(torchs.json['fc.0.weight']);
+    expect(ours.json['fc.2.weight']).toEqual(torchs.json['fc.2.weight']);
+    expect(Array.from(ours.data)).toEqual(Array.from(torchs.data));
+    expect(loadSafetensors(saved)).toEqual(dict);
+    // Mixed dtypes: F32 first (kept 4-byte aligned), as safetensors' writer orders them; BF16 entries read as float32.
+    const mixed = saveSafetensors({ b: { data: [1.5], shape: [1], dtype: 'float16' }, a: { data: [2, 3], shape: [2] } });
+    const { json } = header(mixed);
+    expect([json.a, json.b]).toEqual([
+      { dtype: 'F32', shape: [2], data_offsets: [0, 8] },
+      { dtype: 'F16', shape: [1], data_offsets: [8, 10] },
+    ]);
+    expect(Object.values(loadSafetensors(await fixtureFile('se_layer_bf16.safetensors'))).map((e) => e.dtype)).toEqual([undefined, undefined]);
+    expect(() => saveSafetensors({ a: { data: [1], shape: [1], dtype: 'int32' } })).toThrow(
+      'tensor "a" has dtype "int32"; saved: float32 (F32), float16 (F16)',
+    );
   });
 
   test('reads tensors at unaligned offsets and ignores __metadata__', () => {

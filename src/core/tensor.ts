@@ -32,12 +32,14 @@ export interface GPUBufferView {
 
 /** A tensor's element type: float32, float16 (stored as packed halves), or int32 (indices, as max pooling returns them). */
 export type DType = 'float32' | 'float16' | 'int32';
+/** The float dtypes: a plain `Tensor` is either (its `toArray()` gives a Float32Array). */
+export type FloatDType = 'float32' | 'float16';
 /** Bytes of `size` elements of `dtype` on the device: halves are packed two to a u32 word. */
 export const bytesOf = (dtype: DType, size: number) => (dtype === 'float16' ? halfBytes(size) : size * 4);
 /** What `toArray()` gives for a dtype. */
 export type ArrayOf<D extends DType> = D extends 'int32' ? Int32Array : Float32Array;
 
-export class Tensor<D extends DType = 'float32'> {
+export class Tensor<D extends DType = FloatDType> {
   readonly device: GPUDevice;
   readonly shape: readonly number[];
   /** Number of elements. */

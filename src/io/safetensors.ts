@@ -1,5 +1,6 @@
 // Reads the safetensors format (an 8-byte little-endian header length, a JSON header, then raw bytes) into a
 // state dict that `module.loadStateDict` takes. Every malformed file gives an error that says what is wrong.
+import { halfBits } from '../core/half.js';
 import type { StateDict } from '../nn/module.js';
 
 /** The reference implementation's limit; a larger header is treated as hostile. */
@@ -81,7 +82,10 @@ function parseEntry(name: string, value: unknown, dataBytes: number): Entry {
 }
 
 /**
- * Parses a .safetensors file into a state dict of float32 tensors (F16, BF16 and F64 are converted).
+ * Parses a .safetensors file into a state dict: every value in a Float32Array, exactly for F32, F16 and BF16 (F64 is
+ * rounded). F16 entries say `dtype: 'float16'`: a float16 module (`module.to('float16')`) loads their halves bit for
+ * bit, and saveSafetensors writes them back as F16. Any module converts on load, as PyTorch's load_state_dict does (BF16
+ * into a float16 module rounds to nearest even).
  * @example model.loadStateDict(loadSafetensors(await (await fetch('se.safetensors')).arrayBuffer()))
  */
 export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
@@ -113,16 +117,22 @@ export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
     }
   }
   const data = bytes.subarray(dataStart);
-  return Object.fromEntries(entries.map((e) => [e.name, { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape }]));
+  return Object.fromEntries(
+    entries.map((e) => {
+      const entry = { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape };
+      return [e.name, e.dtype === 'F16' ? { ...entry, dtype: 'float16' as const } : entry];
+    }),
+  );
 }
 
 /**
- * Writes a state dict as a .safetensors file (F32, little-endian, the header padded to 8 bytes), which
- * `safetensors.torch.load_file` loads. `metadata`: string pairs for the header's `__metadata__`.
+ * Writes a state dict as a .safetensors file (little-endian, the header padded to 8 bytes), which
+ * `safetensors.torch.load_file` loads: F16 for entries of `dtype: 'float16'` (a float16 module's state dict; values
+ * rounded to nearest even), F32 otherwise. `metadata`: string pairs for the header's `__metadata__`.
  * @example const file = saveSafetensors(await head.readStateDict(), { format: 'pt' });
  */
 export function saveSafetensors(
-  stateDict: Readonly<Record<string, { data: Float32Array | readonly number[]; shape: readonly number[] }>>,
+  stateDict: Readonly<Record<string, { data: Float32Array | readonly number[]; shape: readonly number[]; dtype?: string }>>,
   metadata?: Record<string, string>,
 ): Uint8Array {
   const header: Record<string, unknown> = {};
@@ -132,13 +142,17 @@ export function saveSafetensors(
     header.__metadata__ = { ...metadata };
   }
   let offset = 0;
-  const names = Object.keys(stateDict).sort();
+  // As safetensors' own writer orders them: wider dtypes first (F32 data stays 4-byte aligned), then by name.
+  const width = (name: string) => (stateDict[name]!.dtype === 'float16' ? 2 : 4);
+  const names = Object.keys(stateDict).sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) {
-    const { data, shape } = stateDict[name]!;
+    const { data, shape, dtype = 'float32' } = stateDict[name]!;
+    if (dtype !== 'float32' && dtype !== 'float16') fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; saved: float32 (F32), float16 (F16)`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (data.length !== size) fail(`tensor "${name}" has ${data.length} values but shape [${shape.join(', ')}]`);
-    header[name] = { dtype: 'F32', shape: [...shape], data_offsets: [offset, offset + size * 4] };
-    offset += size * 4;
+    const bytes = size * (dtype === 'float16' ? 2 : 4);
+    header[name] = { dtype: dtype === 'float16' ? 'F16' : 'F32', shape: [...shape], data_offsets: [offset, offset + bytes] };
+    offset += bytes;
   }
   let json = JSON.stringify(header);
   json += ' '.repeat((8 - ((8 + new TextEncoder().encode(json).length) % 8)) % 8);
@@ -149,9 +163,11 @@ export function saveSafetensors(
   const view = new DataView(file.buffer, 8 + headerBytes.length);
   let at = 0;
   for (const name of names) {
-    for (const v of stateDict[name]!.data) {
-      view.setFloat32(at, v, true);
-      at += 4;
+    const { data, dtype } = stateDict[name]!;
+    for (const v of data) {
+      if (dtype === 'float16') view.setUint16(at, halfBits(v), true);
+      else view.setFloat32(at, v, true);
+      at += dtype === 'float16' ? 2 : 4;
     }
   }
   return file;

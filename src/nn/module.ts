@@ -10,18 +10,25 @@ import { CapturedForward } from '../runtime/capture.js';
 import { invalidateCaptures } from '../runtime/captureGeneration.js';
 import { contextOf } from '../runtime/context.js';
 import type { TensorData } from '../core/tensorData.js';
-import { Tensor } from '../core/tensor.js';
+import { bytesOf, Tensor, type FloatDType } from '../core/tensor.js';
+import { packHalves, unpackHalves } from '../core/half.js';
+import { linearMessages } from '../ops/linear/messages.js';
+import { TorchError } from '../core/errors.js';
 
-/** One entry of a state dict: row-major float32 data and its shape (a torch tensor's `.numpy()`, `.shape`). */
+/**
+ * One entry of a state dict: row-major data and its shape (a torch tensor's `.numpy()`, `.shape`). `dtype`: the
+ * parameter's ('float16': the values are halves, held exactly in the Float32Array; saveSafetensors writes F16).
+ */
 export interface ParameterData {
   data: Float32Array;
   shape: readonly number[];
+  dtype?: FloatDType;
 }
 
 export type StateDict = Record<string, ParameterData>;
 
 /** What `loadStateDict` accepts: float32 or float64 arrays, or plain number arrays (e.g. from JSON). */
-export type LoadableStateDict = Record<string, { data: Float32Array | Float64Array | readonly number[]; shape: readonly number[] }>;
+export type LoadableStateDict = Record<string, { data: Float32Array | Float64Array | readonly number[]; shape: readonly number[]; dtype?: string }>;
 
 export interface LoadStateDictOptions {
   /** As PyTorch's `strict`: missing and unexpected keys are errors (default true). Size mismatches always are. */
@@ -65,6 +72,7 @@ export class Parameter {
   #gradView: Tensor | null = null;
   /** An optimizer changed the device copy since the CPU data was last read back. */
   #deviceAhead = false;
+  #dtype: FloatDType = 'float32';
 
   constructor(shape: readonly number[], data: Float32Array, deviceLayout: DeviceLayout = 'same') {
     this.shape = Object.freeze([...shape]);
@@ -74,8 +82,26 @@ export class Parameter {
 
   #upload(device: GPUDevice): Tensor {
     invalidateCaptures(); // captured forwards bind the previous copy
-    if (this.deviceLayout === 'same') return Tensor.fromArray(device, this.#data, this.shape);
-    return Tensor.fromArray(device, transpose2d(this.#data, this.shape), [...this.shape].reverse());
+    const options = { dtype: this.#dtype };
+    if (this.deviceLayout === 'same') return Tensor.fromArray(device, this.#data, this.shape, options) as Tensor;
+    return Tensor.fromArray(device, transpose2d(this.#data, this.shape), [...this.shape].reverse(), options) as Tensor;
+  }
+
+  /** 'float32', or 'float16' after `module.to('float16')`: the device copy holds halves, `data` their exact values. */
+  get dtype(): FloatDType {
+    return this.#dtype;
+  }
+
+  /**
+   * @internal Converts the parameter (module.to): its values rounded to halves as torch's `.half()` does, or kept (to
+   * float32: halves are exact in float32); the device copy is uploaded again on next use, the gradient dropped.
+   */
+  to(dtype: FloatDType): void {
+    if (dtype === this.#dtype) return;
+    const values = this.data; // throws while an optimizer's update waits to be read back
+    this.#dtype = dtype;
+    this.data = values;
+    this.zeroGrad();
   }
 
   get data(): Float32Array {
@@ -147,7 +173,7 @@ export class Parameter {
 
   /** Replaces the values; the device copy is refreshed on next use (queued work keeps the old values). */
   set data(values: Float32Array) {
-    this.#data = values;
+    this.#data = this.#dtype === 'float16' ? unpackHalves(packHalves(values), values.length) : values;
     this.#deviceAhead = false;
     if (this.#onDevice) {
       const device = this.#onDevice.device;
@@ -168,10 +194,11 @@ export class Parameter {
     if (!this.#onDevice) {
       // Kernels bind a parameter whole: one over a binding is an error before anything is uploaded.
       const { maxStorageBufferBindingSize } = contextOf(device).limits;
-      if (this.#data.byteLength > maxStorageBufferBindingSize) {
+      const bytes = bytesOf(this.#dtype, this.#data.length);
+      if (bytes > maxStorageBufferBindingSize) {
         throw new WebGPULayersError(
           'too-large',
-          `this ${owner}'s parameter of shape [${this.shape.join(', ')}] would bind ${this.#data.byteLength} bytes, more than this device's maxStorageBufferBindingSize (${maxStorageBufferBindingSize} bytes); parameters are not split`,
+          `this ${owner}'s parameter of shape [${this.shape.join(', ')}] would bind ${bytes} bytes, more than this device's maxStorageBufferBindingSize (${maxStorageBufferBindingSize} bytes); parameters are not split`,
         );
       }
       this.#onDevice = this.#upload(device);
@@ -179,7 +206,14 @@ export class Parameter {
     } else if (this.#onDevice.device !== device) {
       throw new WebGPULayersError('wrong-device', `this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
     }
-    this.#onDevice.requiresGrad = this.#training && this.requiresGrad;
+    const trains = this.#training && this.requiresGrad;
+    if (trains && this.#dtype === 'float16') {
+      throw new WebGPULayersError(
+        'invalid-state',
+        `this ${owner} is float16 and in training mode: training runs in float32 here; call module.to('float32') first, or eval()`,
+      );
+    }
+    this.#onDevice.requiresGrad = trains;
     return this.#onDevice;
   }
 
@@ -206,6 +240,8 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   /** What the last forward recorded on the device, to replay on an input of the same shape. */
   #captured: CapturedForward | null = null;
   #training = false;
+  /** The first parameter (whose dtype inputs must have), found on the first forward; null for a module without any. */
+  #firstParameter: Parameter | null | undefined;
 
   /** The class name PyTorch would print in state-dict errors (kept explicit so minifiers cannot change it). */
   protected abstract readonly typeName: string;
@@ -253,6 +289,27 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     return this.train(false);
   }
 
+  /**
+   * Converts every parameter to `dtype` (PyTorch's `module.half()` / `.float()`): float16 rounds the values as torch's
+   * `.half()` does; the device copies follow on the next forward. Inputs must then be of that dtype. Returns the module.
+   */
+  to(dtype: FloatDType): this {
+    this.checkUsable();
+    if (dtype !== 'float32' && dtype !== 'float16')
+      throw new WebGPULayersError('invalid-argument', `to(): dtype must be 'float32' or 'float16', but got ${String(dtype)}`);
+    const parameters = this.parameters();
+    if (parameters.some((p) => p.dtype !== dtype)) {
+      for (const p of parameters) void p.data; // every update read back first: nothing converts unless all can
+      for (const p of parameters) p.to(dtype);
+    }
+    return this;
+  }
+
+  /** The parameters' dtype: 'float32' for a module without any. */
+  get dtype(): FloatDType {
+    return this.parameters()[0]?.dtype ?? 'float32';
+  }
+
   /** Drops every parameter's gradient (PyTorch's `zero_grad(set_to_none=True)`). */
   zeroGrad(): void {
     for (const p of this.parameters()) p.zeroGrad();
@@ -278,6 +335,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
   forward(input: Tensor, ...extra: Extra): Out {
     this.checkUsable();
+    this.checkDtype(input);
     if (extra.length > 0 || this.recordsGraph(input)) return this.run(input, ...extra); // a recorded forward is not captured
     // A forward on the shape of the last one replays what that one recorded (src/gpu/capture.ts).
     const replayed = this.#captured?.replay(input);
@@ -300,13 +358,31 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
 
   protected abstract runCpu(input: TensorData, ...extra: CpuExtra): CpuOut;
 
+  /**
+   * A module with parameters takes inputs of its parameters' dtype (every such module here starts with a Linear: PyTorch's
+   * addmm error, thrown before any GPU work). int32 inputs are left to the ops.
+   */
+  protected checkDtype(input: Tensor): void {
+    const dtype = (input as { dtype?: string }).dtype;
+    if (this.#firstParameter === undefined) this.#firstParameter = this.parameters()[0] ?? null;
+    const parameter = this.#firstParameter;
+    if (!parameter || (dtype !== 'float32' && dtype !== 'float16') || dtype === parameter.dtype) return;
+    const torch = { float32: 'Float', float16: 'Half' } as const;
+    throw new TorchError(linearMessages.dtypeMismatch(torch[dtype], torch[parameter.dtype]));
+  }
+
   protected checkUsable(): void {
     if (this.#disposed) throw new WebGPULayersError('disposed', `this ${this.typeName} was disposed and cannot be used`);
   }
 
   /** Copies of the parameters under PyTorch's keys. */
   stateDict(): StateDict {
-    return Object.fromEntries(this.namedParameters().map(([key, p]) => [key, { data: p.data.slice(), shape: [...p.shape] }]));
+    return Object.fromEntries(
+      this.namedParameters().map(([key, p]) => [
+        key,
+        p.dtype === 'float32' ? { data: p.data.slice(), shape: [...p.shape] } : { data: p.data.slice(), shape: [...p.shape], dtype: p.dtype },
+      ]),
+    );
   }
 
   /**

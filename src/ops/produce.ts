@@ -1,27 +1,57 @@
 // What every op does around its kernel: check the inputs (live, one device, the right dtype), allocate the outputs
 // and record the kernel into them, releasing them again if it cannot run. The returned tensors are usable at once;
 // their GPU work is queued.
-import { WebGPULayersError } from '../core/errors.js';
-import { Tensor, type DType } from '../core/tensor.js';
+import { TorchError, WebGPULayersError } from '../core/errors.js';
+import { Tensor, type DType, type FloatDType } from '../core/tensor.js';
+import { launchConvert } from './convert/kernel.js';
+
 import { contextOf } from '../runtime/context.js';
 
 /**
- * Throws a clear error unless every tensor is live, on the first one's device, and float32 (`indexTensors`:
- * int32, e.g. max unpooling's indices).
+ * Which float dtypes an op takes. 'float32': only float32. 'float16' too: all its float tensors in one of the two
+ * (PyTorch's error when they are mixed); a float16 op reads halves and computes in f32, and its float outputs are
+ * float16, rounded once: by a conversion after the kernel (`convert`), or by the kernel's own stores (`kernel`).
  */
-export function checkInputs(op: string, tensors: readonly Tensor[], indexTensors: readonly Tensor<DType>[] = [], halfFirst = false): void {
+export type HalfSupport = 'none' | 'convert' | 'kernel';
+
+const TORCH_DTYPES: Record<DType, string> = { float32: 'Float', float16: 'Half', int32: 'Int' };
+
+/** PyTorch's words for a float tensor of another dtype than the op's first: its generic scalar-type check by default. */
+export type DtypeMismatch = (first: string, other: string) => string;
+const scalarTypeMismatch: DtypeMismatch = (first, other) => `expected scalar type ${first} but found ${other}`;
+
+export interface InputChecks {
+  /** Index inputs, int32 (max unpooling's indices). */
+  indexTensors?: readonly Tensor<DType>[];
+  halves?: HalfSupport;
+  mismatch?: DtypeMismatch;
+}
+
+/**
+ * Throws a clear error unless every tensor is live, on the first one's device, and of a dtype the op takes (the
+ * index tensors int32). Returns the float tensors' dtype.
+ */
+export function checkInputs(
+  op: string,
+  tensors: readonly Tensor[],
+  { indexTensors = [], halves = 'none', mismatch = scalarTypeMismatch }: InputChecks = {},
+): FloatDType {
   const device = tensors[0]!.device;
+  const dtype = (tensors[0] as Tensor<DType>).dtype;
+  const floatDtype: FloatDType = halves !== 'none' && dtype === 'float16' ? 'float16' : 'float32';
   const check = (t: Tensor<DType>, wanted: DType) => {
     void t.buffer; // throws if disposed
-    if (t.dtype !== wanted && !(halfFirst && t === tensors[0] && t.dtype === 'float16')) {
+    if (t.dtype !== wanted) {
+      if (wanted === 'float16' || (halves !== 'none' && t.dtype === 'float16')) throw new TorchError(mismatch(TORCH_DTYPES[dtype], TORCH_DTYPES[t.dtype]));
       const hint = t.dtype === 'float16' ? "; float16 reaches this op in a later release: convert with tensor.to('float32')" : '';
       throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} one${hint}`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
   };
-  for (const t of tensors) check(t, 'float32');
+  for (const t of tensors) check(t, floatDtype);
   for (const t of indexTensors) check(t, 'int32');
   contextOf(device).checkUsable();
+  return floatDtype;
 }
 
 /** An output of `produceAll`: its shape and element type. */
@@ -30,27 +60,36 @@ export interface OutputSpec {
   dtype?: DType;
 }
 
+export interface ProduceOptions extends InputChecks {
+  /** The first output's buffer is exactly its bytes (for TF.js). */
+  exactOutput?: boolean;
+}
+
 /**
- * Checks the inputs (live, one device), allocates the outputs and records `write` into them, or returns them at
- * once when the first has no elements. `write` gets the first input's buffer and the outputs'. `exactOutput`: the
- * first output's buffer is exactly its bytes (for TF.js).
+ * Checks the inputs (live, one device, their dtypes), allocates the outputs and records `write` into them, or returns
+ * them at once when the first has no elements. `write` gets the first input's buffer, the outputs' and the inputs'
+ * float dtype (a float16 op runs its kernel's `_f16` variant). Float outputs (no dtype of their own) take the inputs'
+ * dtype: with `halves: 'convert'` the kernel writes float32 and one conversion per output rounds it to float16.
  */
 export function produceAll(
   op: string,
   inputs: readonly Tensor[],
   outputs: readonly OutputSpec[],
-  write: (input: GPUBufferBinding, outputs: GPUBufferBinding[]) => Promise<void>,
-  { exactOutput = false, indexInputs = [] as readonly Tensor<DType>[], halfInput = false } = {},
+  write: (input: GPUBufferBinding, outputs: GPUBufferBinding[], dtype: FloatDType) => Promise<void>,
+  options: ProduceOptions = {},
 ): Tensor<DType>[] {
-  checkInputs(op, inputs, indexInputs, halfInput);
+  const { exactOutput = false, indexTensors = [], halves = 'none' } = options;
+  const dtype = checkInputs(op, inputs, options);
   const input = inputs[0]!;
+  const converted = dtype === 'float16' && halves === 'convert';
   const made: Tensor<DType>[] = [];
   try {
-    outputs.forEach(({ shape, dtype = 'float32' }, i) => made.push(Tensor.empty(input.device, shape, i === 0 && exactOutput, dtype)));
+    outputs.forEach((spec, i) => made.push(Tensor.empty(input.device, spec.shape, i === 0 && exactOutput, spec.dtype ?? (converted ? 'float32' : dtype))));
     if (made[0]!.size > 0) {
       const work = write(
         input.binding,
         made.map((t, i) => (i === 0 && exactOutput ? { buffer: t.buffer } : t.binding)),
+        dtype,
       );
       for (const t of made) t.setWrittenBy(work);
     }
@@ -59,22 +98,28 @@ export function produceAll(
     throw error;
   }
   // A caller's buffer (Tensor.fromGPUBuffer) must pass its device check before this work is submitted.
-  for (const t of [...inputs, ...indexInputs]) {
+  for (const t of [...inputs, ...indexTensors]) {
     const check = t.externalCheck;
     if (check && made[0]!.size > 0) contextOf(t.device).batch.requireBeforeSubmit(check);
   }
-  return made;
+  if (!converted) return made;
+  return made.map((t, i) => {
+    if (outputs[i]!.dtype) return t;
+    const half = written(t.device, t.shape, (out) => launchConvert(t.device, true, t.size, t.binding, out), 'float16');
+    t.dispose();
+    return half;
+  });
 }
 
-/** `produceAll` with one float32 output. */
+/** `produceAll` with one float output. */
 export function produce(
   op: string,
   inputs: readonly Tensor[],
   outputShape: readonly number[],
-  write: (input: GPUBufferBinding, output: GPUBufferBinding) => Promise<void>,
-  exactOutput = false,
+  write: (input: GPUBufferBinding, output: GPUBufferBinding, dtype: FloatDType) => Promise<void>,
+  options: ProduceOptions = {},
 ): Tensor {
-  return produceAll(op, inputs, [{ shape: outputShape }], (input, [output]) => write(input, output!), { exactOutput })[0] as Tensor;
+  return produceAll(op, inputs, [{ shape: outputShape }], (input, [output], dtype) => write(input, output!, dtype), options)[0] as Tensor;
 }
 
 /**

@@ -3,6 +3,7 @@
 // struct, the bindings in order: inputs, outputs, params) and the packer of the uniform, so the shader and its
 // launcher can never disagree on the layout. Kernels that run in pieces of planes (src/gpu/planeChunks.ts) get
 // the piece's offsets as two more fields, `inputBase` and `outputBase`, filled from the piece by the launcher.
+import half from '../../shaders/runtime/half.wgsl?raw';
 import prelude from '../../shaders/runtime/prelude.wgsl?raw';
 
 /**
@@ -24,7 +25,7 @@ export interface BindingSpec {
   name: string;
   access: 'read' | 'read_write';
   /** The array's element type (default f32). */
-  element?: 'f32' | 'vec4<f32>' | 'u32' | 'i32' | 'atomic<i32>';
+  element?: 'f32' | 'vec4<f32>' | 'u32' | 'vec2<u32>' | 'i32' | 'atomic<i32>';
 }
 
 export interface KernelSpec<F extends ParamFields> {
@@ -100,18 +101,53 @@ export function defineKernel<const F extends ParamFields>(spec: KernelSpec<F>): 
   };
 }
 
+/** Which storage bindings of a kernel hold float16 values (packed halves) in its `_f16` variant. */
+export interface HalfBindings {
+  /** Bindings read as halves (f32 or vec4<f32> elements): every `name[i]` reads element (or vec4) i, widened to f32. */
+  reads: readonly string[];
+  /**
+   * vec4<f32> bindings written as halves: every `name[i] = value;` stores four halves, two whole words, rounded to
+   * nearest even (an invocation owns the words it writes). Scalar outputs stay f32: a half store would share its word.
+   */
+  writes?: readonly string[];
+}
+
+/** The WGSL of half storage (halfBits, packHalf4, unpackHalf4), for kernels that convert on their own. */
+export const HALF_LIBRARY = half;
+
+const HALF_ELEMENTS = { f32: 'u32', 'vec4<f32>': 'vec2<u32>' } as const;
+
 /**
- * The spec with the storage binding `name` holding float16 values packed two to a u32 (element 2i in the low half):
- * its element becomes u32 and every `name[i]` of the body reads half i, widened to f32 (exact). The kernel's arithmetic
- * stays f32; its outputs are unchanged. Named `<name>_f16`.
+ * The spec's float16 variant, named `<name>_f16`: the storage bindings of `halves` hold float16 values packed two to a
+ * u32 (element 2i in the low half; shaders/runtime/half.wgsl). Reads widen to f32 (exact) and writes round once, so
+ * the body's arithmetic stays f32, as PyTorch's CUDA half kernels accumulate.
  */
-export function withHalfInput<F extends ParamFields>(spec: KernelSpec<F>, binding = 'input'): KernelSpec<F> {
-  const reads = new RegExp(`\\b${binding}\\[([^\\[\\]]*)\\]`, 'g');
+export function withHalves<F extends ParamFields>(spec: KernelSpec<F>, halves: HalfBindings): KernelSpec<F> {
+  const writes = halves.writes ?? [];
+  let source = spec.source;
+  const accessors: string[] = [];
+  for (const name of writes) {
+    const binding = spec.bindings.find((b) => b.name === name);
+    if (binding?.element !== 'vec4<f32>') throw new Error(`webgpu-layers: ${spec.name}: only vec4<f32> bindings are written as halves, not ${name}`);
+    source = source.replace(new RegExp(`\\b${name}\\[([^\\[\\]]*)\\]\\s*=\\s*([^;]*);`, 'g'), `${name}[$1] = packHalf4($2);`);
+  }
+  for (const name of halves.reads) {
+    const element = spec.bindings.find((b) => b.name === name)?.element ?? 'f32';
+    if (!(element in HALF_ELEMENTS)) throw new Error(`webgpu-layers: ${spec.name}: ${name} holds ${element}, not floats`);
+    const vector = element === 'vec4<f32>';
+    source = source.replace(new RegExp(`\\b${name}\\[([^\\[\\]]*)\\]`, 'g'), `${name}Half($1)`);
+    accessors.push(
+      vector
+        ? `fn ${name}Half(i: u32) -> vec4f { return unpackHalf4(${name}[i]); }`
+        : `fn ${name}Half(i: u32) -> f32 { return unpack2x16float(${name}[i >> 1u] >> ((i & 1u) * 16u)).x; }`,
+    );
+  }
+  const halved = new Set([...halves.reads, ...writes]);
   return {
     ...spec,
     name: `${spec.name}_f16`,
-    source: spec.source.replace(reads, `${binding}Half($1)`),
-    bindings: spec.bindings.map((b) => (b.name === binding ? { ...b, element: 'u32' } : b)),
-    libraries: [...(spec.libraries ?? []), `fn ${binding}Half(i: u32) -> f32 { return unpack2x16float(${binding}[i >> 1u] >> ((i & 1u) * 16u)).x; }`],
+    source,
+    bindings: spec.bindings.map((b) => (halved.has(b.name) ? { ...b, element: HALF_ELEMENTS[(b.element ?? 'f32') as keyof typeof HALF_ELEMENTS] } : b)),
+    libraries: [...(spec.libraries ?? []), half, ...accessors],
   };
 }

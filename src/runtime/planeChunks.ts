@@ -12,7 +12,7 @@ export interface PlaneChunk {
   planes: number;
   input: GPUBufferBinding;
   output: GPUBufferBinding;
-  /** Where the chunk's first plane starts inside the bound windows, in f32 elements. */
+  /** Where the chunk's first plane starts inside the bound windows, in elements (f32, or halves). */
   inputBase: number;
   outputBase: number;
   /** Windows of the further outputs (e.g. max pooling's indices), laid out as the output; they start at outputBase too. */
@@ -48,9 +48,17 @@ export function launchInChunks(
     extraOutputs = [],
     planeName = '(n, c) plane',
     inputElementBytes = 4,
-  }: { extraOutputs?: readonly GPUBufferBinding[]; planeName?: string /** 2 for packed float16 input. */; inputElementBytes?: number } = {},
+    outputElementBytes = 4,
+  }: {
+    extraOutputs?: readonly GPUBufferBinding[];
+    planeName?: string;
+    /** 2 for packed float16 input (bases are then in halves). */
+    inputElementBytes?: number;
+    /** 2 for packed float16 output (and its extra outputs). */
+    outputElementBytes?: number;
+  } = {},
 ): Promise<void> {
-  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * inputElementBytes, outPlaneElements * 4];
+  const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * inputElementBytes, outPlaneElements * outputElementBytes];
   const { maxStorageBufferBindingSize: maxBinding, minStorageBufferOffsetAlignment: alignment } = contextOf(device).limits;
   if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
     return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0, extraOutputs: [...extraOutputs] });
@@ -67,8 +75,8 @@ export function launchInChunks(
   for (let first = 0; first < planes; first += perChunk) {
     const count = Math.min(perChunk, planes - first);
     const inWindow = window(first, count, inPlaneBytes, alignment, input, inputElementBytes);
-    const outWindow = window(first, count, outPlaneBytes, alignment, output);
-    const extras = extraOutputs.map((extra) => window(first, count, outPlaneBytes, alignment, extra));
+    const outWindow = window(first, count, outPlaneBytes, alignment, output, outputElementBytes);
+    const extras = extraOutputs.map((extra) => window(first, count, outPlaneBytes, alignment, extra, outputElementBytes));
     if (extras.some((extra) => extra.base !== outWindow.base)) throw new Error('webgpu-layers: outputs of one kernel must start at equally aligned offsets');
     launched.push(
       launchChunk({

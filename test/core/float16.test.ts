@@ -2,11 +2,12 @@
 // (test/fixtures/float16.json: ties to even, subnormals, the overflow edge, ±0, ±Inf, NaN), packed storage, and the
 // clear error of an op that does not take float16 yet.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, deviceContext, liveBytes, type DType } from '../../src/index.js';
+import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
 import { halfBits, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
 import { testAdapters, testDevice } from '../helpers/device.js';
-import { decode, type Encoded } from '../helpers/fixtures.js';
+import { fixtureFile } from '../helpers/layerFixtures.js';
+import { decode, fixtureInput, type Encoded } from '../helpers/fixtures.js';
 
 interface PoolCase {
   kind: 'pool';
@@ -18,7 +19,54 @@ interface PoolCase {
   data: Encoded[];
   indices?: number[];
 }
-const all = (float16 as unknown as { torch: string; cases: ({ kind: 'rounding'; input: Encoded[]; half: Encoded[]; bits: number[] } | PoolCase)[] }).cases;
+interface LayerCase {
+  kind: 'layer';
+  module: string;
+  args: any[];
+  input: number[];
+  scale: number;
+  inputData?: Encoded[];
+  weights: Record<string, { shape: number[]; data: Encoded[] }>;
+  shape: number[];
+  data: Encoded[];
+}
+const all = (float16 as unknown as { torch: string; cases: ({ kind: 'rounding'; input: Encoded[]; half: Encoded[]; bits: number[] } | PoolCase | LayerCase)[] })
+  .cases;
+const layerCases = all.filter((c): c is LayerCase => c.kind === 'layer');
+const ACTIVATIONS = ['relu', 'relu6', 'sigmoid', 'hardsigmoid', 'hardswish'] as const;
+
+/** A layer case's module, in float16 with the case's (half) weights; null for an activation (F). */
+function layerOf(c: LayerCase): nn.Module | null {
+  const made: Record<string, () => nn.Module> = {
+    Linear: () => new nn.Linear(c.args[0], c.args[1], c.args[2] ?? {}),
+    SELayer: () => new nn.SELayer(c.args[0], c.args[1]),
+    SqueezeAndExcite: () => new nn.SqueezeAndExcite(c.args[0], c.args[1], c.args[2]),
+    ResNetHead: () => new nn.ResNetHead(c.args[0], c.args[1]),
+  };
+  if (!made[c.module]) return null;
+  const module = made[c.module]!().to('float16');
+  module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
+  return module;
+}
+
+/** A half's ulp at `value` (subnormal ulps under 2⁻¹⁴). */
+const halfUlp = (value: number) => 2 ** (Math.max(-14, Math.floor(Math.log2(Math.abs(value) || 2 ** -14))) - 10);
+
+/**
+ * The worst error over `got`, in units of its allowance: `ulps` half ulps of each expected value, plus (`layer`) 2⁻¹⁰
+ * of the largest output for a layer's intermediates stored as halves (a dot product of rounded values can cancel to
+ * a small output). NaN and ±Inf must match exactly.
+ */
+function worstError(got: Float32Array, want: Float32Array, ulps: number, layer: boolean): number {
+  const scale = layer ? 2 ** -10 * Math.max(...Array.from(want, Math.abs)) : 0;
+  let worst = 0;
+  want.forEach((v, i) => {
+    const g = got[i]!;
+    if (!Number.isFinite(v) || !Number.isFinite(g)) worst = Math.max(worst, Object.is(g, v) || (Number.isNaN(g) && Number.isNaN(v)) ? 0 : Infinity);
+    else worst = Math.max(worst, Math.abs(g - v) / (ulps * halfUlp(v) + scale));
+  });
+  return worst;
+}
 const fixture = all.find((c) => c.kind === 'rounding') as { input: Encoded[]; half: Encoded[]; bits: number[] };
 const poolCases = all.filter((c): c is PoolCase => c.kind === 'pool');
 
@@ -123,13 +171,115 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
     }
   });
 
+  test('the layers and activations in float16 (module.to): halves in, f32 arithmetic, halves out, as torch', async () => {
+    expect(new Set(layerCases.map((c) => c.module))).toEqual(new Set(['Linear', 'SELayer', 'SqueezeAndExcite', 'ResNetHead', ...ACTIVATIONS]));
+    // Each split strategy stores intermediates (the pooled map, the hidden layer, the gate) as halves, as torch's half
+    // ops do; the fixture rounds only the output. So layers may differ by more than the one ulp of elementwise ops.
+    const strategies = [
+      ['squeeze_excitation', 'fused', 'global_pool_linear', 'fused'],
+      ['squeeze_excitation', 'split', 'global_pool_linear', 'split'],
+    ] as const;
+    for (const [se, seStrategy, head, headStrategy] of strategies) {
+      setKernelStrategy(device, se, seStrategy);
+      setKernelStrategy(device, head, headStrategy);
+      for (const c of layerCases) {
+        const what = `${c.module} [${c.input}] (${seStrategy})`;
+        const data = c.inputData ? decode(c.inputData) : fixtureInput(c.input).map((v) => v / c.scale);
+        const x = Tensor.fromArray(device, data, c.input, { dtype: 'float16' });
+        const module = layerOf(c);
+        const y = module ? module.forward(x) : F[c.module as (typeof ACTIVATIONS)[number]](x);
+        expect(y.dtype, what).toBe('float16');
+        expect(y.shape, what).toEqual(c.shape);
+        expect(worstError(await y.toArray(), decode(c.data), 1, module !== null), what).toBeLessThanOrEqual(1);
+        for (const t of [x, y]) t.dispose();
+        module?.dispose();
+      }
+    }
+  });
+
+  test('module.to converts the parameters (rounded as .half()), keeps the state dict in PyTorch’s keys, and back', async () => {
+    const head = new nn.ResNetHead(8, 3);
+    const before = head.stateDict()['fc.weight']!.data;
+    expect(head.to('float16')).toBe(head);
+    expect(head.dtype).toBe('float16');
+    const sd = head.stateDict();
+    expect(sd['fc.weight']!.dtype).toBe('float16');
+    expect(Array.from(sd['fc.weight']!.data)).toEqual(Array.from(unpackHalves(packHalves(before), before.length)));
+    const x = Tensor.fromArray(device, fixtureInput([2, 8, 3, 3]), [2, 8, 3, 3], { dtype: 'float16' });
+    const y = head.forward(x);
+    expect(y.dtype).toBe('float16');
+    const want = head.forwardCpu({ data: await x.toArray(), shape: [...x.shape] });
+    expect(worstError(await y.toArray(), want.data, 1, true)).toBeLessThanOrEqual(1);
+    head.to('float32');
+    expect(head.stateDict()['fc.weight']!.dtype).toBeUndefined();
+    const wide = x.to('float32');
+    const y32 = head.forward(wide);
+    expect(y32.dtype).toBe('float32');
+    for (const t of [x, y, wide, y32]) t.dispose();
+    head.dispose();
+  });
+
+  test('safetensors F16 loads into a float16 module bit for bit, BF16 rounds to halves, and the module saves F16', async () => {
+    const f16 = loadSafetensors(await fixtureFile('se_layer_f16.safetensors'));
+    const se = new nn.SELayer(64, 16).to('float16');
+    se.loadStateDict(f16);
+    const sd = se.stateDict();
+    for (const key of ['fc.0.weight', 'fc.2.weight']) {
+      expect(sd[key]!.dtype).toBe('float16');
+      expect(Array.from(sd[key]!.data, halfBits)).toEqual(Array.from(f16[key]!.data, halfBits));
+    }
+    const saved = loadSafetensors(saveSafetensors(sd));
+    expect(saved['fc.0.weight']).toEqual(f16['fc.0.weight']);
+    const bf16 = loadSafetensors(await fixtureFile('se_layer_bf16.safetensors'));
+    se.loadStateDict(bf16);
+    const w = bf16['fc.2.weight']!.data;
+    expect(Array.from(se.stateDict()['fc.2.weight']!.data)).toEqual(Array.from(unpackHalves(packHalves(w), w.length)));
+    // And it runs: the device copy is the halves just loaded.
+    const x = Tensor.fromArray(
+      device,
+      fixtureInput([1, 64, 3, 3]).map((v) => v / 4),
+      [1, 64, 3, 3],
+      { dtype: 'float16' },
+    );
+    const y = se.forward(x);
+    const want = se.forwardCpu({ data: await x.toArray(), shape: [1, 64, 3, 3] });
+    expect(worstError(await y.toArray(), want.data, 1, true)).toBeLessThanOrEqual(1);
+    for (const t of [x, y]) t.dispose();
+    se.dispose();
+  });
+
+  test('mixing float16 and float32 gives PyTorch’s error before any GPU work; float16 refuses to train', async () => {
+    const linear = new nn.Linear(4, 2);
+    const half = Tensor.fromArray(device, new Float32Array(8).fill(0.5), [2, 4], { dtype: 'float16' });
+    const full = Tensor.fromArray(device, new Float32Array(8).fill(0.5), [2, 4]);
+    const y0 = linear.forward(full); // uploads the weights
+    const weight = Tensor.fromArray(device, new Float32Array(8), [2, 4], { dtype: 'float16' });
+    const se = new nn.SELayer(16, 4).to('float16');
+    const maps = Tensor.fromArray(device, new Float32Array(2 * 16 * 9), [2, 16, 3, 3]);
+    const before = liveBytes(device);
+    expect(() => linear.forward(half)).toThrow('mat1 and mat2 must have the same dtype, but got Half and Float');
+    expect(() => F.linear(full, weight)).toThrow('mat1 and mat2 must have the same dtype, but got Float and Half');
+    expect(() => se.forward(maps)).toThrow('mat1 and mat2 must have the same dtype, but got Float and Half');
+    expect(liveBytes(device)).toBe(before);
+    linear.to('float16').train();
+    expect(() => linear.forward(half)).toThrow("training runs in float32 here; call module.to('float32') first");
+    linear.eval();
+    const y = linear.forward(half);
+    expect(y.dtype).toBe('float16');
+    expect(() => linear.to('bfloat16' as never)).toThrow("to(): dtype must be 'float32' or 'float16', but got bfloat16");
+    for (const t of [half, full, y0, weight, maps, y]) t.dispose();
+    for (const m of [linear, se]) m.dispose();
+  });
+
   test('an op that does not take float16 yet says so before any GPU work, and the device stays usable', async () => {
     const half = Tensor.fromArray(device, new Float32Array(16).fill(1), [1, 1, 4, 4], { dtype: 'float16' });
+    const target = Tensor.fromArray(device, new Float32Array(16), [1, 1, 4, 4]);
     const before = liveBytes(device);
-    expect(() => F.relu(half as never)).toThrow(
-      "activation() takes float32 tensors, but got a float16 one; float16 reaches this op in a later release: convert with tensor.to('float32')",
+    expect(() => F.mseLoss(half, target)).toThrow(
+      "mse_loss() takes float32 tensors, but got a float16 one; float16 reaches this op in a later release: convert with tensor.to('float32')",
     );
     expect(liveBytes(device)).toBe(before);
+    target.dispose();
     expect(() => Tensor.fromArray(device, new Float32Array(2), [2], { dtype: 'float16', requiresGrad: true })).toThrow(
       'only float32 tensors can require gradients',
     );

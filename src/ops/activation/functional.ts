@@ -21,6 +21,8 @@ export function activationBackward(x: Tensor, grad: Tensor, name: ActivationName
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
 export function activation(x: Tensor, name: ActivationName): Tensor {
-  const y = produce('activation', [x], x.shape, (input, output) => launchActivation(x.device, name, x.size, input, output));
+  const y = produce('activation', [x], x.shape, (input, output, dtype) => launchActivation(x.device, name, x.size, input, output, dtype === 'float16'), {
+    halves: 'convert',
+  });
   return record(GRAD_FN[name], [x], y, [x], (grad, _needs, [saved]) => [activationBackward(saved!, grad, name)]);
 }

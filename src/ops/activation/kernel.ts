@@ -1,7 +1,7 @@
 import functions from '../../../shaders/activation/activation_functions.wgsl?raw';
 import source from '../../../shaders/activation/activation.wgsl?raw';
 import backwardSource from '../../../shaders/activation/activation_backward.wgsl?raw';
-import { defineKernel } from '../../runtime/kernel.js';
+import { defineKernel, type KernelSpec, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
 
@@ -13,7 +13,7 @@ export type ActivationName = keyof typeof ACTIVATIONS;
 export const ACTIVATION_FUNCTIONS = functions;
 
 const WORKGROUP_SIZE = 64;
-const kernel = defineKernel({
+const spec = {
   name: 'activation',
   source,
   bindings: [
@@ -23,7 +23,9 @@ const kernel = defineKernel({
   params: { total: 'u32' },
   chunked: true,
   libraries: [functions],
-});
+} as const satisfies KernelSpec<{ total: 'u32' }>;
+// float16: reads halves, writes f32 (one value per invocation cannot own a word); the op converts after.
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input'] })) };
 
 /** Records an elementwise activation over `total` elements. */
 export function launchActivation(
@@ -32,15 +34,25 @@ export function launchActivation(
   total: number,
   input: GPUBufferBinding,
   output: GPUBufferBinding,
+  half = false,
 ): Promise<void> {
   // Elements are "planes" of one value, so a tensor larger than one binding runs in pieces.
-  return launchInChunks(device, total, 1, 1, input, output, (chunk) =>
-    launch(device, kernel, {
-      constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
-      bindings: [chunk.input, chunk.output],
-      params: { total: chunk.planes, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
-      workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
-    }),
+  const kernel = half ? kernels.f16 : kernels.f32;
+  return launchInChunks(
+    device,
+    total,
+    1,
+    1,
+    input,
+    output,
+    (chunk) =>
+      launch(device, kernel, {
+        constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
+        bindings: [chunk.input, chunk.output],
+        params: { total: chunk.planes, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
+      }),
+    { inputElementBytes: half ? 2 : 4 },
   );
 }
 

@@ -10,6 +10,7 @@ import { checkInputs, produce, withPadded } from '../produce.js';
 import { onTensors } from '../tuning.js';
 import { linearBackward } from './backward.js';
 import { launchLinear, pooledBlockRows, type DenseLayer, type LinearLaunch } from './kernel.js';
+import { linearMessages } from './messages.js';
 import { planLinear } from './plan.js';
 
 /**
@@ -38,15 +39,21 @@ function linearInLayout(x: Tensor, layer: DenseLayer<Tensor>, transposed: boolea
     return y;
   }
   const plan = planLinear(pool ? x.shape.slice(0, 2) : x.shape, pytorchWeightShape(weight, transposed));
-  checkInputs('linear', bias ? [x, weight, bias] : [x, weight]);
+  const dtypes = { halves: 'convert', mismatch: linearMessages.dtypeMismatch } as const;
+  checkInputs('linear', bias ? [x, weight, bias] : [x, weight], dtypes);
   // x and the weight are read as vec4s: a caller's unpadded buffer is copied into a padded one first.
   const y = withPadded(x, (padded) =>
-    produce('linear', bias ? [padded, weight, bias] : [padded, weight], plan.outputShape, (input, output) =>
-      launchLinear(
-        x.device,
-        { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed, pool },
-        output,
-      ),
+    produce(
+      'linear',
+      bias ? [padded, weight, bias] : [padded, weight],
+      plan.outputShape,
+      (input, output, dtype) =>
+        launchLinear(
+          x.device,
+          { ...plan, x: input, weight: weight.binding, bias: bias?.binding ?? null, activation, weightTransposed: transposed, pool, half: dtype === 'float16' },
+          output,
+        ),
+      dtypes,
     ),
   );
   if (!training) return y;

@@ -1,6 +1,6 @@
 import source from '../../../shaders/linear/linear.wgsl?raw';
 import { contextOf } from '../../runtime/context.js';
-import { defineKernel, workgroupArraySize } from '../../runtime/kernel.js';
+import { defineKernel, type KernelSpec, type ParamFields, withHalves, workgroupArraySize } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
 import { loopFits } from '../../runtime/loopLimit.js';
@@ -28,7 +28,7 @@ export const MAX_POOLED_FEATURES = 4096;
 
 /** Elements of the maps one workgroup may pool (a ResNet-50 head at batch 1: 2048 · 7 · 7 = 100,352). */
 export const MAX_POOLED_ELEMENTS = 131_072;
-const kernel = defineKernel({
+const spec = {
   name: 'linear',
   source,
   bindings: [
@@ -47,7 +47,9 @@ const kernel = defineKernel({
   },
   chunked: true,
   libraries: [ACTIVATION_FUNCTIONS],
-});
+} as const satisfies KernelSpec<ParamFields>;
+// float16: x, the weight and the bias read as halves; y written f32 (an output per invocation), converted after.
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['x', 'weight', 'bias'] })) };
 
 /** A dense layer on the device: its weight, its optional bias and the activation fused after it. */
 export interface DenseLayer<T> {
@@ -68,6 +70,8 @@ export interface LinearLaunch extends DenseLayer<GPUBufferBinding> {
    * same dispatch, where `pooledBlockRows` allows it.
    */
   pool?: { planeSize: number; divisor: number } | null;
+  /** x, the weight and the bias hold float16 values (the `_f16` kernel; y is written f32). */
+  half?: boolean;
 }
 
 /**
@@ -114,7 +118,7 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
     work.x,
     y,
     (chunk) =>
-      launch(device, kernel, {
+      launch(device, work.half ? kernels.f16 : kernels.f32, {
         constants: {
           WORKGROUP_SIZE,
           ACTIVATION: ACTIVATIONS[work.activation],
@@ -137,6 +141,6 @@ export function launchLinear(device: GPUDevice, work: LinearLaunch, y: GPUBuffer
         },
         workgroups: [Math.ceil(work.outFeatures / features / WORKGROUP_SIZE), Math.ceil(chunk.planes / strategy.ROWS_PER_INVOCATION!)],
       }),
-    { planeName: 'row of x or y' },
+    { planeName: 'row of x or y', inputElementBytes: work.half ? 2 : 4 },
   );
 }

@@ -85,7 +85,7 @@ function crossEntropyGradFn(plan: CrossEntropyPlan, rank: number): string {
  */
 export function crossEntropy(input: Tensor, target: Tensor<DType>, options: CrossEntropyOptions = {}): Tensor {
   const weight = options.weight ?? null;
-  checkInputs('cross_entropy', weight ? [input, weight] : [input], target.dtype === 'int32' ? [target] : []);
+  checkInputs('cross_entropy', weight ? [input, weight] : [input], { indexTensors: target.dtype === 'int32' ? [target] : [] });
   if (target.dtype === 'float32') checkInputs('cross_entropy', [input, target as Tensor]);
   const plan = planCrossEntropy(input.shape, target, options);
   const device = input.device;

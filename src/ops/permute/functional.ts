@@ -13,6 +13,6 @@ export function permute4d(x: Tensor, dims: readonly [number, number, number, num
     [x],
     dims.map((d) => x.shape[d]!),
     (input, output) => launchPermute(x.device, x.shape, dims, input, output),
-    exact,
+    { exactOutput: exact },
   );
 }

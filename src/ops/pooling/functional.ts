@@ -5,7 +5,6 @@ import { needsGrad, record, refuseGrad } from '../../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../../core/errors.js';
 import { Tensor, type DType } from '../../core/tensor.js';
 import { defineTuning } from '../../runtime/strategies.js';
-import { toDtype } from '../convert/functional.js';
 import { checkInputs, produceAll } from '../produce.js';
 import { onInput } from '../tuning.js';
 import { product, type AdaptiveOutputSize, type AdaptiveSize, type IntOrPair, type IntOrTuple, type Rank, type VolumeGeometry } from './args.js';
@@ -66,12 +65,12 @@ function checkIndexable(plan: VolumeGeometry): void {
 function pooled(
   input: Tensor,
   plan: VolumeGeometry & { returnIndices: boolean },
-  launch: (x: GPUBufferBinding, y: GPUBufferBinding, indices: GPUBufferBinding | null) => Promise<void>,
+  launch: (x: GPUBufferBinding, y: GPUBufferBinding, indices: GPUBufferBinding | null, half: boolean) => Promise<void>,
 ): Tensor | WithIndices {
   if (plan.returnIndices) checkIndexable(plan);
   const outputs = plan.returnIndices ? [{ shape: plan.outputShape }, { shape: plan.outputShape, dtype: 'int32' as const }] : [{ shape: plan.outputShape }];
-  const [values, indices] = produceAll(plan.op, [input], outputs, (x, [y, i]) => launch(x, y!, i ?? null), {
-    halfInput: (input as Tensor<DType>).dtype === 'float16',
+  const [values, indices] = produceAll(plan.op, [input], outputs, (x, [y, i], dtype) => launch(x, y!, i ?? null, dtype === 'float16'), {
+    halves: 'convert',
   });
   return indices ? [values as Tensor, indices as Tensor<'int32'>] : (values as Tensor);
 }
@@ -81,7 +80,6 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  if ((input as Tensor<DType>).dtype === 'float16') return halfPool(input, plan);
   if (!needsGrad([input])) return forwardPool(input, plan);
   if (plan.mode === 'lp') {
     if (!Number.isFinite(plan.normType)) refuseGrad(`${plan.op} with an infinite norm_type`, [input]);
@@ -118,34 +116,21 @@ function lpPoolBackward(grad: Tensor, x: Tensor, plan: WindowPlan): Tensor {
   return dx;
 }
 
-/**
- * A float16 input: the kernels read its halves and compute in f32 (as PyTorch's CUDA half kernels accumulate), and
- * the values are rounded to half once, at the end (one conversion dispatch); max pooling's indices are unchanged.
- */
-function halfPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  const result = forwardPool(input, plan);
-  const [values, indices] = Array.isArray(result) ? result : [result, null];
-  const halves = toDtype(values as Tensor<DType>, 'float16') as unknown as Tensor;
-  values.dispose();
-  return indices ? [halves, indices] : halves;
-}
-
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   const volume = product(plan.input);
   const divisor = globalDivisor(plan);
-  const half = (input as Tensor<DType>).dtype === 'float16';
-  if (divisor !== null) return pooled(input, plan, (x, y) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half));
-  if ('kernel' in plan) return pooled(input, plan, (x, y, indices) => launchWindowPool(input.device, plan, x, y, indices, half));
+  if (divisor !== null) return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half));
+  if ('kernel' in plan) return pooled(input, plan, (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half));
   if (plan.isGlobalMean && plan.planes > 0) {
     // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
-    checkInputs(plan.op, [input], [], true);
-    return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape);
+    const dtype = checkInputs(plan.op, [input], { halves: 'convert' });
+    return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape, { dtype }) as Tensor;
   }
   if (!adaptiveWindowsFitU32(plan)) {
     const spatial = (sizes: readonly number[]) => sizes.slice(3 - plan.spatialRank).join('x');
     throw new WebGPULayersError('too-large', messages.windowsTooLarge(plan.op, spatial(plan.input), spatial(plan.output)));
   }
-  return pooled(input, plan, (x, y, indices) => launchAdaptivePool(input.device, plan, x, y, indices, half));
+  return pooled(input, plan, (x, y, indices, half) => launchAdaptivePool(input.device, plan, x, y, indices, half));
 }
 
 /** @internal A pooling plan whose result is values only. */
@@ -270,7 +255,7 @@ export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan):
     [input],
     outputs,
     (x, [y, c, s]) => launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }),
-    { indexInputs: [indices] },
+    { indexTensors: [indices] },
   );
   claims!.dispose(); // returns to the pool once the recorded work is submitted
   if (output!.size === 0 || input.size === 0) {

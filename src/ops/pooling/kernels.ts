@@ -9,7 +9,7 @@ import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
 import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { WebGPULayersError } from '../../core/errors.js';
 import { contextOf } from '../../runtime/context.js';
-import { defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalfInput } from '../../runtime/kernel.js';
+import { defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
 import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
@@ -36,6 +36,9 @@ declare module '../../runtime/strategies.js' {
   }
 }
 
+/** The pooling kernels' float16 variants read the input as halves and write f32 (converted once, after). */
+const INPUT_HALVES = { reads: ['input'] };
+
 /**
  * A pooling kernel that may also write indices (max pooling's argmax): two kernels from one WGSL body, one with an
  * int32 `indices` output after `output` and one without. The body calls `storeIndex(at, index)`, which the first
@@ -58,7 +61,7 @@ function defineIndexedPool<const F extends ParamFields>(name: string, source: st
   // Each also reads float16 input (packed halves), computing and writing f32 as the float32 kernel does.
   return {
     f32: { plain: defineKernel(plain), withIndices: defineKernel(withIndices) },
-    f16: { plain: defineKernel(withHalfInput(plain)), withIndices: defineKernel(withHalfInput(withIndices)) },
+    f16: { plain: defineKernel(withHalves(plain, INPUT_HALVES)), withIndices: defineKernel(withHalves(withIndices, INPUT_HALVES)) },
   } satisfies Record<string, Record<string, Kernel<F>>>;
 }
 
@@ -244,7 +247,7 @@ const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; divisor: 'f32' }
   },
   chunked: true,
 };
-const globalKernels = { f32: defineKernel(globalSpec), f16: defineKernel(withHalfInput(globalSpec)) };
+const globalKernels = { f32: defineKernel(globalSpec), f16: defineKernel(withHalves(globalSpec, INPUT_HALVES)) };
 
 /** Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy. */
 export function launchGlobalAvgPool(

@@ -1,5 +1,5 @@
 import source from '../../../shaders/squeezeExcitation/channel_scale.wgsl?raw';
-import { defineKernel } from '../../runtime/kernel.js';
+import { defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
 import { defineStrategies, strategyConstants } from '../../runtime/strategies.js';
@@ -12,7 +12,7 @@ declare module '../../runtime/strategies.js' {
     channel_scale: typeof CHANNEL_SCALE_STRATEGIES;
   }
 }
-const kernel = defineKernel({
+const spec = {
   name: 'channel_scale',
   source,
   bindings: [
@@ -27,7 +27,9 @@ const kernel = defineKernel({
     planeSize: 'u32',
     lastPlane: 'u32', // the tensor's last plane: clamps the gate index of padding past the end
   },
-});
+} as const satisfies KernelSpec<ParamFields>;
+// float16: x and the gate read as halves, y written as halves (each invocation stores whole vec4s: two words).
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['x', 'gate'], writes: ['y'] })) };
 
 /** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/channel_scale.wgsl). */
 export function launchChannelScale(
@@ -37,20 +39,32 @@ export function launchChannelScale(
   x: GPUBufferBinding,
   gate: GPUBufferBinding,
   y: GPUBufferBinding,
+  half = false,
 ): Promise<void> {
   const strategy = strategyConstants(device, 'channel_scale');
   const constants = { WORKGROUP_SIZE, ...strategy };
-  return launchInChunks(device, planes, planeSize, planeSize, x, y, (chunk) => {
-    // x and y have the same plane size, so their windows coincide: the piece's elements are
-    // [base, base + count) of each window, covered by whole vec4s.
-    const count = chunk.planes * planeSize;
-    const firstVec4 = Math.floor(chunk.inputBase / 4);
-    const vec4s = Math.ceil((chunk.inputBase + count) / 4) - firstVec4;
-    return launch(device, kernel, {
-      constants,
-      bindings: [chunk.input, gate, chunk.output],
-      params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize - chunk.inputBase, planeSize, lastPlane: planes - 1 },
-      workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * strategy.VEC4S_PER_INVOCATION!)),
-    });
-  });
+  const kernel = half ? kernels.f16 : kernels.f32;
+  const elementBytes = half ? 2 : 4;
+  return launchInChunks(
+    device,
+    planes,
+    planeSize,
+    planeSize,
+    x,
+    y,
+    (chunk) => {
+      // x and y have the same plane size, so their windows coincide: the piece's elements are
+      // [base, base + count) of each window, covered by whole vec4s.
+      const count = chunk.planes * planeSize;
+      const firstVec4 = Math.floor(chunk.inputBase / 4);
+      const vec4s = Math.ceil((chunk.inputBase + count) / 4) - firstVec4;
+      return launch(device, kernel, {
+        constants,
+        bindings: [chunk.input, gate, chunk.output],
+        params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize - chunk.inputBase, planeSize, lastPlane: planes - 1 },
+        workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * strategy.VEC4S_PER_INVOCATION!)),
+      });
+    },
+    { inputElementBytes: elementBytes, outputElementBytes: elementBytes },
+  );
 }

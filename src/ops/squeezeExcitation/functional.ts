@@ -9,6 +9,7 @@ import { loopFits } from '../../runtime/loopLimit.js';
 import { defineTuning, kernelStrategy } from '../../runtime/strategies.js';
 import type { DenseLayer } from '../linear/kernel.js';
 import { denseLayer, pytorchWeightShape } from '../linear/functional.js';
+import { linearMessages } from '../linear/messages.js';
 import { planLinear, type LinearPlan } from '../linear/plan.js';
 import { avgPool2d } from '../pooling/functional.js';
 import { checkInputs, produce, withPadded, written } from '../produce.js';
@@ -33,10 +34,16 @@ const gateGradient = defineKernel({
  */
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
-  checkInputs('channel_scale', [x, gate]);
+  checkInputs('channel_scale', [x, gate], { halves: 'kernel' });
   // x is read as vec4s: a caller's unpadded buffer is copied into a padded one first.
   const y = withPadded(x, (padded) =>
-    produce('channel_scale', [padded, gate], x.shape, (input, output) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output)),
+    produce(
+      'channel_scale',
+      [padded, gate],
+      x.shape,
+      (input, output, dtype) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output, dtype === 'float16'),
+      { halves: 'kernel' },
+    ),
   );
   return record('MulBackward0', [x, gate], y, [x, gate], (grad, needs, [sx, sg]) => {
     const dx = needs[0] ? channelScale(grad, sg!) : null;
@@ -106,21 +113,28 @@ export function excitationGate(x: Tensor, pool: ExcitationPool, features: number
     const [first, second] = layers as [DenseLayer<Tensor>, DenseLayer<Tensor>];
     const tensors = [input, first.weight, second.weight, ...[first.bias, second.bias].filter((b): b is Tensor => b !== null)];
     const bindings = (layer: DenseLayer<Tensor>) => ({ weight: layer.weight.binding, bias: layer.bias?.binding ?? null, activation: layer.activation });
-    return produce('squeeze_excitation_gate', tensors, outputPlan.outputShape, (inputBinding, output) =>
-      launchSqueezeExcitationGate(
-        device,
-        {
-          samples,
-          channels: hiddenPlan.inFeatures,
-          hidden: hiddenPlan.outFeatures,
-          outChannels: outputPlan.outFeatures,
-          input: inputBinding,
-          pool: poolFuses ? { planeSize, divisor: divisor! } : null,
-          first: bindings(first),
-          second: bindings(second),
-        },
-        output,
-      ),
+    const dtypes = { halves: 'convert', mismatch: linearMessages.dtypeMismatch } as const;
+    return produce(
+      'squeeze_excitation_gate',
+      tensors,
+      outputPlan.outputShape,
+      (inputBinding, output, dtype) =>
+        launchSqueezeExcitationGate(
+          device,
+          {
+            samples,
+            channels: hiddenPlan.inFeatures,
+            hidden: hiddenPlan.outFeatures,
+            outChannels: outputPlan.outFeatures,
+            input: inputBinding,
+            pool: poolFuses ? { planeSize, divisor: divisor! } : null,
+            first: bindings(first),
+            second: bindings(second),
+            half: dtype === 'float16',
+          },
+          output,
+        ),
+      dtypes,
     );
   } finally {
     if (input !== x) input.dispose();

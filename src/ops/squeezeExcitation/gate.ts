@@ -1,6 +1,6 @@
 import source from '../../../shaders/squeezeExcitation/squeeze_excitation_gate.wgsl?raw';
 import { contextOf } from '../../runtime/context.js';
-import { defineKernel, workgroupArraySize } from '../../runtime/kernel.js';
+import { defineKernel, type KernelSpec, type ParamFields, withHalves, workgroupArraySize } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { ACTIVATIONS, ACTIVATION_FUNCTIONS } from '../activation/kernel.js';
 import { defineStrategies } from '../../runtime/strategies.js';
@@ -25,7 +25,7 @@ export const MAX_FUSED_CHANNELS = 2048;
  * 7×7 SE blocks), not for a [256, 56, 56] map, which the split strategy pools with a workgroup per map.
  */
 export const MAX_FUSED_ELEMENTS = 65_536;
-const kernel = defineKernel({
+const spec = {
   name: 'squeeze_excitation_gate',
   source,
   bindings: [
@@ -45,7 +45,9 @@ const kernel = defineKernel({
     divisor: 'f32', // POOL_INPUT: what each map's sum is divided by
   },
   libraries: [ACTIVATION_FUNCTIONS],
-});
+} as const satisfies KernelSpec<ParamFields>;
+// float16: the input and the weights read as halves; the gate written f32 (one value per invocation), converted after.
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input', 'w1', 'b1', 'w2', 'b2'] })) };
 
 export interface SqueezeExcitationGateLaunch {
   samples: number;
@@ -59,12 +61,14 @@ export interface SqueezeExcitationGateLaunch {
   /** Weights [in, out]: transposed from PyTorch's layout, as nn.Linear uploads them. */
   first: DenseLayer<GPUBufferBinding>;
   second: DenseLayer<GPUBufferBinding>;
+  /** The input and the weights hold float16 values (the `_f16` kernel). */
+  half: boolean;
 }
 
 /** Records the fused two-layer excitation MLP: one workgroup per sample (hidden ≤ MAX_SE_HIDDEN). */
 export function launchSqueezeExcitationGate(device: GPUDevice, work: SqueezeExcitationGateLaunch, gate: GPUBufferBinding): Promise<void> {
   const placeholder = { buffer: contextOf(device).placeholder() };
-  return launch(device, kernel, {
+  return launch(device, work.half ? kernels.f16 : kernels.f32, {
     constants: {
       WORKGROUP_SIZE,
       MAX_HIDDEN: workgroupArraySize(work.hidden),
