@@ -10,6 +10,17 @@
 /** Consecutive vec4s per invocation: fewer, longer invocations suit software adapters, one suits GPUs. */
 override VEC4S_PER_INVOCATION: u32 = 1;
 
+/**
+ * x and y channels last: [samples, planeSize, channels], so an element's gate is gate[sample · channels + channel];
+ * with channels % 4 == 0 a vec4 holds four channels of one position, whose gates are neighbours too.
+ */
+override CHANNELS_LAST: bool = false;
+
+fn gateLast(element: u32) -> f32 {
+  let sample = element / (params.planeSize * params.channels);
+  return gate[min(sample * params.channels + element % params.channels, params.lastPlane)];
+}
+
 fn gateOf(element: u32) -> f32 {
   return gate[min(element / params.planeSize, params.lastPlane)];
 }
@@ -20,6 +31,18 @@ fn main(id: Invocation) {
   if (first >= params.vec4s) { return; }
   var v = params.firstVec4 + first;
   let end = params.firstVec4 + min(first + VEC4S_PER_INVOCATION, params.vec4s);
+  if (CHANNELS_LAST) {
+    for (; v < end; v++) {
+      let element = params.windowStart + 4u * v;
+      if (params.channels % 4u == 0u) {
+        let g = min((element / (params.planeSize * params.channels)) * params.channels + element % params.channels, params.lastPlane - 3u);
+        y[v] = x[v] * vec4f(gate[g], gate[g + 1u], gate[g + 2u], gate[g + 3u]);
+      } else {
+        y[v] = x[v] * vec4f(gateLast(element), gateLast(element + 1u), gateLast(element + 2u), gateLast(element + 3u));
+      }
+    }
+    return;
+  }
   if (params.planeSize % 4u == 0u) {
     // Vec4s and planes both start at multiples of 4 elements, so a vec4 lies in one plane: one division per
     // invocation, then the plane advances as the run crosses a plane's end.

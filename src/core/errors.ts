@@ -64,6 +64,8 @@ export const messages = {
   },
   negativeDimension: (shape: readonly number[]) => `Trying to create tensor with negative dimension ${shape.find((d) => d < 0)}: ${formatSizes(shape)}`,
   invalidView: (shape: readonly number[], size: number) => `shape '${formatSizes(shape)}' is invalid for input of size ${size}`,
+  channelsLastView: (format: string) =>
+    `view size is not compatible with input tensor's size and stride (at least one dimension spans across two contiguous subspaces). Use .reshape(...) instead. (This tensor is ${format}: contiguous() first gives one in the logical order.)`,
   notEnoughValuesToUnpack: (expected: number, got: number) => `not enough values to unpack (expected ${expected}, got ${got})`,
   tooManyValuesToUnpack: (expected: number) => `too many values to unpack (expected ${expected})`,
 };

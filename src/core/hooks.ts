@@ -3,6 +3,7 @@
 // it loads (src/index.ts loads them). Also the autograd types a tensor shows.
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
+import type { MemoryFormat } from './memoryFormat.js';
 import type { DType, Tensor } from './tensor.js';
 
 /**
@@ -28,6 +29,8 @@ export interface FromArrayOptions {
   requiresGrad?: boolean;
   /** 'float16': the values rounded to halves (as torch's `.half()`), stored packed; default float32. */
   dtype?: 'float32' | 'float16';
+  /** The order `data` is in (and the tensor keeps): 'contiguous' (default), or channels last (N, H, W, C). */
+  memoryFormat?: MemoryFormat;
 }
 
 /** The engine's entry points, set once by src/autograd/engine.ts. */
@@ -37,8 +40,9 @@ export const autogradHooks = {
   recordView: null as ((input: Tensor, view: Tensor) => void) | null,
 };
 
-/** Tensor's work that lives in an op family: `to(dtype)` (src/ops/convert/) and `Tensor.fromImage` (src/ops/image/). */
+/** Tensor's work that lives in an op family: `to(dtype)` and `contiguous(format)` (src/ops/convert/), `Tensor.fromImage` (src/ops/image/). */
 export const tensorHooks = {
   convert: null as ((t: Tensor<DType>, dtype: 'float32' | 'float16') => Tensor<DType>) | null,
+  relayout: null as ((t: Tensor<DType>, memoryFormat: MemoryFormat) => Tensor<DType>) | null,
   loadImage: null as ((device: GPUDevice, source: ImageSource, options: FromImageOptions) => Tensor) | null,
 };

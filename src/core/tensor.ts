@@ -11,9 +11,10 @@ import type { ImageSource } from '../ops/image/source.js';
 import { registerTensorKind } from '../runtime/capture.js';
 import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './hooks.js';
 import { checkData, checkShape } from './shape.js';
-import { checkExternalBuffer, checkFits, mapForRead } from './tensorChecks.js';
+import { checkExternalBuffer, checkFits } from './tensorChecks.js';
 import { halfBytes, packHalves, unpackHalves } from './half.js';
-import { RESOLVED, releaseToPool, Storage } from './storage.js';
+import { readBytes, RESOLVED, Storage } from './storage.js';
+import { checkMemoryFormat, permuteChannels, sameAsContiguous, type MemoryFormat } from './memoryFormat.js';
 
 export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './hooks.js';
 
@@ -45,6 +46,8 @@ export class Tensor<D extends DType = FloatDType> {
   /** Number of elements. */
   readonly size: number;
   readonly dtype: D;
+  /** How the elements lie in memory: 'contiguous' (row-major in the shape's order), or channels last. */
+  readonly memoryFormat: MemoryFormat;
   #storage: Storage | null;
   /** Resolves once the work that writes this tensor has been submitted; rejects if it could not be. */
   #written: Promise<void>;
@@ -63,9 +66,11 @@ export class Tensor<D extends DType = FloatDType> {
     size = checkShape(shape),
     dtype = 'float32' as D,
     frozen = false,
+    memoryFormat: MemoryFormat = 'contiguous',
   ) {
     this.device = device;
     this.dtype = dtype;
+    this.memoryFormat = memoryFormat;
     this.shape = frozen ? shape : Object.freeze(shape.slice());
     this.size = size;
     this.#storage = storage;
@@ -76,6 +81,8 @@ export class Tensor<D extends DType = FloatDType> {
    * Uploads `data` (row-major) as a tensor of `shape`: a Float32Array gives a float32 tensor, an Int32Array an
    * int32 one, whose `toArray()` gives an Int32Array. `dtype: 'float16'` (or a platform Float16Array) gives a float16
    * tensor, rounded as torch's `.half()` rounds (nearest even, subnormals kept, overflow to ±Inf, NaN kept).
+   * `memoryFormat: 'channelsLast'` ('channelsLast3d'): `data` is in that memory order (N, H, W, C; N, D, H, W, C), the
+   * shape stays logical (N, C, H, W), as `x.to(memory_format=torch.channels_last)` lays a torch tensor out.
    */
   static fromArray(device: GPUDevice, data: Int32Array, shape: readonly number[]): Tensor<'int32'>;
   static fromArray(device: GPUDevice, data: ArrayLike<number>, shape: readonly number[], options: FromArrayOptions & { dtype: 'float16' }): Tensor<'float16'>;
@@ -84,13 +91,15 @@ export class Tensor<D extends DType = FloatDType> {
     const dtype: DType = data instanceof Int32Array ? 'int32' : options.dtype === 'float16' || isFloat16Array(data) ? 'float16' : 'float32';
     if (options.requiresGrad && dtype !== 'float32') throw new TorchError(`only float32 tensors can require gradients here (this one is ${dtype})`);
     checkData(data, shape, 'Tensor.fromArray: ', true);
+    const memoryFormat = checkMemoryFormat(options.memoryFormat ?? 'contiguous', shape);
+    if (dtype === 'int32' && memoryFormat !== 'contiguous') throw new TorchError('int32 tensors (indices) are contiguous here');
     const context = contextOf(device);
     context.checkUsable();
     const bytes = bytesOf(dtype, data.length);
     checkFits(context, shape, bytes, dtype);
     const buffer = context.allocator.acquire('storage', bytes, 'tensor');
     context.writeBuffer(buffer, dtype === 'float16' ? packHalves(data) : data);
-    const tensor = new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype);
+    const tensor = new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, data.length, dtype, false, memoryFormat);
     tensor.#requiresGrad = options.requiresGrad === true;
     return tensor;
   }
@@ -162,7 +171,18 @@ export class Tensor<D extends DType = FloatDType> {
   detach(): Tensor<D> {
     const storage = this.#usableStorage();
     storage.users++;
-    return new Tensor<D>(this.device, this.shape, storage, this.#written, this.size, this.dtype);
+    return new Tensor<D>(this.device, this.shape, storage, this.#written, this.size, this.dtype, true, this.memoryFormat);
+  }
+
+  /**
+   * This tensor in `memoryFormat` (PyTorch's `contiguous(memory_format=...)`): itself as a view when it is already
+   * laid out so, else a new tensor (one transpose kernel).
+   */
+  contiguous(memoryFormat: MemoryFormat = 'contiguous'): Tensor<D> {
+    this.#usableStorage();
+    checkMemoryFormat(memoryFormat, this.shape);
+    if (memoryFormat === this.memoryFormat) return this.reshape(this.shape);
+    return tensorHooks.relayout!(this as unknown as Tensor<DType>, memoryFormat) as unknown as Tensor<D>;
   }
 
   /** A one-element tensor's value, read back (PyTorch's `.item()`). */
@@ -216,15 +236,15 @@ export class Tensor<D extends DType = FloatDType> {
    * bytes (for TF.js, which takes a buffer's size as the data's); kernels reading vec4s must not get such a one.
    */
   static empty(device: GPUDevice, shape: readonly number[], exact?: boolean): Tensor;
-  static empty<D extends DType>(device: GPUDevice, shape: readonly number[], exact: boolean, dtype: D): Tensor<D>;
-  static empty(device: GPUDevice, shape: readonly number[], exact = false, dtype: DType = 'float32'): Tensor<DType> {
+  static empty<D extends DType>(device: GPUDevice, shape: readonly number[], exact: boolean, dtype: D, memoryFormat?: MemoryFormat): Tensor<D>;
+  static empty(device: GPUDevice, shape: readonly number[], exact = false, dtype: DType = 'float32', memoryFormat: MemoryFormat = 'contiguous'): Tensor<DType> {
     const size = checkShape(shape);
     const context = contextOf(device);
     checkFits(context, shape, bytesOf(dtype, size), dtype);
     const list = context.allocator.freeList('storage', bytesOf(dtype, size), exact);
     const buffer = context.allocator.acquireFrom(list);
     context.recorder?.allocated(buffer, list);
-    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype);
+    return new Tensor<DType>(device, shape, new Storage(context, buffer), RESOLVED, size, dtype, false, memoryFormat);
   }
 
   /** @internal A tensor on a buffer just acquired from the pool, shape checked and frozen (a replayed forward). */
@@ -239,6 +259,11 @@ export class Tensor<D extends DType = FloatDType> {
     return new Tensor<D>(context.device, shape, new Storage(context, buffer), written, size, dtype, true);
   }
 
+  /** @internal The work that writes this tensor (rejects with its failure). */
+  get whenWritten(): Promise<void> {
+    return this.#written;
+  }
+
   /** @internal Marks the work that writes this tensor, so readers can report its failure. */
   setWrittenBy(work: Promise<void>): void {
     this.#written = work;
@@ -249,10 +274,10 @@ export class Tensor<D extends DType = FloatDType> {
     this.#readCheck = check;
   }
 
-  /** @internal The buffer of a live float32 tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
+  /** @internal The buffer of a live contiguous float32 tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
   get replayableBuffer(): GPUBuffer | null {
     const storage = this.#storage;
-    return storage && !storage.external && this.dtype === 'float32' ? storage.buffer : null;
+    return storage && !storage.external && this.dtype === 'float32' && this.memoryFormat === 'contiguous' ? storage.buffer : null;
   }
 
   get isDisposed(): boolean {
@@ -288,17 +313,27 @@ export class Tensor<D extends DType = FloatDType> {
 
   /**
    * A view with another shape of the same data (no copy), like torch's `view`. Dispose it like any tensor;
-   * the data lives until the tensor and all its views are disposed.
+   * the data lives until the tensor and all its views are disposed. A channels-last tensor keeps its format in a view
+   * of its own shape; another shape needs its elements in the logical order (`contiguous()` first).
    */
   reshape(shape: readonly number[]): Tensor<D> {
     const storage = this.#usableStorage();
     if (checkShape(shape) !== this.size) {
       throw new TorchError(messages.invalidView(shape, this.size));
     }
+    const same = shape.length === this.shape.length && shape.every((d, i) => d === this.shape[i]);
+    if (!same && !sameAsContiguous(this.shape, this.memoryFormat)) throw new TorchError(messages.channelsLastView(this.memoryFormat));
     storage.users++;
-    const view = new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype);
+    const view = new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype, false, same ? this.memoryFormat : 'contiguous');
     if (this.requiresGrad) autogradHooks.recordView?.(this as Tensor, view as Tensor);
     return view;
+  }
+
+  /** @internal A view of the same memory as a tensor of `shape` in `memoryFormat` (the caller knows the layout fits). */
+  viewAs(shape: readonly number[], memoryFormat: MemoryFormat): Tensor<D> {
+    const storage = this.#usableStorage();
+    storage.users++;
+    return new Tensor<D>(this.device, shape, storage, this.#written, checkShape(shape), this.dtype, false, memoryFormat);
   }
 
   /** @internal This tensor padded to 16 bytes (vec4 kernels): itself, or a pooled copy of a caller's odd-sized buffer. */
@@ -320,49 +355,18 @@ export class Tensor<D extends DType = FloatDType> {
     return copy;
   }
 
-  /** Waits for the GPU work that produces this tensor and reads it back. */
+  /** Waits for the GPU work that produces this tensor and reads it back, in the logical (contiguous) order. */
   async toArray(): Promise<ArrayOf<D>> {
     const storage = this.#usableStorage();
-    const context = contextOf(this.device);
-    context.checkUsable();
-    const ArrayType = this.dtype === 'int32' ? Int32Array : this.dtype === 'float16' ? Uint32Array : Float32Array;
+    contextOf(this.device).checkUsable();
     if (this.size === 0) {
       await Promise.all([this.#written, this.#readCheck?.run()]);
       return (this.dtype === 'int32' ? new Int32Array(0) : new Float32Array(0)) as ArrayOf<D>;
     }
-    const bytes = bytesOf(this.dtype, this.size);
-    const staging = context.allocator.acquire('readback', bytes, 'readback');
-    storage.readsInFlight++;
-    try {
-      // The copy joins the batch that writes this tensor, so a read costs no extra submit.
-      if (storage.external && !(storage.buffer.usage & GPUBufferUsage.COPY_SRC)) {
-        throw new WebGPULayersError(
-          'invalid-argument',
-          `toArray(): this tensor's buffer (from Tensor.fromGPUBuffer) has no COPY_SRC usage, so it cannot be read back`,
-        );
-      }
-      if (storage.external) await storage.external.checked;
-      context.counts.readbacks++;
-      const copied = context.batch.record({
-        kind: 'copy',
-        source: storage.buffer,
-        sourceOffset: storage.external?.byteOffset ?? 0,
-        destination: staging,
-        size: storage.external ? bytes : alignedBytes(bytes), // a caller's buffer may end right after the tensor
-      });
-      const checked = this.#readCheck?.run();
-      await this.#written;
-      await copied;
-      await checked;
-      await mapForRead(context, staging, alignedBytes(bytes));
-      const result = new ArrayType(staging.getMappedRange(0, bytes).slice(0)); // the buffer may be longer (16-byte multiples)
-      staging.unmap();
-      return (result instanceof Uint32Array ? unpackHalves(result, this.size) : result) as ArrayOf<D>;
-    } finally {
-      releaseToPool(context, staging);
-      storage.readsInFlight--;
-      storage.releaseIfUnused();
-    }
+    const bytes = await readBytes(storage, bytesOf(this.dtype, this.size), this.#written, this.#readCheck);
+    const values =
+      this.dtype === 'int32' ? new Int32Array(bytes) : this.dtype === 'float16' ? unpackHalves(new Uint32Array(bytes), this.size) : new Float32Array(bytes);
+    return (sameAsContiguous(this.shape, this.memoryFormat) ? values : permuteChannels(values, this.shape, true)) as ArrayOf<D>;
   }
 
   /** Releases this tensor's hold on its GPU buffer (freed after any queued work that uses it). Safe to call twice. */

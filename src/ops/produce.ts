@@ -1,7 +1,9 @@
 // What every op does around its kernel: check the inputs (live, one device, the right dtype), allocate the outputs
 // and record the kernel into them, releasing them again if it cannot run. The returned tensors are usable at once;
 // their GPU work is queued.
+import { needsGrad } from '../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../core/errors.js';
+import { sameAsContiguous, type MemoryFormat } from '../core/memoryFormat.js';
 import { Tensor, type DType, type FloatDType } from '../core/tensor.js';
 import { launchConvert } from './convert/kernel.js';
 
@@ -25,6 +27,12 @@ export interface InputChecks {
   indexTensors?: readonly Tensor<DType>[];
   halves?: HalfSupport;
   mismatch?: DtypeMismatch;
+  /**
+   * 'contiguous' (default): inputs in the logical order only (a channels-last one whose layout differs is an error).
+   * 'elementwise': any layout; outputs of the first input's shape keep its memory format. 'any': the kernel reads the
+   * first input's layout itself; outputs are contiguous.
+   */
+  layouts?: 'contiguous' | 'elementwise' | 'any';
 }
 
 /**
@@ -34,7 +42,7 @@ export interface InputChecks {
 export function checkInputs(
   op: string,
   tensors: readonly Tensor[],
-  { indexTensors = [], halves = 'none', mismatch = scalarTypeMismatch }: InputChecks = {},
+  { indexTensors = [], halves = 'none', mismatch = scalarTypeMismatch, layouts = 'contiguous' }: InputChecks = {},
 ): FloatDType {
   const device = tensors[0]!.device;
   const dtype = (tensors[0] as Tensor<DType>).dtype;
@@ -47,9 +55,20 @@ export function checkInputs(
       throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} one${hint}`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
+    if ((layouts === 'contiguous' || t !== tensors[0]) && !sameAsContiguous(t.shape, t.memoryFormat)) {
+      throw new WebGPULayersError(
+        'invalid-argument',
+        `${op}() takes tensors in the contiguous memory format, but got a ${t.memoryFormat} one; convert with tensor.contiguous()`,
+      );
+    }
   };
   for (const t of tensors) check(t, floatDtype);
   for (const t of indexTensors) check(t, 'int32');
+  if (tensors.some((t) => !sameAsContiguous(t.shape, t.memoryFormat)) && needsGrad(tensors)) {
+    throw new TorchError(
+      `${op}(): training on channelsLast tensors is not supported yet (its backward reads the contiguous layout); convert with tensor.contiguous() first`,
+    );
+  }
   contextOf(device).checkUsable();
   return floatDtype;
 }
@@ -59,6 +78,8 @@ export interface OutputSpec {
   shape: readonly number[];
   dtype?: DType;
 }
+
+const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export interface ProduceOptions extends InputChecks {
   /** The first output's buffer is exactly its bytes (for TF.js). */
@@ -78,13 +99,16 @@ export function produceAll(
   write: (input: GPUBufferBinding, outputs: GPUBufferBinding[], dtype: FloatDType) => Promise<void>,
   options: ProduceOptions = {},
 ): Tensor<DType>[] {
-  const { exactOutput = false, indexTensors = [], halves = 'none' } = options;
+  const { exactOutput = false, indexTensors = [], halves = 'none', layouts = 'contiguous' } = options;
   const dtype = checkInputs(op, inputs, options);
   const input = inputs[0]!;
   const converted = dtype === 'float16' && halves === 'convert';
   const made: Tensor<DType>[] = [];
   try {
-    outputs.forEach((spec, i) => made.push(Tensor.empty(input.device, spec.shape, i === 0 && exactOutput, spec.dtype ?? (converted ? 'float32' : dtype))));
+    const formatOf = (shape: readonly number[]) => (layouts === 'elementwise' && sameShape(shape, input.shape) ? input.memoryFormat : 'contiguous');
+    outputs.forEach((spec, i) =>
+      made.push(Tensor.empty(input.device, spec.shape, i === 0 && exactOutput, spec.dtype ?? (converted ? 'float32' : dtype), formatOf(spec.shape))),
+    );
     if (made[0]!.size > 0) {
       const work = write(
         input.binding,
@@ -105,7 +129,7 @@ export function produceAll(
   if (!converted) return made;
   return made.map((t, i) => {
     if (outputs[i]!.dtype) return t;
-    const half = written(t.device, t.shape, (out) => launchConvert(t.device, true, t.size, t.binding, out), 'float16');
+    const half = written(t.device, t.shape, (out) => launchConvert(t.device, true, t.size, t.binding, out), 'float16', t.memoryFormat);
     t.dispose();
     return half;
   });
@@ -131,8 +155,9 @@ export function written<D extends DType = 'float32'>(
   shape: readonly number[],
   write: (output: GPUBufferBinding, size: number) => Promise<void>,
   dtype: D = 'float32' as D,
+  memoryFormat: MemoryFormat = 'contiguous',
 ): Tensor<D> {
-  const out = Tensor.empty(device, shape, false, dtype);
+  const out = Tensor.empty(device, shape, false, dtype, memoryFormat);
   if (out.size > 0) out.setWrittenBy(write(out.binding, out.size));
   return out;
 }

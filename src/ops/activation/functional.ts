@@ -23,6 +23,7 @@ export function activationBackward(x: Tensor, grad: Tensor, name: ActivationName
 export function activation(x: Tensor, name: ActivationName): Tensor {
   const y = produce('activation', [x], x.shape, (input, output, dtype) => launchActivation(x.device, name, x.size, input, output, dtype === 'float16'), {
     halves: 'convert',
+    layouts: 'elementwise',
   });
   return record(GRAD_FN[name], [x], y, [x], (grad, _needs, [saved]) => [activationBackward(saved!, grad, name)]);
 }

@@ -4,6 +4,8 @@ import { refuseGrad } from '../../autograd/graph.js';
 import { WebGPULayersError } from '../../core/errors.js';
 import { tensorHooks } from '../../core/hooks.js';
 import type { DType, Tensor } from '../../core/tensor.js';
+import { channelsLastDims, type MemoryFormat } from '../../core/memoryFormat.js';
+import { permute4d } from '../permute/functional.js';
 import { written } from '../produce.js';
 import { launchConvert } from './kernel.js';
 
@@ -14,7 +16,30 @@ export function toDtype(x: Tensor<DType>, dtype: 'float32' | 'float16'): Tensor<
   if (x.dtype === 'int32') throw new WebGPULayersError('invalid-argument', 'to(): int32 tensors (indices) convert to no float dtype here');
   if (x.dtype === dtype) return x.reshape(x.shape);
   refuseGrad('to() between float32 and float16', [x as Tensor]);
-  return written(x.device, x.shape, (out) => launchConvert(x.device, dtype === 'float16', x.size, x.binding, out), dtype);
+  return written(x.device, x.shape, (out) => launchConvert(x.device, dtype === 'float16', x.size, x.binding, out), dtype, x.memoryFormat);
+}
+
+/**
+ * A new tensor of `x`'s values laid out in `memoryFormat` (tensor.contiguous): channels last is the transpose of each
+ * sample's [C, positions] block to [positions, C], and back; one permute kernel.
+ */
+export function relayout(x: Tensor<DType>, memoryFormat: MemoryFormat): Tensor<DType> {
+  refuseGrad('contiguous() to another memory format', [x as Tensor]);
+  const [samples, channels, positions] = channelsLastDims(x.shape);
+  const toLast = memoryFormat !== 'contiguous';
+  const from = x.memoryFormat;
+  if (toLast && from !== 'contiguous') throw new WebGPULayersError('invalid-argument', `contiguous(): a ${from} tensor cannot be laid out as ${memoryFormat}`);
+  // Memory as 4-D: [N, C, S, 1] → [N, S, 1, C] to channels last; [N, S, C, 1] → [N, C, S, 1] back.
+  const source = x.viewAs(toLast ? [samples, channels, positions, 1] : [samples, positions, channels, 1], 'contiguous') as Tensor;
+  try {
+    const moved = permute4d(source, toLast ? [0, 2, 3, 1] : [0, 2, 1, 3]);
+    const result = moved.viewAs(x.shape, memoryFormat);
+    moved.dispose();
+    return result;
+  } finally {
+    source.dispose();
+  }
 }
 
 tensorHooks.convert = toDtype;
+tensorHooks.relayout = relayout;

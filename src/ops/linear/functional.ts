@@ -1,6 +1,7 @@
 // PyTorch's F.linear on the GPU, in PyTorch's weight layout or nn.Linear's device layout ([in, out]), and the
 // ResNet head's global pool fused into it.
 import { needsGrad, record } from '../../autograd/graph.js';
+import { sameAsContiguous } from '../../core/memoryFormat.js';
 import type { Tensor } from '../../core/tensor.js';
 import { defineTuning, kernelStrategy } from '../../runtime/strategies.js';
 import { activation as activationOp } from '../activation/functional.js';
@@ -78,6 +79,7 @@ export function denseLayer(x: Tensor, layer: DenseLayer<Tensor>): Tensor {
  */
 export function globalPoolLinear(x: Tensor, divisor: number, layer: DenseLayer<Tensor>): Tensor | null {
   if (needsGrad([x, layer.weight, layer.bias])) return null; // recorded: pool, then the Linear, each with its backward
+  if (!sameAsContiguous(x.shape, x.memoryFormat)) return null; // channels last: the global pool reads it, then the Linear
   const [rows, channels, h, w] = x.shape as [number, number, number, number];
   const planeSize = h * w;
   if (kernelStrategy(x.device, 'global_pool_linear') !== 'fused' || planeSize === 0 || pooledBlockRows(x.device, rows, channels, planeSize) === null)

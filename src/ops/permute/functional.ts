@@ -12,7 +12,7 @@ export function permute4d(x: Tensor, dims: readonly [number, number, number, num
     'permute',
     [x],
     dims.map((d) => x.shape[d]!),
-    (input, output) => launchPermute(x.device, x.shape, dims, input, output),
-    { exactOutput: exact },
+    (input, output, dtype) => launchPermute(x.device, x.shape, dims, input, output, dtype === 'float16'),
+    { exactOutput: exact, halves: 'convert' },
   );
 }

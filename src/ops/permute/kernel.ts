@@ -1,9 +1,9 @@
 import source from '../../../shaders/permute/permute.wgsl?raw';
-import { defineKernel } from '../../runtime/kernel.js';
+import { defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 
 const WORKGROUP_SIZE = 64;
-const kernel = defineKernel({
+const spec = {
   name: 'permute',
   source,
   bindings: [
@@ -20,7 +20,9 @@ const kernel = defineKernel({
     stride2: 'u32',
     stride3: 'u32', // input strides, in output dimension order
   },
-});
+} as const satisfies KernelSpec<ParamFields>;
+// float16: reads halves, writes f32 (an element per invocation), converted after.
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input'] })) };
 
 /** Records y = x.permute(dims) for a 4-D x of `shape` (a copy, not a view). */
 export function launchPermute(
@@ -29,11 +31,12 @@ export function launchPermute(
   dims: readonly number[],
   input: GPUBufferBinding,
   output: GPUBufferBinding,
+  half = false,
 ): Promise<void> {
   const strides = [shape[1]! * shape[2]! * shape[3]!, shape[2]! * shape[3]!, shape[3]!, 1];
   const total = shape.reduce((a, b) => a * b, 1);
   const [s0, s1, s2, s3] = dims.map((d) => strides[d]!) as [number, number, number, number];
-  return launch(device, kernel, {
+  return launch(device, half ? kernels.f16 : kernels.f32, {
     constants: { WORKGROUP_SIZE },
     bindings: [input, output],
     params: { total, size1: shape[dims[1]!]!, size2: shape[dims[2]!]!, size3: shape[dims[3]!]!, stride0: s0, stride1: s1, stride2: s2, stride3: s3 },

@@ -3,6 +3,7 @@
 // global reduction, at every rank.
 import { needsGrad, record, refuseGrad } from '../../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../../core/errors.js';
+import { sameAsContiguous } from '../../core/memoryFormat.js';
 import { Tensor, type DType } from '../../core/tensor.js';
 import { defineTuning } from '../../runtime/strategies.js';
 import { checkInputs, produceAll } from '../produce.js';
@@ -71,6 +72,7 @@ function pooled(
   const outputs = plan.returnIndices ? [{ shape: plan.outputShape }, { shape: plan.outputShape, dtype: 'int32' as const }] : [{ shape: plan.outputShape }];
   const [values, indices] = produceAll(plan.op, [input], outputs, (x, [y, i], dtype) => launch(x, y!, i ?? null, dtype === 'float16'), {
     halves: 'convert',
+    layouts: 'any', // only the global average takes channels last (pool() converts for the rest)
   });
   return indices ? [values as Tensor, indices as Tensor<'int32'>] : (values as Tensor);
 }
@@ -80,6 +82,7 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
+  if (!sameAsContiguous(input.shape, input.memoryFormat) && globalDivisor(plan) === null) return inContiguousFormat(input, plan);
   if (!needsGrad([input])) return forwardPool(input, plan);
   if (plan.mode === 'lp') {
     if (!Number.isFinite(plan.normType)) refuseGrad(`${plan.op} with an infinite norm_type`, [input]);
@@ -116,14 +119,33 @@ function lpPoolBackward(grad: Tensor, x: Tensor, plan: WindowPlan): Tensor {
   return dx;
 }
 
+/**
+ * A channels-last input of a plan whose kernel reads the contiguous layout: pooled in the contiguous format, the values
+ * laid out back as channels last for a 2-D pool (PyTorch keeps channels_last through 2-D pooling; its CPU 3-D pooling
+ * returns contiguous output, as here). Max pooling's indices stay contiguous: the same values, flat within the plane.
+ */
+function inContiguousFormat(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
+  const contiguous = input.contiguous();
+  const result = pool(contiguous, plan);
+  contiguous.dispose();
+  if (input.memoryFormat !== 'channelsLast') return result;
+  const [values, indices] = Array.isArray(result) ? result : [result, null];
+  const kept = values.contiguous('channelsLast');
+  values.dispose();
+  return indices ? [kept, indices] : kept;
+}
+
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   const volume = product(plan.input);
   const divisor = globalDivisor(plan);
-  if (divisor !== null) return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half));
+  if (divisor !== null) {
+    const channelsLast = sameAsContiguous(input.shape, input.memoryFormat) ? null : { channels: input.shape[1]! };
+    return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
+  }
   if ('kernel' in plan) return pooled(input, plan, (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half));
   if (plan.isGlobalMean && plan.planes > 0) {
     // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
-    const dtype = checkInputs(plan.op, [input], { halves: 'convert' });
+    const dtype = checkInputs(plan.op, [input], { halves: 'convert', layouts: 'any' });
     return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape, { dtype }) as Tensor;
   }
   if (!adaptiveWindowsFitU32(plan)) {
@@ -243,6 +265,17 @@ export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'L
  * invalid max index" error (one 8-byte readback per call checks it).
  */
 export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
+  if (!sameAsContiguous(input.shape, input.memoryFormat)) {
+    // Channels last: unpooled in the contiguous format, laid out back (PyTorch keeps channels_last through max_unpool2d).
+    const contiguous = input.contiguous();
+    const output = unpool(contiguous, indices, plan);
+    contiguous.dispose();
+    if (input.memoryFormat !== 'channelsLast') return output;
+    const kept = output.contiguous('channelsLast');
+    kept.setWrittenBy(Promise.all([kept.whenWritten, output.whenWritten]).then(() => {})); // keeps the invalid-index error
+    output.dispose();
+    return kept;
+  }
   const device = input.device;
   const sizes = unpoolVolumeSizes(plan);
   const outputs = [

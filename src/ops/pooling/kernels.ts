@@ -233,7 +233,7 @@ export function launchAdaptivePool(
   );
 }
 
-const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; divisor: 'f32' }> = {
+const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; channels: 'u32'; divisor: 'f32' }> = {
   name: 'global_avg_pool',
   source: globalSource,
   bindings: [
@@ -243,13 +243,17 @@ const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; divisor: 'f32' }
   params: {
     planes: 'u32',
     planeSize: 'u32', // the pooled volume: H·W (D·H·W)
+    channels: 'u32', // CHANNELS_LAST: the channels of a sample
     divisor: 'f32', // the volume, or the average pool's divisor of a window covering the whole volume
   },
   chunked: true,
 };
 const globalKernels = { f32: defineKernel(globalSpec), f16: defineKernel(withHalves(globalSpec, INPUT_HALVES)) };
 
-/** Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy. */
+/**
+ * Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy.
+ * `channelsLast`: the input is [samples, planeSize, channels] (its planes are sample · channels + channel).
+ */
 export function launchGlobalAvgPool(
   device: GPUDevice,
   planes: number,
@@ -258,6 +262,7 @@ export function launchGlobalAvgPool(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   half = false,
+  channelsLast: { channels: number } | null = null,
 ): Promise<void> {
   const { kernels, inputElementBytes } = byDtype(globalKernels, half);
   // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
@@ -267,20 +272,24 @@ export function launchGlobalAvgPool(
     (_, s) => Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE)),
     `a ${planeSize}-element plane`,
   );
+  // Channels last: pieces of whole samples (a sample's planes are interleaved).
+  const group = channelsLast?.channels ?? 1;
   return launchInChunks(
     device,
-    planes,
-    planeSize,
-    1,
+    planes / group,
+    planeSize * group,
+    group,
     input,
     output,
-    (chunk) =>
-      launch(device, kernels, {
-        constants: { WORKGROUP_SIZE, ...constants },
+    (chunk) => {
+      const chunkPlanes = chunk.planes * group;
+      return launch(device, kernels, {
+        constants: { WORKGROUP_SIZE, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output],
-        params: { planes: chunk.planes, planeSize, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
-        workgroups: strategy === 'workgroup' ? chunk.planes : Math.ceil(chunk.planes / WORKGROUP_SIZE),
-      }),
+        params: { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        workgroups: strategy === 'workgroup' ? chunkPlanes : Math.ceil(chunkPlanes / WORKGROUP_SIZE),
+      });
+    },
     { inputElementBytes },
   );
 }

@@ -26,6 +26,7 @@ const spec = {
     windowStart: 'u32', // the tensor element at the window's start (a multiple of 64: offsets are aligned)
     planeSize: 'u32',
     lastPlane: 'u32', // the tensor's last plane: clamps the gate index of padding past the end
+    channels: 'u32', // CHANNELS_LAST: the channels of a position
   },
 } as const satisfies KernelSpec<ParamFields>;
 // float16: x and the gate read as halves, y written as halves (each invocation stores whole vec4s: two words).
@@ -40,28 +41,31 @@ export function launchChannelScale(
   gate: GPUBufferBinding,
   y: GPUBufferBinding,
   half = false,
+  channelsLast: { channels: number } | null = null,
 ): Promise<void> {
   const strategy = strategyConstants(device, 'channel_scale');
-  const constants = { WORKGROUP_SIZE, ...strategy };
+  const constants = { WORKGROUP_SIZE, ...strategy, CHANNELS_LAST: channelsLast ? 1 : 0 };
+  // Channels last: pieces of whole samples (a sample's planes are interleaved).
+  const group = channelsLast?.channels ?? 1;
   const kernel = half ? kernels.f16 : kernels.f32;
   const elementBytes = half ? 2 : 4;
   return launchInChunks(
     device,
-    planes,
-    planeSize,
-    planeSize,
+    planes / group,
+    planeSize * group,
+    planeSize * group,
     x,
     y,
     (chunk) => {
       // x and y have the same plane size, so their windows coincide: the piece's elements are
       // [base, base + count) of each window, covered by whole vec4s.
-      const count = chunk.planes * planeSize;
+      const count = chunk.planes * planeSize * group;
       const firstVec4 = Math.floor(chunk.inputBase / 4);
       const vec4s = Math.ceil((chunk.inputBase + count) / 4) - firstVec4;
       return launch(device, kernel, {
         constants,
         bindings: [chunk.input, gate, chunk.output],
-        params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize - chunk.inputBase, planeSize, lastPlane: planes - 1 },
+        params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize * group - chunk.inputBase, planeSize, lastPlane: planes - 1, channels: group },
         workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * strategy.VEC4S_PER_INVOCATION!)),
       });
     },

@@ -2,6 +2,7 @@
 // and the channel scale x · gate.
 import backwardSource from '../../../shaders/squeezeExcitation/channel_scale_backward.wgsl?raw';
 import { record, refuseGrad } from '../../autograd/graph.js';
+import { sameAsContiguous } from '../../core/memoryFormat.js';
 import type { Tensor } from '../../core/tensor.js';
 import { defineKernel } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
@@ -34,15 +35,16 @@ const gateGradient = defineKernel({
  */
 export function channelScale(x: Tensor, gate: Tensor): Tensor {
   const planeSize = gate.size === 0 ? 0 : x.size / gate.size;
-  checkInputs('channel_scale', [x, gate], { halves: 'kernel' });
+  checkInputs('channel_scale', [x, gate], { halves: 'kernel', layouts: 'elementwise' });
+  const channelsLast = sameAsContiguous(x.shape, x.memoryFormat) ? null : { channels: x.shape[1]! };
   // x is read as vec4s: a caller's unpadded buffer is copied into a padded one first.
   const y = withPadded(x, (padded) =>
     produce(
       'channel_scale',
       [padded, gate],
       x.shape,
-      (input, output, dtype) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output, dtype === 'float16'),
-      { halves: 'kernel' },
+      (input, output, dtype) => launchChannelScale(x.device, gate.size, planeSize, input, gate.binding, output, dtype === 'float16', channelsLast),
+      { halves: 'kernel', layouts: 'elementwise' },
     ),
   );
   return record('MulBackward0', [x, gate], y, [x, gate], (grad, needs, [sx, sg]) => {
@@ -95,6 +97,7 @@ export function excitationGate(x: Tensor, pool: ExcitationPool, features: number
   const divisor = mlpFuses && kernelStrategy(device, 'squeeze_excitation') === 'fused' ? pool.globalDivisor(x.shape) : null;
   const poolFuses =
     divisor !== null &&
+    sameAsContiguous(x.shape, x.memoryFormat) && // the fused pool reads the contiguous layout
     features === channels &&
     channels <= MAX_FUSED_CHANNELS &&
     channels * planeSize <= MAX_FUSED_ELEMENTS &&

@@ -1,0 +1,166 @@
+// The channels-last memory formats against PyTorch (test/fixtures/memory_format.json, from x.to(memory_format=
+// torch.channels_last)): fromArray in memory order, toArray in the logical order, contiguous(format), and every op that
+// keeps the format as PyTorch does, in float32 and float16; the ops that read it natively (the global average pool,
+// the SE scale) in pieces over a small binding; the clear errors.
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { F, Tensor, deviceContext, nn, type DType, type MemoryFormat } from '../../src/index.js';
+import { packHalves, unpackHalves } from '../../src/core/half.js';
+import memoryFormat from '../fixtures/memory_format.json';
+import { testAdapters, testDevice } from '../helpers/device.js';
+import { decode, type Encoded } from '../helpers/fixtures.js';
+
+interface Case {
+  op: string;
+  input: number[];
+  args: any;
+  half: boolean;
+  memoryData: Encoded[];
+  weights?: Record<string, { shape: number[]; data: Encoded[] }>;
+  unpoolIndices?: number[];
+  format: MemoryFormat;
+  shape: number[];
+  data: Encoded[];
+  indices?: number[];
+}
+const cases = (memoryFormat as unknown as { cases: Case[] }).cases;
+const MODULES: Record<string, (args: any[]) => nn.Module> = {
+  SELayer: ([c, r]) => new nn.SELayer(c, r),
+  SqueezeAndExcite: ([i, o, k]) => new nn.SqueezeAndExcite(i, o, k),
+  ResNetHead: ([i, o]) => new nn.ResNetHead(i, o),
+};
+
+/** The case's op on x: a tensor, or values and indices. */
+function run(device: GPUDevice, c: Case, x: Tensor): Tensor<DType> | [Tensor<DType>, Tensor<'int32'>] {
+  const a = c.args;
+  const ops: Record<string, () => unknown> = {
+    avg_pool2d: () => F.avgPool2d(x, a.kernelSize, { stride: a.stride, padding: a.padding, ceilMode: a.ceilMode }),
+    max_pool2d: () => F.maxPool2d(x, a.kernelSize, { stride: a.stride, padding: a.padding, returnIndices: true }),
+    adaptive_avg_pool2d: () => F.adaptiveAvgPool2d(x, a.outputSize),
+    adaptive_max_pool2d: () => F.adaptiveMaxPool2d(x, a.outputSize, { returnIndices: true }),
+    lp_pool2d: () => F.lpPool2d(x, a.normType, a.kernelSize),
+    relu: () => F.relu(x),
+    avg_pool3d: () => F.avgPool3d(x, a.kernelSize),
+    adaptive_avg_pool3d: () => F.adaptiveAvgPool3d(x, a.outputSize),
+    max_unpool2d: () => {
+      const indices = Tensor.fromArray(device, Int32Array.from(c.unpoolIndices!), c.input);
+      const y = F.maxUnpool2d(x, indices, a.kernelSize, { stride: a.stride });
+      indices.dispose();
+      return y;
+    },
+  };
+  return ops[c.op]!() as Tensor<DType> | [Tensor<DType>, Tensor<'int32'>];
+}
+
+const halfUlp = (v: number) => 2 ** (Math.max(-14, Math.floor(Math.log2(Math.abs(v) || 2 ** -14))) - 10);
+
+/** float32: PyTorch's values to 2⁻²² relative (adaptive averages differ by an ulp in torch's own vector lanes); layers 1e-5.
+ * float16: one half ulp, layers also 2⁻¹⁰ of the largest output (their intermediates are halves). */
+function expectClose(got: Float32Array, want: Float32Array, half: boolean, layer: boolean, what: string): void {
+  expect(got.length, what).toBe(want.length);
+  const scale = Math.max(...Array.from(want, Math.abs));
+  want.forEach((v, i) => {
+    const g = got[i]!;
+    if (Number.isNaN(v)) return void expect(g, what).toBeNaN();
+    const allowed = half ? halfUlp(v) + (layer ? 2 ** -10 * scale : 0) : layer ? 1e-5 * Math.max(1, scale) : 2 ** -22 * Math.abs(v);
+    if (!(Math.abs(g - v) <= allowed)) throw new Error(`${what}: at ${i}: got ${g}, expected ${v}`);
+  });
+}
+
+describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
+  let device: GPUDevice;
+  beforeAll(async () => {
+    device = await testDevice(adapter, { autotune: false });
+  });
+  afterAll(() => device?.destroy());
+
+  const upload = (c: Case) => {
+    const format = c.input.length === 5 ? 'channelsLast3d' : 'channelsLast';
+    return Tensor.fromArray(device, decode(c.memoryData), c.input, { memoryFormat: format, dtype: c.half ? 'float16' : 'float32' }) as Tensor;
+  };
+
+  test('fromArray takes torch’s memory order, toArray gives the logical order, contiguous() converts both ways', async () => {
+    for (const c of cases.filter((k) => k.op === 'relu' || k.op === 'avg_pool3d')) {
+      const x = upload(c);
+      expect(x.memoryFormat).toBe(c.input.length === 5 ? 'channelsLast3d' : 'channelsLast');
+      const logical = await x.toArray();
+      const flat = x.contiguous();
+      expect(flat.memoryFormat).toBe('contiguous');
+      expect(Array.from(await flat.toArray())).toEqual(Array.from(logical));
+      // Back to channels last: the memory holds torch's order again (read through a contiguous view of the bytes).
+      const again = flat.contiguous(x.memoryFormat);
+      expect(again.memoryFormat).toBe(x.memoryFormat);
+      const bytes = again.viewAs([again.size], 'contiguous');
+      const memory = decode(c.memoryData);
+      expect(Array.from(await bytes.toArray())).toEqual(Array.from(c.half ? unpackHalves(packHalves(memory), memory.length) : memory));
+      for (const t of [x, flat, again, bytes]) t.dispose();
+    }
+  });
+
+  test('every op keeps the memory format as PyTorch does, float32 and float16, with torch’s values and indices', async () => {
+    expect(new Set(cases.map((c) => c.op)).size).toBe(12);
+    for (const c of cases) {
+      const what = `${c.op} [${c.input}]${c.half ? ' float16' : ''}`;
+      const x = upload(c);
+      let module: nn.Module | null = null;
+      if (c.weights) {
+        module = MODULES[c.op]!(c.args);
+        if (c.half) module.to('float16');
+        module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
+      }
+      const result = module ? module.forward(x) : run(device, c, x);
+      const [values, indices] = Array.isArray(result) ? result : [result, null];
+      expect(values.memoryFormat, what).toBe(c.format);
+      expect(values.dtype, what).toBe(c.half ? 'float16' : 'float32');
+      expect(values.shape, what).toEqual(c.shape);
+      expectClose((await values.toArray()) as Float32Array, decode(c.data), c.half, module !== null, what);
+      if (indices) expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(c.indices);
+      for (const t of [x, values, indices]) t?.dispose();
+      module?.dispose();
+    }
+  });
+
+  test('the global pool and the SE scale read channels last in pieces of samples over a small binding', async () => {
+    const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+    const saved = limits.maxStorageBufferBindingSize;
+    try {
+      for (const c of cases.filter((k) => k.op === 'SELayer' || (k.op === 'adaptive_avg_pool2d' && k.args.outputSize === 1))) {
+        limits.maxStorageBufferBindingSize = Math.max(1024, ((c.input.slice(1).reduce((a, b) => a * b, 1) * 4) / 256 + 2) * 256);
+        const x = upload(c);
+        let module: nn.Module | null = null;
+        if (c.weights) {
+          module = MODULES[c.op]!(c.args);
+          if (c.half) module.to('float16');
+          module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
+        }
+        const y = module ? module.forward(x) : F.adaptiveAvgPool2d(x, 1);
+        expectClose(await y.toArray(), decode(c.data), c.half, module !== null, `${c.op} [${c.input}] in pieces`);
+        for (const t of [x, y]) t.dispose();
+        module?.dispose();
+      }
+    } finally {
+      limits.maxStorageBufferBindingSize = saved;
+    }
+  });
+
+  test('clear errors: a view of another shape, ops that read the contiguous layout, training, bad formats', () => {
+    const c = cases.find((k) => k.op === 'relu')!;
+    const x = upload(c);
+    expect(() => x.reshape([x.size])).toThrow("view size is not compatible with input tensor's size and stride");
+    const target = Tensor.fromArray(device, new Float32Array(x.size), x.shape);
+    expect(() => F.mseLoss(x, target)).toThrow(
+      'mse_loss() takes tensors in the contiguous memory format, but got a channelsLast one; convert with tensor.contiguous()',
+    );
+    expect(() => Tensor.fromArray(device, new Float32Array(6), [1, 2, 3], { memoryFormat: 'channelsLast' })).toThrow(
+      'required rank 4 tensor to use channels_last format',
+    );
+    expect(() => x.contiguous('channelsLast3d')).toThrow('required rank 5 tensor to use channels_last_3d format');
+    const se = new nn.SELayer(4, 2).train();
+    const maps = Tensor.fromArray(device, new Float32Array(2 * 4 * 3).fill(1), [2, 4, 1, 3], { memoryFormat: 'channelsLast' });
+    expect(() => se.forward(maps)).toThrow('channel_scale(): training on channelsLast tensors is not supported yet');
+    se.eval();
+    const y = se.forward(maps);
+    expect(y.memoryFormat).toBe('channelsLast');
+    for (const t of [x, target, maps, y]) t.dispose();
+    se.dispose();
+  });
+});
