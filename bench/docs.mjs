@@ -90,13 +90,15 @@ if (head) {
     const ratio = c.ratios.bestWebgpuPeerOverOurs;
     const half = timed(c.case, 'ours-float16');
     const halfCell = half == null ? 'n/a' : `${ms(half)} (${c.ratios.float16OverFloat32.toFixed(2)}×)`;
-    return `| ${c.case} | ${ms(timed(c.case, 'ours'))} | ${halfCell} | ${ms(c.copyKernelMs)} | ${peers.length ? ms(Math.min(...peers)) : 'n/a'} | ${ratio == null ? '—' : `${ratio.toFixed(2)}×`} |`;
+    const last = timed(c.case, 'ours-channels-last');
+    const lastCell = last == null ? 'n/a' : `${ms(last)} (${c.ratios.channelsLastOverContiguous.toFixed(2)}×)`;
+    return `| ${c.case} | ${ms(timed(c.case, 'ours'))} | ${halfCell} | ${lastCell} | ${ms(c.copyKernelMs)} | ${peers.length ? ms(Math.min(...peers)) : 'n/a'} | ${ratio == null ? '—' : `${ratio.toFixed(2)}×`} |`;
   });
   const table = [
     `${describe(head.report)} (${headName}), ${head.report.date}, median ms ([all tables](docs/benchmarks.md)):`,
     '',
-    '| case | ours | ours in float16 (÷ float32) | copy kernel (floor) | best WebGPU peer | peer / ours |',
-    '|---|---|---|---|---|---|',
+    '| case | ours | ours in float16 (÷ float32) | ours in channels last (÷ NCHW) | copy kernel (floor) | best WebGPU peer | peer / ours |',
+    '|---|---|---|---|---|---|---|',
     ...rows,
   ].join('\n');
   const readme = new URL('README.md', root);

@@ -4,10 +4,11 @@
 /** The tensor the hand-off section passes between the kit and the peers. */
 export const HANDOFF_SHAPE = [1, 64, 56, 56];
 
-export const IMPLS = ['ours', 'ours-float16', 'copy', 'tfjs-webgpu', 'ort-web-webgpu', 'ort-node-cpu', 'reference-cpu'];
+export const IMPLS = ['ours', 'ours-float16', 'ours-channels-last', 'copy', 'tfjs-webgpu', 'ort-web-webgpu', 'ort-node-cpu', 'reference-cpu'];
 const COLORS = {
   ours: '#d62728',
   'ours-float16': '#e377c2',
+  'ours-channels-last': '#bcbd22',
   copy: '#7f7f7f',
   'tfjs-webgpu': '#ff7f0e',
   'ort-web-webgpu': '#1f77b4',
@@ -20,8 +21,8 @@ const ratio = (v) => (v == null ? '—' : `${v.toFixed(2)}×`);
 
 /** One row per case: median (min–max) ms for each implementation, then the ratios (float16 / float32: ours, same run). */
 export function markdownTable(report) {
-  const header = `| case | ${IMPLS.join(' | ')} | copy kernel | best WebGPU peer / ours | ours / copy | ours / copy kernel | float16 / float32 |`;
-  const rule = `|${'---|'.repeat(IMPLS.length + 6)}`;
+  const header = `| case | ${IMPLS.join(' | ')} | copy kernel | best WebGPU peer / ours | ours / copy | ours / copy kernel | float16 / float32 | channels last / contiguous |`;
+  const rule = `|${'---|'.repeat(IMPLS.length + 7)}`;
   const rows = report.cases.map((c) => {
     const cells = IMPLS.map((impl) => {
       const r = report.results.find((x) => x.case === c.case && x.impl === impl);
@@ -29,7 +30,7 @@ export function markdownTable(report) {
       if (r.medianMs == null) return 'n/a'; // the reason is in notes()
       return `${ms(r.medianMs)} (${ms(r.minMs)}–${ms(r.maxMs)})`;
     });
-    return `| ${c.case} | ${cells.join(' | ')} | ${ms(c.copyKernelMs)} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} | ${ratio(c.ratios.oursOverCopyKernel)} | ${ratio(c.ratios.float16OverFloat32)} |`;
+    return `| ${c.case} | ${cells.join(' | ')} | ${ms(c.copyKernelMs)} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} | ${ratio(c.ratios.oursOverCopyKernel)} | ${ratio(c.ratios.float16OverFloat32)} | ${ratio(c.ratios.channelsLastOverContiguous)} |`;
   });
   return [header, rule, ...rows].join('\n');
 }
@@ -45,7 +46,7 @@ export function oursDetail(report) {
 export function notes(report) {
   const lines = new Map();
   for (const r of report.results) {
-    if (r.impl === 'ours' || r.impl === 'ours-float16' || r.impl === 'reference-cpu' || r.impl === 'copy') continue;
+    if (r.impl.startsWith('ours') || r.impl === 'reference-cpu' || r.impl === 'copy') continue;
     const text = r.medianMs == null ? `n/a: ${r.note}` : r.semantics;
     const key = `${r.impl}: ${text}`;
     lines.set(key, [...(lines.get(key) ?? []), r.case]);

@@ -170,6 +170,26 @@ for (const [index, testCase] of selected.entries()) {
   );
   x16.dispose();
 
+  // Ours on the input in PyTorch's channels-last memory format (4-D: N, H, W, C; 5-D: N, D, H, W, C), the same values.
+  const memoryFormat = { 4: 'channelsLast', 5: 'channelsLast3d' }[testCase.shape.length];
+  if (memoryFormat) {
+    const xl = x.contiguous(memoryFormat);
+    const lastFirst = prepared.ours(xl);
+    const lastMismatch = check(await lastFirst.toArray());
+    lastFirst.dispose();
+    if (lastMismatch) throw new Error(`${testCase.name}: ours in ${memoryFormat} ${lastMismatch}`);
+    add(
+      'ours-channels-last',
+      await measure(async () => {
+        const y = prepared.ours(xl);
+        await synchronize(device);
+        y.dispose();
+      }),
+      { semantics: `PyTorch, ${memoryFormat}` },
+    );
+    xl.dispose();
+  } else add('ours-channels-last', {}, { note: 'n/a: channels last is a 4-D / 5-D format' });
+
   // The bandwidth floor: the device copying the input's bytes.
   const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.STORAGE });
   add(
@@ -239,6 +259,7 @@ for (const [index, testCase] of selected.entries()) {
       oursOverCopy: timed('ours') / timed('copy'),
       oursOverCopyKernel: timed('ours') / copyKernelMs,
       float16OverFloat32: timed('ours-float16') / timed('ours'),
+      channelsLastOverContiguous: timed('ours-channels-last') == null ? null : timed('ours-channels-last') / timed('ours'),
     },
   });
   results.push(...caseResults);

@@ -3,7 +3,8 @@
 // or readback in between (counted), and a tensor of another device is a clear error.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { onnxModel } from '../bench/onnx.mjs';
-import { F, Tensor, WebGPULayersError, fromOrtTensor, fromTfjs, gpuStats, nn, reference, toOrtTensor, toTfjs, type TfLike } from '../src/index.js';
+import { F, Tensor, WebGPULayersError, fromOrtTensor, fromTfjs, gpuStats, nn, reference, synchronize, toOrtTensor, toTfjs, type TfLike } from '../src/index.js';
+import { halfBits, packHalves, unpackHalves } from '../src/core/half.js';
 import { requestDevice } from '../src/node.js';
 import { expectClose } from './helpers/compare.js';
 import { countTransfers, ortDevice, type ortOn, tfjsOn } from './helpers/peers.js';
@@ -59,6 +60,27 @@ describe("ONNX Runtime Web (WebGPU) on the kit's device", () => {
     await session.release();
   });
 
+  test('float16 tensors pass to ORT and back over the same buffer, ORT reading the halves’ bits', async () => {
+    const values = Float32Array.from({ length: 2 * 3 * 4 * 4 }, (_, i) => (i % 23) / 8 - 1.3);
+    const x = Tensor.fromArray(device, values, [2, 3, 4, 4], { dtype: 'float16' });
+    const halves = await x.toArray();
+    const { result, uploads, readbacks } = await countTransfers(device, async () => {
+      const inOrt = (await toOrtTensor(ort, x)) as unknown as { type: string; dims: number[]; gpuBuffer: GPUBuffer; getData(): Promise<Uint16Array> };
+      const back = fromOrtTensor(device, inOrt as never);
+      const pooled = F.avgPool2d(back, 2);
+      return { inOrt, back, pooled };
+    });
+    expect([uploads, readbacks]).toEqual([0, 0]);
+    expect(result.inOrt.type).toBe('float16');
+    expect(result.inOrt.gpuBuffer).toBe(x.gpuBuffer.buffer);
+    expect(result.back.dtype).toBe('float16');
+    expect(result.back.gpuBuffer.buffer).toBe(x.gpuBuffer.buffer);
+    expect(Array.from(await result.inOrt.getData())).toEqual(Array.from(halves, halfBits));
+    const expected = reference.avgPool2d(halves, [2, 3, 4, 4], 2);
+    expectClose(await result.pooled.toArray(), unpackHalves(packHalves(expected.data), expected.data.length), 'AvgPool2d(2) on ORT’s halves, rounded once');
+    for (const t of [x, result.back, result.pooled]) t.dispose();
+  });
+
   test('an ORT tensor on the CPU, or of another type, is a clear error', async () => {
     const cpu = new ort.Tensor('float32', new Float32Array(4), [1, 4]);
     expect(() => fromOrtTensor(device, cpu as never)).toThrow(
@@ -102,6 +124,36 @@ describe("TF.js (WebGPU) on the kit's device", () => {
     expectClose(new Float32Array(await back.data()), nhwc(expected.data, expected.shape), 'back in TF.js, NHWC');
     for (const t of [result.x, result.y]) t.dispose();
     back.dispose();
+    input.dispose();
+  });
+
+  test('layout channelsLast: an NHWC TF.js tensor is a channelsLast view with no kernel, and goes back with none', async () => {
+    const shape = [2, 4, 3, 5];
+    const data = randomData(seededRandom(43), 2 * 4 * 3 * 5);
+    const input = tf.tidy(() => tf.add(tf.tensor(nhwc(data, shape), [2, 3, 5, 4], 'float32'), 0));
+    const tensorsBefore = tf.memory().numTensors;
+    const before = gpuStats(device);
+    const { result, readbacks } = await countTransfers(device, async () => {
+      const x = fromTfjs(kitTf, device, input as never, { layout: 'channelsLast' });
+      const y = F.relu(x);
+      const back = await toTfjs(kitTf, y);
+      return { x, y, back };
+    });
+    expect(readbacks).toBe(0);
+    expect(gpuStats(device).dispatches - before.dispatches).toBe(1); // the relu; no permute either way
+    expect([result.x.memoryFormat, result.y.memoryFormat]).toEqual(['channelsLast', 'channelsLast']);
+    expect(result.x.shape).toEqual(shape);
+    expectClose(await result.x.toArray(), data, 'logical order');
+    const back = result.back as { shape: number[]; data(): Promise<Float32Array>; dispose(): void };
+    expect(back.shape).toEqual([2, 3, 5, 4]);
+    const relu = reference.activation(data, shape, 'relu');
+    expectClose(new Float32Array(await back.data()), nhwc(relu.data, shape), 'back in TF.js, NHWC');
+    // TF.js's handed-over buffer is released to it once the view is disposed and its work submitted.
+    expect(tf.memory().numTensors).toBeGreaterThan(tensorsBefore);
+    for (const t of [result.x, result.y]) t.dispose();
+    await synchronize(device);
+    back.dispose();
+    expect(tf.memory().numTensors).toBe(tensorsBefore);
     input.dispose();
   });
 

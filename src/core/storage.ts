@@ -14,11 +14,18 @@ export class Storage {
   constructor(
     readonly context: DeviceContext,
     readonly buffer: GPUBuffer,
-    readonly external: { byteOffset: number; checked: Promise<void> } | null = null,
+    readonly external: { byteOffset: number; checked: Promise<void>; onRelease?: () => void } | null = null,
   ) {}
 
   releaseIfUnused(): void {
-    if (this.users === 0 && this.readsInFlight === 0 && !this.external) releaseToPool(this.context, this.buffer);
+    if (this.users !== 0 || this.readsInFlight !== 0) return;
+    if (!this.external) releaseToPool(this.context, this.buffer);
+    else if (this.external.onRelease) {
+      // The owner's buffer is theirs again once the work recorded so far (which may read it) is submitted.
+      const release = this.external.onRelease;
+      this.external.onRelease = undefined;
+      this.context.batch.whenSubmitted().then(release, release);
+    }
   }
 }
 

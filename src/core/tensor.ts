@@ -21,6 +21,12 @@ export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './hook
 export interface FromGPUBufferOptions {
   /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
   byteOffset?: number;
+  /** 'float16': the buffer holds halves, two to a 4-byte word (ORT-web's float16 layout); default float32. */
+  dtype?: FloatDType;
+  /** The order the buffer holds the elements in (e.g. 'channelsLast' for TF.js's NHWC); the shape stays logical. */
+  memoryFormat?: MemoryFormat;
+  /** Called once the kit no longer uses the buffer: the tensor and its views disposed and their work submitted. */
+  onRelease?: () => void;
 }
 
 /** Where a tensor's data is on the GPU, to hand it to other code (`tensor.gpuBuffer`). */
@@ -201,10 +207,14 @@ export class Tensor<D extends DType = FloatDType> {
     const size = checkShape(shape);
     const context = contextOf(device);
     context.checkUsable();
-    const byteOffset = checkExternalBuffer(context, buffer, shape, size, options.byteOffset ?? 0);
+    const dtype = options.dtype ?? 'float32';
+    if (dtype !== 'float32' && dtype !== 'float16')
+      throw new WebGPULayersError('invalid-argument', `Tensor.fromGPUBuffer: dtype must be 'float32' or 'float16', but got ${String(dtype)}`);
+    const memoryFormat = checkMemoryFormat(options.memoryFormat ?? 'contiguous', shape);
+    const byteOffset = checkExternalBuffer(context, buffer, shape, bytesOf(dtype, size), options.byteOffset ?? 0, dtype);
     const checked = context.checkExternalBuffer(buffer);
-    const storage = new Storage(context, buffer, { byteOffset, checked });
-    return new Tensor(device, shape, storage, checked, size);
+    const storage = new Storage(context, buffer, { byteOffset, checked, onRelease: options.onRelease });
+    return new Tensor(device, shape, storage, checked, size, dtype, false, memoryFormat);
   }
 
   /**

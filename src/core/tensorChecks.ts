@@ -15,7 +15,14 @@ export function checkFits(context: DeviceContext, shape: readonly number[], byte
 }
 
 /** Tensor.fromGPUBuffer's checks, before any GPU work; returns the byte offset. */
-export function checkExternalBuffer(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, byteOffset: number): number {
+export function checkExternalBuffer(
+  context: DeviceContext,
+  buffer: GPUBuffer,
+  shape: readonly number[],
+  bytes: number,
+  byteOffset: number,
+  dtype = 'float32',
+): number {
   const who = 'Tensor.fromGPUBuffer';
   if (typeof buffer !== 'object' || buffer === null || typeof buffer.size !== 'number' || typeof buffer.usage !== 'number') {
     throw new WebGPULayersError('invalid-argument', `${who}: expected a GPUBuffer, but got ${buffer === null ? 'null' : typeof buffer}`);
@@ -30,13 +37,13 @@ export function checkExternalBuffer(context: DeviceContext, buffer: GPUBuffer, s
   if (!(buffer.usage & GPUBufferUsage.STORAGE)) {
     throw new WebGPULayersError('invalid-argument', `${who}: the buffer needs STORAGE usage for the kit's kernels to read it (its usage is ${buffer.usage})`);
   }
-  if (byteOffset + size * 4 > buffer.size) {
+  if (byteOffset + bytes > buffer.size) {
     throw new WebGPULayersError(
       'invalid-argument',
-      `${who}: a float32 tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + size * 4} bytes, but the buffer has ${buffer.size}`,
+      `${who}: a ${dtype} tensor of shape [${shape.join(', ')}] at byteOffset ${byteOffset} needs ${byteOffset + bytes} bytes, but the buffer has ${buffer.size}`,
     );
   }
-  checkFits(context, shape, size * 4);
+  checkFits(context, shape, bytes, dtype);
   return byteOffset;
 }
 

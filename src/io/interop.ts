@@ -1,11 +1,13 @@
 // Hand-off to ONNX Runtime Web and TF.js on the kit's own device, with no copy through the CPU. The kit depends on
 // neither: their tensors are recognised by shape (duck typing), and the callers pass in the library itself where
 // a tensor of it must be made. Layouts: the kit and ORT use NCHW; TF.js uses NHWC, so a 4-D hand-off to or from
-// TF.js permutes on the GPU (one copy kernel).
+// TF.js permutes on the GPU (one copy kernel), unless the kit's tensor is channelsLast (no kernel: NHWC memory).
 import { WebGPULayersError } from '../core/errors.js';
 import { contextOf } from '../runtime/context.js';
 import { permute4d } from '../ops/permute/functional.js';
 import { Tensor } from '../core/tensor.js';
+import { packHalves } from '../core/half.js';
+import { sameAsContiguous } from '../core/memoryFormat.js';
 
 /** What the kit reads of an onnxruntime-web Tensor. */
 export interface OrtTensorLike {
@@ -18,7 +20,10 @@ export interface OrtTensorLike {
 /** What the kit uses of the onnxruntime-web module (`import * as ort from 'onnxruntime-web/webgpu'`). */
 export interface OrtLike<T = unknown> {
   Tensor: {
-    fromGpuBuffer(buffer: GPUBuffer, options: { dataType: 'float32'; dims: readonly number[]; download?: () => Promise<Float32Array> }): T;
+    fromGpuBuffer(
+      buffer: GPUBuffer,
+      options: { dataType: 'float32' | 'float16'; dims: readonly number[]; download?: () => Promise<Float32Array | Uint16Array> },
+    ): T;
   };
 }
 
@@ -39,8 +44,11 @@ export function fromOrtTensor(device: GPUDevice, tensor: OrtTensorLike): Tensor 
       `${who}: the tensor is on '${tensor.location}', not in a GPU buffer: run the session with preferredOutputLocation: 'gpu-buffer' and the WebGPU execution provider on this device`,
     );
   }
-  if (tensor.type !== 'float32') throw new WebGPULayersError('invalid-argument', `${who}: the kit takes float32 tensors, but this one is ${tensor.type}`);
-  return Tensor.fromGPUBuffer(device, tensor.gpuBuffer, tensor.dims);
+  if (tensor.type !== 'float32' && tensor.type !== 'float16') {
+    throw new WebGPULayersError('invalid-argument', `${who}: the kit takes float32 and float16 tensors, but this one is ${tensor.type}`);
+  }
+  // ORT's float16 buffers hold halves two to a word, element 2i low, as the kit's do: the same buffer either way.
+  return Tensor.fromGPUBuffer(device, tensor.gpuBuffer, tensor.dims, { dtype: tensor.type });
 }
 
 /**
@@ -56,8 +64,20 @@ export async function toOrtTensor<T>(ort: OrtLike<T>, tensor: Tensor): Promise<T
       "toOrtTensor: ORT takes whole buffers; this tensor starts at an offset in a caller's buffer: run it through an op first",
     );
   }
+  if (!sameAsContiguous(tensor.shape, tensor.memoryFormat)) {
+    throw new WebGPULayersError(
+      'invalid-argument',
+      `toOrtTensor: ORT takes contiguous (NCHW) tensors, but this one is ${tensor.memoryFormat}: tensor.contiguous() first`,
+    );
+  }
   await contextOf(tensor.device).batch.whenSubmitted();
-  return ort.Tensor.fromGpuBuffer(buffer, { dataType: 'float32', dims: [...tensor.shape], download: () => tensor.toArray() });
+  // ORT's float16 data is the halves' bits (a Uint16Array); the kit reads halves back as their float32 values.
+  const half = tensor.dtype === 'float16';
+  const download = async () => {
+    const values = await tensor.toArray();
+    return half ? new Uint16Array(packHalves(values).buffer, 0, values.length) : values;
+  };
+  return ort.Tensor.fromGpuBuffer(buffer, { dataType: tensor.dtype, dims: [...tensor.shape], download });
 }
 
 /** What the kit reads of a TF.js tensor. */
@@ -76,9 +96,12 @@ export interface TfLike<T = unknown> {
 export interface TfHandOffOptions {
   /**
    * 'nhwc' (default for 4-D): TF.js's NHWC tensors meet the kit's NCHW ones, permuted on the GPU;
+   * 'channelsLast' (fromTfjs, 4-D): no kernel: the kit's tensor is a channelsLast view (logical N, C, H, W) over the
+   * buffer TF.js hands over, released to TF.js when the view is disposed; a channelsLast tensor goes to TF.js with no
+   * kernel under either option;
    * 'same': the layout is kept (a 4-D tensor's values are handed over in the order they are in).
    */
-  layout?: 'nhwc' | 'same';
+  layout?: 'nhwc' | 'channelsLast' | 'same';
 }
 
 /** The TF.js backend's device, when it is WebGPU. */
@@ -120,6 +143,11 @@ export function fromTfjs(tf: TfLike, device: GPUDevice, tensor: TfTensorLike, op
   if (!buffer) {
     tensorRef.dispose();
     throw new WebGPULayersError('invalid-argument', `${who}: TF.js gave no GPU buffer for this tensor`);
+  }
+  if (tensor.shape.length === 4 && options.layout === 'channelsLast') {
+    const [n, h, w, c] = tensor.shape as [number, number, number, number];
+    // TF.js may reuse the buffer once its reference goes: when the kit's view (and its views) are done with it.
+    return Tensor.fromGPUBuffer(device, buffer, [n, c, h, w], { memoryFormat: 'channelsLast', onRelease: () => tensorRef.dispose() });
   }
   const view = Tensor.fromGPUBuffer(device, buffer, tensor.shape);
   try {
@@ -163,10 +191,14 @@ export async function toTfjs<T>(tf: TfLike<T>, tensor: Tensor, options: TfHandOf
       "toTfjs: TF.js runs on another GPUDevice; register its WebGPU backend with this tensor's device (new WebGPUBackend(device))",
     );
   }
+  if (tensor.dtype !== 'float32') throw new WebGPULayersError('invalid-argument', `toTfjs: TF.js takes float32 tensors here, but this one is ${tensor.dtype}`);
+  if (tensor.memoryFormat === 'channelsLast' && options.layout !== 'same') return toTfjsAsItLies(tf, tensor);
   const nhwc = tensor.shape.length === 4 && (options.layout ?? 'nhwc') === 'nhwc';
-  const flat = nhwc ? null : tensor.reshape([1, 1, 1, tensor.size]);
-  const exact = nhwc ? permute4d(tensor, [0, 2, 3, 1], true) : permute4d(flat!, [0, 1, 2, 3], true);
+  const source = sameAsContiguous(tensor.shape, tensor.memoryFormat) ? tensor : tensor.contiguous();
+  const flat = nhwc ? null : source.reshape([1, 1, 1, tensor.size]);
+  const exact = nhwc ? permute4d(source, [0, 2, 3, 1], true) : permute4d(flat!, [0, 1, 2, 3], true);
   flat?.dispose();
+  if (source !== tensor) source.dispose();
   const shape = nhwc ? exact.shape : tensor.shape;
   try {
     await contextOf(tensor.device).batch.whenSubmitted();
@@ -175,4 +207,31 @@ export async function toTfjs<T>(tf: TfLike<T>, tensor: Tensor, options: TfHandOf
     // TF.js's copy was submitted inside tf.tensor, so our buffer may go back to the pool.
     exact.dispose();
   }
+}
+
+/**
+ * A channelsLast tensor to TF.js: its memory is NHWC already, so no kernel, only a copy command into a buffer of
+ * exactly its bytes (TF.js takes a buffer's size as the data's), unless its own buffer is that already.
+ */
+async function toTfjsAsItLies<T>(tf: TfLike<T>, tensor: Tensor): Promise<T> {
+  const [n, c, h, w] = tensor.shape as [number, number, number, number];
+  const view = tensor.gpuBuffer;
+  const own = view.byteOffset === 0 && view.buffer.size === view.byteLength;
+  const exact = own ? null : Tensor.empty(tensor.device, [view.byteLength / 4], true);
+  if (exact) exact.setWrittenBy(copyBytes(tensor, exact));
+  try {
+    await contextOf(tensor.device).batch.whenSubmitted();
+    return tf.tensor({ buffer: exact ? exact.gpuBuffer.buffer : view.buffer }, [n, h, w, c], 'float32');
+  } finally {
+    exact?.dispose();
+  }
+}
+
+/** Records a copy of `from`'s bytes into `to` (one copy command, no kernel). */
+function copyBytes(from: Tensor, to: Tensor): Promise<void> {
+  const view = from.gpuBuffer;
+  const batch = contextOf(from.device).batch;
+  const check = from.externalCheck;
+  if (check) batch.requireBeforeSubmit(check);
+  return batch.record({ kind: 'copy', source: view.buffer, sourceOffset: view.byteOffset, destination: to.buffer, size: view.byteLength });
 }
