@@ -27,7 +27,8 @@ var<workgroup> partialSums: array<f32, WORKGROUP_SIZE>;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(@builtin(workgroup_id) group: vec3u, @builtin(num_workgroups) groups: vec3u,
         @builtin(local_invocation_index) local: u32) {
-  if (STRATEGY == 1u) {
+  // Channels last always takes an invocation per plane: neighbouring invocations then read neighbouring channels.
+  if (STRATEGY == 1u || CHANNELS_LAST) {
     reducePlane(workgroupIndex(group, groups) * WORKGROUP_SIZE + local);
     return;
   }

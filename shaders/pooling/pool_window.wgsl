@@ -7,11 +7,20 @@
 //     starts at that position and moves on `value > best || isNan(value)`, so the last NaN wins (PyTorch's CPU
 //     kernel). `storeIndex` writes the argmax (flat within the input plane) where the kernel has indices.
 //   MODE 2, LP: the average (pad 0) of x^p, times the kernel area, to the power 1/p (torch/nn/functional.py).
-// Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major. Bindings: 0
+// Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major; CHANNELS_LAST:
+// [samples, inD, inH, inW, channels] and [samples, outD, outH, outW, channels], neighbouring invocations on
+// neighbouring channels (pieces are then of whole samples; indices stay flat within the plane). Bindings: 0
 // input, 1 output, (indices), params; a tensor larger than one binding runs in pieces of planes, each binding
 // windows of input and output that start inputBase / outputBase elements before its first plane.
 
 override MODE: u32 = 0u;
+override CHANNELS_LAST: bool = false;
+
+/** The input element at a plane's spatial index (row-major in D, H, W). */
+fn inputAt(planeOffset: u32, spatial: u32) -> u32 {
+  if (CHANNELS_LAST) { return planeOffset + spatial * params.channels; }
+  return planeOffset + spatial;
+}
 
 /** The first position of a dilated window inside the input (PyTorch steps over the padding by the dilation). */
 fn firstInside(start: i32, dilation: i32) -> i32 {
@@ -34,7 +43,7 @@ fn maxPoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
   for (var h = first.x; h < h1; h++) {
     let row = h * params.inW;
     for (var w = first.y; w < w1; w++) {
-      let value = input[planeOffset + u32(row + w)];
+      let value = input[inputAt(planeOffset, u32(row + w))];
       let wins = value > best || isNan(value); // branch-free: software adapters run lanes in lockstep
       best = select(best, value, wins);
       bestIndex = select(bestIndex, row + w, wins);
@@ -61,7 +70,7 @@ fn maxPool(planeOffset: u32, o: vec3i, at: u32) {
     for (var h = first.y; h < end.y; h += dilation.y) {
       let row = (d * size.y + h) * size.z;
       for (var w = first.z; w < end.z; w += dilation.z) {
-        let value = input[planeOffset + u32(row + w)];
+        let value = input[inputAt(planeOffset, u32(row + w))];
         if (value > best || isNan(value)) {
           best = value;
           bestIndex = row + w;
@@ -85,9 +94,9 @@ fn averagePoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
   let w1 = min(paddedW1, params.inW);
   var sum = 0.0;
   for (var h = h0; h < h1; h++) {
-    let rowOffset = planeOffset + u32(h * params.inW);
+    let row = h * params.inW;
     for (var w = w0; w < w1; w++) {
-      sum += input[rowOffset + u32(w)];
+      sum += input[inputAt(planeOffset, u32(row + w))];
     }
   }
   var divisor = params.divisorOverride;
@@ -116,9 +125,9 @@ fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
   var sum = 0.0;
   for (var d = first.x; d < end.x; d++) {
     for (var h = first.y; h < end.y; h++) {
-      let row = planeOffset + u32((d * size.y + h) * size.z);
+      let row = (d * size.y + h) * size.z;
       for (var w = first.z; w < end.z; w++) {
-        let value = input[row + u32(w)];
+        let value = input[inputAt(planeOffset, u32(row + w))];
         if (MODE == 2u) {
           sum += torchPow(value, params.normType);
         } else {
@@ -147,8 +156,14 @@ override OUTPUTS_PER_INVOCATION: u32 = 1u;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {
   // Grids over 65,535 workgroups are folded into 2-D by the launcher.
-  let item = workItem(id);
+  var item = workItem(id);
   if (item >= params.total) { return; }
+  // Channels last: the channel is the fastest part of the item; "plane" below is then the sample.
+  var channel = 0u;
+  if (CHANNELS_LAST) {
+    channel = item % params.channels;
+    item = item / params.channels;
+  }
   let outW = u32(params.outW);
   let outH = u32(params.outH);
   let itemsPerRow = (outW + OUTPUTS_PER_INVOCATION - 1u) / OUTPUTS_PER_INVOCATION;
@@ -164,9 +179,15 @@ fn main(id: Invocation) {
     od = i32(depthRow % u32(params.outD));
     plane = depthRow / u32(params.outD);
   }
-  let planeOffset = params.inputBase + plane * u32(params.inD * params.inH * params.inW);
+  var planeOffset = params.inputBase + plane * u32(params.inD * params.inH * params.inW);
+  if (CHANNELS_LAST) {
+    planeOffset = params.inputBase + plane * u32(params.inD * params.inH * params.inW) * params.channels + channel;
+  }
   for (var ow = firstOw; ow < lastOw; ow++) {
-    let at = params.outputBase + row * outW + ow;
+    var at = params.outputBase + row * outW + ow;
+    if (CHANNELS_LAST) {
+      at = params.outputBase + (row * outW + ow) * params.channels + channel;
+    }
     let o = vec3i(od, oh, i32(ow));
     if (MODE == 1u) {
       maxPool(planeOffset, o, at);

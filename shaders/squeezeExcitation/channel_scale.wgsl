@@ -32,12 +32,29 @@ fn main(id: Invocation) {
   var v = params.firstVec4 + first;
   let end = params.firstVec4 + min(first + VEC4S_PER_INVOCATION, params.vec4s);
   if (CHANNELS_LAST) {
-    for (; v < end; v++) {
+    if (params.channels % 4u == 0u) {
+      // A vec4 holds four channels of one position: one division per invocation, then the channel and the sample
+      // advance as the run crosses a position's and a sample's end.
       let element = params.windowStart + 4u * v;
-      if (params.channels % 4u == 0u) {
-        let g = min((element / (params.planeSize * params.channels)) * params.channels + element % params.channels, params.lastPlane - 3u);
+      let sampleSize = params.planeSize * params.channels;
+      var sample = element / sampleSize;
+      let inSample = element - sample * sampleSize;
+      var channel = inSample % params.channels;
+      var left = sampleSize - inSample; // elements left in this sample
+      for (; v < end; v++) {
+        let g = min(sample * params.channels + channel, params.lastPlane - 3u);
         y[v] = x[v] * vec4f(gate[g], gate[g + 1u], gate[g + 2u], gate[g + 3u]);
-      } else {
+        channel += 4u;
+        if (channel == params.channels) { channel = 0u; }
+        left -= 4u;
+        if (left == 0u) {
+          sample++;
+          left = sampleSize;
+        }
+      }
+    } else {
+      for (; v < end; v++) {
+        let element = params.windowStart + 4u * v;
         y[v] = x[v] * vec4f(gateLast(element), gateLast(element + 1u), gateLast(element + 2u), gateLast(element + 3u));
       }
     }

@@ -77,6 +77,8 @@ export function checkInputs(
 export interface OutputSpec {
   shape: readonly number[];
   dtype?: DType;
+  /** Its layout, when the kernel writes one other than `layouts` gives (a channels-last pool's output). */
+  memoryFormat?: MemoryFormat;
 }
 
 const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
@@ -107,7 +109,15 @@ export function produceAll(
   try {
     const formatOf = (shape: readonly number[]) => (layouts === 'elementwise' && sameShape(shape, input.shape) ? input.memoryFormat : 'contiguous');
     outputs.forEach((spec, i) =>
-      made.push(Tensor.empty(input.device, spec.shape, i === 0 && exactOutput, spec.dtype ?? (converted ? 'float32' : dtype), formatOf(spec.shape))),
+      made.push(
+        Tensor.empty(
+          input.device,
+          spec.shape,
+          i === 0 && exactOutput,
+          spec.dtype ?? (converted ? 'float32' : dtype),
+          spec.memoryFormat ?? formatOf(spec.shape),
+        ),
+      ),
     );
     if (made[0]!.size > 0) {
       const work = write(

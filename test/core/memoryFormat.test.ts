@@ -1,7 +1,7 @@
 // The channels-last memory formats against PyTorch (test/fixtures/memory_format.json, from x.to(memory_format=
 // torch.channels_last)): fromArray in memory order, toArray in the logical order, contiguous(format), and every op that
 // keeps the format as PyTorch does, in float32 and float16; the ops that read it natively (the global average pool,
-// the SE scale) in pieces over a small binding; the clear errors.
+// the pooling windows, the SE scale) in pieces over a small binding; the clear errors.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, Tensor, deviceContext, nn, type DType, type MemoryFormat } from '../../src/index.js';
 import { packHalves, unpackHalves } from '../../src/core/half.js';
@@ -119,11 +119,12 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     }
   });
 
-  test('the global pool and the SE scale read channels last in pieces of samples over a small binding', async () => {
+  test('the global pool, the windows and the SE scale read channels last in pieces of samples over a small binding', async () => {
     const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
     const saved = limits.maxStorageBufferBindingSize;
     try {
-      for (const c of cases.filter((k) => k.op === 'SELayer' || (k.op === 'adaptive_avg_pool2d' && k.args.outputSize === 1))) {
+      const native = (k: Case) => ['SELayer', 'max_pool2d', 'avg_pool2d'].includes(k.op) || (k.op === 'adaptive_avg_pool2d' && k.args.outputSize === 1);
+      for (const c of cases.filter(native)) {
         limits.maxStorageBufferBindingSize = Math.max(1024, ((c.input.slice(1).reduce((a, b) => a * b, 1) * 4) / 256 + 2) * 256);
         const x = upload(c);
         let module: nn.Module | null = null;
@@ -132,9 +133,11 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
           if (c.half) module.to('float16');
           module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
         }
-        const y = module ? module.forward(x) : F.adaptiveAvgPool2d(x, 1);
-        expectClose(await y.toArray(), decode(c.data), c.half, module !== null, `${c.op} [${c.input}] in pieces`);
-        for (const t of [x, y]) t.dispose();
+        const result = module ? module.forward(x) : run(device, c, x);
+        const [y, indices] = Array.isArray(result) ? result : [result, null];
+        expectClose((await y.toArray()) as Float32Array, decode(c.data), c.half, module !== null, `${c.op} [${c.input}] in pieces`);
+        if (indices) expect(Array.from(await indices.toArray())).toEqual(c.indices);
+        for (const t of [x, y, indices]) t?.dispose();
         module?.dispose();
       }
     } finally {

@@ -3,7 +3,7 @@
 // global reduction, at every rank.
 import { needsGrad, record, refuseGrad } from '../../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../../core/errors.js';
-import { sameAsContiguous } from '../../core/memoryFormat.js';
+import { sameAsContiguous, type MemoryFormat } from '../../core/memoryFormat.js';
 import { Tensor, type DType } from '../../core/tensor.js';
 import { defineTuning } from '../../runtime/strategies.js';
 import { checkInputs, produceAll } from '../produce.js';
@@ -67,14 +67,16 @@ function pooled(
   input: Tensor,
   plan: VolumeGeometry & { returnIndices: boolean },
   launch: (x: GPUBufferBinding, y: GPUBufferBinding, indices: GPUBufferBinding | null, half: boolean) => Promise<void>,
+  memoryFormat: MemoryFormat = 'contiguous',
 ): Tensor | WithIndices {
   if (plan.returnIndices) checkIndexable(plan);
-  const outputs = plan.returnIndices ? [{ shape: plan.outputShape }, { shape: plan.outputShape, dtype: 'int32' as const }] : [{ shape: plan.outputShape }];
-  const [values, indices] = produceAll(plan.op, [input], outputs, (x, [y, i], dtype) => launch(x, y!, i ?? null, dtype === 'float16'), {
+  const values = { shape: plan.outputShape, memoryFormat };
+  const outputs = plan.returnIndices ? [values, { ...values, dtype: 'int32' as const }] : [values];
+  const [y, indices] = produceAll(plan.op, [input], outputs, (x, [out, i], dtype) => launch(x, out!, i ?? null, dtype === 'float16'), {
     halves: 'convert',
-    layouts: 'any', // only the global average takes channels last (pool() converts for the rest)
+    layouts: 'any', // the global average and the windows take channels last (pool() converts for the rest)
   });
-  return indices ? [values as Tensor, indices as Tensor<'int32'>] : (values as Tensor);
+  return indices ? [y as Tensor, indices as Tensor<'int32'>] : (y as Tensor);
 }
 
 /**
@@ -82,7 +84,8 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  if (!sameAsContiguous(input.shape, input.memoryFormat) && globalDivisor(plan) === null) return inContiguousFormat(input, plan);
+  const native = globalDivisor(plan) !== null || ('kernel' in plan && input.memoryFormat === 'channelsLast');
+  if (!native && !sameAsContiguous(input.shape, input.memoryFormat)) return inContiguousFormat(input, plan);
   if (!needsGrad([input])) return forwardPool(input, plan);
   if (plan.mode === 'lp') {
     if (!Number.isFinite(plan.normType)) refuseGrad(`${plan.op} with an infinite norm_type`, [input]);
@@ -142,7 +145,17 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
     const channelsLast = sameAsContiguous(input.shape, input.memoryFormat) ? null : { channels: input.shape[1]! };
     return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
   }
-  if ('kernel' in plan) return pooled(input, plan, (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half));
+  if ('kernel' in plan) {
+    // Channels last (2-D): the kernel reads and writes it, indices laid out as the values (flat within the plane).
+    const last = input.memoryFormat === 'channelsLast' && !sameAsContiguous(input.shape, input.memoryFormat);
+    const channelsLast = last ? { channels: input.shape[1]! } : null;
+    return pooled(
+      input,
+      plan,
+      (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half, channelsLast),
+      last ? 'channelsLast' : 'contiguous',
+    );
+  }
   if (plan.isGlobalMean && plan.planes > 0) {
     // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
     const dtype = checkInputs(plan.op, [input], { halves: 'convert', layouts: 'any' });

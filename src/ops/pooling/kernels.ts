@@ -97,6 +97,7 @@ const windowKernels = defineIndexedPool(
     normType: 'f32',
     inverseNorm: 'f32',
     kernelArea: 'f32',
+    channels: 'u32', // CHANNELS_LAST: the channels of a position (1 otherwise)
   },
   [torchPow],
 );
@@ -112,8 +113,11 @@ export function launchWindowPool(
   output: GPUBufferBinding,
   indices: GPUBufferBinding | null,
   half = false,
+  channelsLast: { channels: number } | null = null,
 ): Promise<void> {
   const { kernels, inputElementBytes } = byDtype(windowKernels, half);
+  // Channels last: pieces of whole samples (a sample's planes are interleaved), an item per channel.
+  const group = channelsLast?.channels ?? 1;
   // The window loops run once per window element and output of the invocation's run.
   const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
   const { constants } = strategyWithinLoopLimit(
@@ -130,15 +134,15 @@ export function launchWindowPool(
   const stride = plan.stride.map((s, i) => Math.min(s, plan.input[i]! + 2 * plan.padding[i]! + 1));
   return launchInChunks(
     device,
-    plan.planes,
-    product(plan.input),
-    product(plan.output),
+    plan.planes / group,
+    product(plan.input) * group,
+    product(plan.output) * group,
     input,
     output,
     (chunk) => {
-      const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+      const total = chunk.planes * group * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
       return launch(device, indices ? kernels.withIndices : kernels.plain, {
-        constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants },
+        constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
         params: {
           total,
@@ -165,6 +169,7 @@ export function launchWindowPool(
           normType: plan.normType,
           inverseNorm: 1 / plan.normType,
           kernelArea: plan.kernelArea,
+          channels: group,
           inputBase: chunk.inputBase,
           outputBase: chunk.outputBase,
         },
@@ -269,7 +274,7 @@ export function launchGlobalAvgPool(
   const { strategy, constants } = strategyWithinLoopLimit(
     device,
     'global_avg_pool',
-    (_, s) => Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE)),
+    (_, s) => Math.ceil(planeSize / (s === 'invocation' || channelsLast ? 4 : WORKGROUP_SIZE)),
     `a ${planeSize}-element plane`,
   );
   // Channels last: pieces of whole samples (a sample's planes are interleaved).
@@ -287,7 +292,7 @@ export function launchGlobalAvgPool(
         constants: { WORKGROUP_SIZE, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output],
         params: { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
-        workgroups: strategy === 'workgroup' ? chunkPlanes : Math.ceil(chunkPlanes / WORKGROUP_SIZE),
+        workgroups: strategy === 'workgroup' && !channelsLast ? chunkPlanes : Math.ceil(chunkPlanes / WORKGROUP_SIZE),
       });
     },
     { inputElementBytes },
