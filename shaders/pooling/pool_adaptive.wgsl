@@ -6,10 +6,11 @@
 //   `value > best || isNan(value)` (PyTorch's CPU kernel); `storeIndex` writes it, flat within the input plane,
 //   where the kernel has indices.
 // The launcher checks in·out < 2³² in each dim, so the window arithmetic stays in u32.
-// Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major. Bindings and
-// pieces of planes as in pool_window.wgsl.
+// Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major; CHANNELS_LAST
+// as in pool_window.wgsl (an item per channel, pieces of whole samples). Bindings and pieces as in pool_window.wgsl.
 
 override MODE: u32 = 0u;
+override CHANNELS_LAST: bool = false;
 /** 1 when the launcher knows inD = outD = 1 (1-D and 2-D pooling): no depth arithmetic. */
 override PLANAR: u32 = 0u;
 /** Neighbouring outputs of a row per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
@@ -19,8 +20,16 @@ override OUTPUTS_PER_INVOCATION: u32 = 1u;
 
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {
-  let item = workItem(id);
+  var item = workItem(id);
   if (item >= params.total) { return; }
+  // Channels last: the channel is the fastest part of the item; "plane" below is then the sample.
+  var channel = 0u;
+  var step = 1u;
+  if (CHANNELS_LAST) {
+    channel = item % params.channels;
+    item = item / params.channels;
+    step = params.channels;
+  }
   let itemsPerRow = (params.outW + OUTPUTS_PER_INVOCATION - 1u) / OUTPUTS_PER_INVOCATION;
   let row = item / itemsPerRow; // (plane · outD + od) · outH + oh
   let firstOw = (item % itemsPerRow) * OUTPUTS_PER_INVOCATION;
@@ -38,8 +47,8 @@ fn main(id: Invocation) {
   let d1 = windowEnd(od, params.outD, params.inD);
   let h0 = windowStart(oh, params.outH, params.inH);
   let h1 = windowEnd(oh, params.outH, params.inH);
-  let planeOffset = params.inputBase + plane * params.inD * params.inH * params.inW;
-  let outputRow = params.outputBase + row * params.outW;
+  let planeOffset = params.inputBase + plane * params.inD * params.inH * params.inW * step + channel;
+  let outputRow = row * params.outW;
   for (var ow = firstOw; ow < lastOw; ow++) {
     let w0 = windowStart(ow, params.outW, params.inW);
     let w1 = windowEnd(ow, params.outW, params.inW);
@@ -50,7 +59,7 @@ fn main(id: Invocation) {
       for (var h = h0; h < h1; h++) {
         let inputRow = (d * params.inH + h) * params.inW;
         for (var w = w0; w < w1; w++) {
-          let value = input[planeOffset + inputRow + w];
+          let value = input[planeOffset + (inputRow + w) * step];
           if (MODE == 1u) {
             if (value > best || isNan(value)) {
               best = value;
@@ -62,7 +71,7 @@ fn main(id: Invocation) {
         }
       }
     }
-    let at = outputRow + ow;
+    let at = params.outputBase + (outputRow + ow) * step + channel;
     if (MODE == 1u) {
       output[at] = best;
       storeIndex(at, i32(bestIndex));

@@ -123,7 +123,7 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
     const saved = limits.maxStorageBufferBindingSize;
     try {
-      const native = (k: Case) => ['SELayer', 'max_pool2d', 'avg_pool2d'].includes(k.op) || (k.op === 'adaptive_avg_pool2d' && k.args.outputSize === 1);
+      const native = (k: Case) => ['SELayer', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'adaptive_max_pool2d', 'lp_pool2d'].includes(k.op);
       for (const c of cases.filter(native)) {
         limits.maxStorageBufferBindingSize = Math.max(1024, ((c.input.slice(1).reduce((a, b) => a * b, 1) * 4) / 256 + 2) * 256);
         const x = upload(c);

@@ -84,7 +84,8 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  const native = globalDivisor(plan) !== null || ('kernel' in plan && input.memoryFormat === 'channelsLast');
+  // The global average reads every channels-last layout; the window and adaptive kernels read 2-D channels last.
+  const native = globalDivisor(plan) !== null || input.memoryFormat === 'channelsLast';
   if (!native && !sameAsContiguous(input.shape, input.memoryFormat)) return inContiguousFormat(input, plan);
   if (!needsGrad([input])) return forwardPool(input, plan);
   if (plan.mode === 'lp') {
@@ -123,19 +124,16 @@ function lpPoolBackward(grad: Tensor, x: Tensor, plan: WindowPlan): Tensor {
 }
 
 /**
- * A channels-last input of a plan whose kernel reads the contiguous layout: pooled in the contiguous format, the values
- * laid out back as channels last for a 2-D pool (PyTorch keeps channels_last through 2-D pooling; its CPU 3-D pooling
- * returns contiguous output, as here). Max pooling's indices stay contiguous: the same values, flat within the plane.
+ * A channelsLast3d input of a 3-D window or adaptive pool: pooled in the contiguous format, with contiguous output, as
+ * PyTorch 1.13's CPU 3-D pooling returns (its CUDA kernels keep channels_last_3d for some; a native kernel can follow).
  */
 function inContiguousFormat(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   const contiguous = input.contiguous();
-  const result = pool(contiguous, plan);
-  contiguous.dispose();
-  if (input.memoryFormat !== 'channelsLast') return result;
-  const [values, indices] = Array.isArray(result) ? result : [result, null];
-  const kept = values.contiguous('channelsLast');
-  values.dispose();
-  return indices ? [kept, indices] : kept;
+  try {
+    return pool(contiguous, plan);
+  } finally {
+    contiguous.dispose();
+  }
 }
 
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
@@ -165,7 +163,14 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
     const spatial = (sizes: readonly number[]) => sizes.slice(3 - plan.spatialRank).join('x');
     throw new WebGPULayersError('too-large', messages.windowsTooLarge(plan.op, spatial(plan.input), spatial(plan.output)));
   }
-  return pooled(input, plan, (x, y, indices, half) => launchAdaptivePool(input.device, plan, x, y, indices, half));
+  const last = input.memoryFormat === 'channelsLast' && !sameAsContiguous(input.shape, input.memoryFormat);
+  const channelsLast = last ? { channels: input.shape[1]! } : null;
+  return pooled(
+    input,
+    plan,
+    (x, y, indices, half) => launchAdaptivePool(input.device, plan, x, y, indices, half, channelsLast),
+    last ? 'channelsLast' : 'contiguous',
+  );
 }
 
 /** @internal A pooling plan whose result is values only. */

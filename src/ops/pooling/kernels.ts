@@ -183,7 +183,7 @@ export function launchWindowPool(
 const adaptiveKernels = defineIndexedPool(
   'pool_adaptive',
   adaptiveSource,
-  { total: 'u32', inD: 'u32', inH: 'u32', inW: 'u32', outD: 'u32', outH: 'u32', outW: 'u32' },
+  { total: 'u32', inD: 'u32', inH: 'u32', inW: 'u32', outD: 'u32', outH: 'u32', outW: 'u32', channels: 'u32' },
   [adaptiveWindows],
 );
 
@@ -203,8 +203,10 @@ export function launchAdaptivePool(
   output: GPUBufferBinding,
   indices: GPUBufferBinding | null,
   half = false,
+  channelsLast: { channels: number } | null = null,
 ): Promise<void> {
   const { kernels, inputElementBytes } = byDtype(adaptiveKernels, half);
+  const group = channelsLast?.channels ?? 1; // channels last: pieces of whole samples, an item per channel
   // The window loops run once per window element and output of the run; the largest window is ceil(in / out) + 1
   // long in each dim.
   const window = plan.input.map((size, i) => Math.min(size, Math.ceil(size / Math.max(plan.output[i]!, 1)) + 1));
@@ -220,17 +222,17 @@ export function launchAdaptivePool(
   const planar = inD === 1 && outD === 1;
   return launchInChunks(
     device,
-    plan.planes,
-    product(plan.input),
-    product(plan.output),
+    plan.planes / group,
+    product(plan.input) * group,
+    product(plan.output) * group,
     input,
     output,
     (chunk) => {
-      const total = chunk.planes * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+      const total = chunk.planes * group * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
       return launch(device, indices ? kernels.withIndices : kernels.plain, {
-        constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants },
+        constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
-        params: { total, inD, inH, inW, outD, outH, outW, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        params: { total, inD, inH, inW, outD, outH, outW, channels: group, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
     },
