@@ -59,6 +59,22 @@ export async function runHandOff(device, { tfjs, ortWeb, runs, seededData, copyK
         return () => t.dispose();
       }),
     });
+    rows.push({
+      handOff: "TF.js → kit (fromTfjs layout 'channelsLast': TF.js's dataToGPU copy, no kernel)",
+      ms: await time(async () => {
+        const t = fromTfjs(tf, device, nhwc, { layout: 'channelsLast' });
+        return () => t.dispose();
+      }),
+    });
+    const last = x.contiguous('channelsLast');
+    rows.push({
+      handOff: "kit → TF.js (toTfjs of a channelsLast tensor: one copy command + TF.js's buffer copy)",
+      ms: await time(async () => {
+        const t = await toTfjs(tf, last);
+        return () => t.dispose();
+      }),
+    });
+    last.dispose();
     nhwc.dispose();
   } else rows.push({ handOff: 'TF.js', note: tfjs.unavailable });
   for (const row of rows) if (row.ms != null) row.overCopyKernel = row.ms / copyMs;
