@@ -29,6 +29,15 @@ const MODULES: Record<string, (args: any[]) => nn.Module> = {
   ResNetHead: ([i, o]) => new nn.ResNetHead(i, o),
 };
 
+/** The case's module with its (torch) weights, in float16 for a half case; null for a functional op. */
+function moduleOf(c: Case): nn.Module | null {
+  if (!c.weights) return null;
+  const module = MODULES[c.op]!(c.args);
+  if (c.half) module.to('float16');
+  module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
+  return module;
+}
+
 /** The case's op on x: a tensor, or values and indices. */
 function run(device: GPUDevice, c: Case, x: Tensor): Tensor<DType> | [Tensor<DType>, Tensor<'int32'>] {
   const a = c.args;
@@ -101,12 +110,7 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     for (const c of cases) {
       const what = `${c.op} [${c.input}]${c.half ? ' float16' : ''}`;
       const x = upload(c);
-      let module: nn.Module | null = null;
-      if (c.weights) {
-        module = MODULES[c.op]!(c.args);
-        if (c.half) module.to('float16');
-        module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
-      }
+      const module = moduleOf(c);
       const result = module ? module.forward(x) : run(device, c, x);
       const [values, indices] = Array.isArray(result) ? result : [result, null];
       expect(values.memoryFormat, what).toBe(c.format);
@@ -127,12 +131,7 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
       for (const c of cases.filter(native)) {
         limits.maxStorageBufferBindingSize = Math.max(1024, ((c.input.slice(1).reduce((a, b) => a * b, 1) * 4) / 256 + 2) * 256);
         const x = upload(c);
-        let module: nn.Module | null = null;
-        if (c.weights) {
-          module = MODULES[c.op]!(c.args);
-          if (c.half) module.to('float16');
-          module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
-        }
+        const module = moduleOf(c);
         const result = module ? module.forward(x) : run(device, c, x);
         const [y, indices] = Array.isArray(result) ? result : [result, null];
         expectClose((await y.toArray()) as Float32Array, decode(c.data), c.half, module !== null, `${c.op} [${c.input}] in pieces`);

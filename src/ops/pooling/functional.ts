@@ -143,16 +143,12 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
     const channelsLast = sameAsContiguous(input.shape, input.memoryFormat) ? null : { channels: input.shape[1]! };
     return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
   }
+  // Channels last (2-D): the window and adaptive kernels read and write it, indices laid out as the values.
+  const last = input.memoryFormat === 'channelsLast' && !sameAsContiguous(input.shape, input.memoryFormat);
+  const channelsLast = last ? { channels: input.shape[1]! } : null;
+  const outputFormat = last ? 'channelsLast' : 'contiguous';
   if ('kernel' in plan) {
-    // Channels last (2-D): the kernel reads and writes it, indices laid out as the values (flat within the plane).
-    const last = input.memoryFormat === 'channelsLast' && !sameAsContiguous(input.shape, input.memoryFormat);
-    const channelsLast = last ? { channels: input.shape[1]! } : null;
-    return pooled(
-      input,
-      plan,
-      (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half, channelsLast),
-      last ? 'channelsLast' : 'contiguous',
-    );
+    return pooled(input, plan, (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half, channelsLast), outputFormat);
   }
   if (plan.isGlobalMean && plan.planes > 0) {
     // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
@@ -163,14 +159,7 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
     const spatial = (sizes: readonly number[]) => sizes.slice(3 - plan.spatialRank).join('x');
     throw new WebGPULayersError('too-large', messages.windowsTooLarge(plan.op, spatial(plan.input), spatial(plan.output)));
   }
-  const last = input.memoryFormat === 'channelsLast' && !sameAsContiguous(input.shape, input.memoryFormat);
-  const channelsLast = last ? { channels: input.shape[1]! } : null;
-  return pooled(
-    input,
-    plan,
-    (x, y, indices, half) => launchAdaptivePool(input.device, plan, x, y, indices, half, channelsLast),
-    last ? 'channelsLast' : 'contiguous',
-  );
+  return pooled(input, plan, (x, y, indices, half) => launchAdaptivePool(input.device, plan, x, y, indices, half, channelsLast), outputFormat);
 }
 
 /** @internal A pooling plan whose result is values only. */
