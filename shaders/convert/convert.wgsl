@@ -12,13 +12,14 @@ fn main(id: Invocation) {
   let first = word * 2u;
   if (first >= params.total) { return; }
   let pair = first + 1u < params.total;
+  // A piece (a tensor larger than one binding) starts at a whole word: inputBase / outputBase count u32 words.
   if (TO_HALF) {
-    var packed = halfBits(input[first]);
-    if (pair) { packed = packed | (halfBits(input[first + 1u]) << 16u); }
-    output[word] = packed;
+    var packed = halfBits(input[params.inputBase + first]);
+    if (pair) { packed = packed | (halfBits(input[params.inputBase + first + 1u]) << 16u); }
+    output[params.outputBase + word] = packed;
     return;
   }
-  let values = unpack2x16float(input[word]);
-  output[first] = bitcast<u32>(values.x);
-  if (pair) { output[first + 1u] = bitcast<u32>(values.y); }
+  let values = unpack2x16float(input[params.inputBase + word]);
+  output[params.outputBase + first] = bitcast<u32>(values.x);
+  if (pair) { output[params.outputBase + first + 1u] = bitcast<u32>(values.y); }
 }

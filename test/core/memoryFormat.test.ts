@@ -144,6 +144,27 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     }
   });
 
+  test('contiguous() converts a tensor larger than one binding in pieces of samples, both ways, float32 and float16', async () => {
+    const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+    const saved = limits.maxStorageBufferBindingSize;
+    const shape = [5, 6, 7, 9];
+    const logical = Float32Array.from({ length: 5 * 6 * 7 * 9 }, (_, i) => (i % 97) / 8 - 5);
+    try {
+      limits.maxStorageBufferBindingSize = 2048; // about one sample (1512 bytes) per piece, starting mid-word for halves
+      for (const dtype of ['float32', 'float16'] as const) {
+        const x = Tensor.fromArray(device, logical, shape, { dtype }) as Tensor;
+        const last = x.contiguous('channelsLast');
+        const back = last.contiguous();
+        const want = dtype === 'float16' ? unpackHalves(packHalves(logical), logical.length) : logical;
+        expect(Array.from(await last.toArray()), dtype).toEqual(Array.from(want));
+        expect(Array.from(await back.toArray()), dtype).toEqual(Array.from(want));
+        for (const t of [x, last, back]) t.dispose();
+      }
+    } finally {
+      limits.maxStorageBufferBindingSize = saved;
+    }
+  });
+
   test('clear errors: a view of another shape, ops that read the contiguous layout, training, bad formats', () => {
     const c = cases.find((k) => k.op === 'relu')!;
     const x = upload(c);

@@ -1,6 +1,7 @@
 import source from '../../../shaders/permute/permute.wgsl?raw';
 import { defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
+import { launchInChunks } from '../../runtime/planeChunks.js';
 
 const WORKGROUP_SIZE = 64;
 const spec = {
@@ -20,11 +21,15 @@ const spec = {
     stride2: 'u32',
     stride3: 'u32', // input strides, in output dimension order
   },
+  chunked: true,
 } as const satisfies KernelSpec<ParamFields>;
 // float16: reads halves, writes f32 (an element per invocation), converted after.
 const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input'] })) };
 
-/** Records y = x.permute(dims) for a 4-D x of `shape` (a copy, not a view). */
+/**
+ * Records y = x.permute(dims) for a 4-D x of `shape` (a copy, not a view). A permute that keeps dim 0 first runs in
+ * pieces of it over a tensor larger than one binding (NCHW ⇄ NHWC, channels last ⇄ contiguous).
+ */
 export function launchPermute(
   device: GPUDevice,
   shape: readonly number[],
@@ -34,12 +39,31 @@ export function launchPermute(
   half = false,
 ): Promise<void> {
   const strides = [shape[1]! * shape[2]! * shape[3]!, shape[2]! * shape[3]!, shape[3]!, 1];
-  const total = shape.reduce((a, b) => a * b, 1);
+  const inner = strides[0]!;
   const [s0, s1, s2, s3] = dims.map((d) => strides[d]!) as [number, number, number, number];
-  return launch(device, half ? kernels.f16 : kernels.f32, {
-    constants: { WORKGROUP_SIZE },
-    bindings: [input, output],
-    params: { total, size1: shape[dims[1]!]!, size2: shape[dims[2]!]!, size3: shape[dims[3]!]!, stride0: s0, stride1: s1, stride2: s2, stride3: s3 },
-    workgroups: Math.ceil(total / WORKGROUP_SIZE),
+  const kernel = half ? kernels.f16 : kernels.f32;
+  const record = (total: number, chunk: { input: GPUBufferBinding; output: GPUBufferBinding; inputBase: number; outputBase: number }) => {
+    return launch(device, kernel, {
+      constants: { WORKGROUP_SIZE },
+      bindings: [chunk.input, chunk.output],
+      params: {
+        total,
+        size1: shape[dims[1]!]!,
+        size2: shape[dims[2]!]!,
+        size3: shape[dims[3]!]!,
+        stride0: s0,
+        stride1: s1,
+        stride2: s2,
+        stride3: s3,
+        inputBase: chunk.inputBase,
+        outputBase: chunk.outputBase,
+      },
+      workgroups: Math.ceil(total / WORKGROUP_SIZE),
+    });
+  };
+  if (dims[0] !== 0) return record(shape[0]! * inner, { input, output, inputBase: 0, outputBase: 0 });
+  return launchInChunks(device, shape[0]!, inner, inner, input, output, (chunk) => record(chunk.planes * inner, chunk), {
+    planeName: 'sample',
+    inputElementBytes: half ? 2 : 4,
   });
 }
