@@ -10,7 +10,7 @@ import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
 import { registerTensorKind } from '../runtime/capture.js';
 import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './hooks.js';
-import { checkData, checkShape } from './shape.js';
+import { checkData, checkShape, sameShape } from './shape.js';
 import { checkExternalBuffer, checkFits } from './tensorChecks.js';
 import { halfBytes, packHalves, unpackHalves } from './half.js';
 import { readBytes, RESOLVED, Storage } from './storage.js';
@@ -331,7 +331,7 @@ export class Tensor<D extends DType = FloatDType> {
     if (checkShape(shape) !== this.size) {
       throw new TorchError(messages.invalidView(shape, this.size));
     }
-    const same = shape.length === this.shape.length && shape.every((d, i) => d === this.shape[i]);
+    const same = sameShape(shape, this.shape);
     if (!same && !sameAsContiguous(this.shape, this.memoryFormat)) throw new TorchError(messages.channelsLastView(this.memoryFormat));
     storage.users++;
     const view = new Tensor<D>(this.device, shape, storage, this.#written, this.size, this.dtype, false, same ? this.memoryFormat : 'contiguous');

@@ -13,6 +13,7 @@ import type { TensorData } from '../core/tensorData.js';
 import { bytesOf, Tensor, type FloatDType } from '../core/tensor.js';
 import { packHalves, unpackHalves } from '../core/half.js';
 import { linearMessages } from '../ops/linear/messages.js';
+import { TORCH_DTYPES } from '../ops/produce.js';
 import { TorchError } from '../core/errors.js';
 
 /**
@@ -367,8 +368,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     if (this.#firstParameter === undefined) this.#firstParameter = this.parameters()[0] ?? null;
     const parameter = this.#firstParameter;
     if (!parameter || (dtype !== 'float32' && dtype !== 'float16') || dtype === parameter.dtype) return;
-    const torch = { float32: 'Float', float16: 'Half' } as const;
-    throw new TorchError(linearMessages.dtypeMismatch(torch[dtype], torch[parameter.dtype]));
+    throw new TorchError(linearMessages.dtypeMismatch(TORCH_DTYPES[dtype], TORCH_DTYPES[parameter.dtype]));
   }
 
   protected checkUsable(): void {

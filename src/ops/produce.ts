@@ -4,6 +4,7 @@
 import { needsGrad } from '../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../core/errors.js';
 import { sameAsContiguous, type MemoryFormat } from '../core/memoryFormat.js';
+import { sameShape } from '../core/shape.js';
 import { Tensor, type DType, type FloatDType } from '../core/tensor.js';
 import { launchConvert } from './convert/kernel.js';
 
@@ -16,7 +17,8 @@ import { contextOf } from '../runtime/context.js';
  */
 export type HalfSupport = 'none' | 'convert' | 'kernel';
 
-const TORCH_DTYPES: Record<DType, string> = { float32: 'Float', float16: 'Half', int32: 'Int' };
+/** PyTorch's names of the dtypes, as its messages print them. */
+export const TORCH_DTYPES: Record<DType, string> = { float32: 'Float', float16: 'Half', int32: 'Int' };
 
 /** PyTorch's words for a float tensor of another dtype than the op's first: its generic scalar-type check by default. */
 export type DtypeMismatch = (first: string, other: string) => string;
@@ -80,8 +82,6 @@ export interface OutputSpec {
   /** Its layout, when the kernel writes one other than `layouts` gives (a channels-last pool's output). */
   memoryFormat?: MemoryFormat;
 }
-
-const sameShape = (a: readonly number[], b: readonly number[]) => a.length === b.length && a.every((d, i) => d === b[i]);
 
 export interface ProduceOptions extends InputChecks {
   /** The first output's buffer is exactly its bytes (for TF.js). */

@@ -139,14 +139,13 @@ function inContiguousFormat(input: Tensor, plan: PoolPlan): Tensor | WithIndices
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   const volume = product(plan.input);
   const divisor = globalDivisor(plan);
+  // Channels last (pool() leaves only what the kernels read: any for the global average, 2-D for the others): the
+  // kernels read it; the window and adaptive ones write it too, indices laid out as the values.
+  const channelsLast = sameAsContiguous(input.shape, input.memoryFormat) ? null : { channels: input.shape[1]! };
   if (divisor !== null) {
-    const channelsLast = sameAsContiguous(input.shape, input.memoryFormat) ? null : { channels: input.shape[1]! };
     return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
   }
-  // Channels last (2-D): the window and adaptive kernels read and write it, indices laid out as the values.
-  const last = input.memoryFormat === 'channelsLast' && !sameAsContiguous(input.shape, input.memoryFormat);
-  const channelsLast = last ? { channels: input.shape[1]! } : null;
-  const outputFormat = last ? 'channelsLast' : 'contiguous';
+  const outputFormat = channelsLast ? 'channelsLast' : 'contiguous';
   if ('kernel' in plan) {
     return pooled(input, plan, (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half, channelsLast), outputFormat);
   }
