@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
 import { halfBits, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
+import memoryFormat from '../fixtures/memory_format.json';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureFile } from '../helpers/layerFixtures.js';
 import { decode, fixtureInput, type Encoded } from '../helpers/fixtures.js';
@@ -151,6 +152,28 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
       expectSameValues((await values.toArray()) as Float32Array, decode(c.data), what);
       if (indices) expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(c.indices);
       for (const t of [x, values, indices]) t?.dispose();
+    }
+  });
+
+  test('max unpooling on float16 values gives torch’s output as halves (values moved, not computed), in both formats', async () => {
+    const c = (
+      memoryFormat as unknown as { cases: { op: string; input: number[]; memoryData: Encoded[]; unpoolIndices: number[]; shape: number[]; data: Encoded[] }[] }
+    ).cases.find((k) => k.op === 'max_unpool2d')!;
+    for (const format of ['channelsLast', 'contiguous'] as const) {
+      const last = Tensor.fromArray(device, decode(c.memoryData), c.input, { memoryFormat: 'channelsLast', dtype: 'float16' });
+      const x = format === 'channelsLast' ? last : last.contiguous();
+      const indices = Tensor.fromArray(device, Int32Array.from(c.unpoolIndices), c.input);
+      const y = F.maxUnpool2d(x as Tensor, indices, 2, { stride: 2 });
+      expect([y.dtype, y.memoryFormat], format).toEqual(['float16', format]);
+      expectSameValues(await y.toArray(), decode(c.data), `max_unpool2d float16 ${format}`);
+      const bad = Tensor.fromArray(
+        device,
+        Int32Array.from(c.unpoolIndices, () => 10_000),
+        c.input,
+      );
+      const invalid = F.maxUnpool2d(x as Tensor, bad, 2, { stride: 2 });
+      await expect(invalid.toArray()).rejects.toThrow('Found an invalid max index');
+      for (const t of new Set([last, x, indices, y, bad, invalid])) t.dispose();
     }
   });
 

@@ -293,8 +293,8 @@ export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan):
     plan.op,
     [input],
     outputs,
-    (x, [y, c, s]) => launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }),
-    { indexTensors: [indices] },
+    (x, [y, c, s], dtype) => launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }, dtype === 'float16'),
+    { indexTensors: [indices], halves: 'convert' },
   );
   claims!.dispose(); // returns to the pool once the recorded work is submitted
   if (output!.size === 0 || input.size === 0) {
@@ -308,7 +308,7 @@ export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan):
     })
     .finally(() => status!.dispose());
   checked.catch(() => {}); // reported to whoever reads the output; never an unhandled rejection
-  output!.setWrittenBy(checked);
+  output!.setWrittenBy(Promise.all([output!.whenWritten, checked]).then(() => {})); // the kernels' work (a float16 conversion too), then the check
   const rank = Number(/(\d)d$/.exec(plan.op)![1]);
   const planes = product(input.shape.slice(0, -rank));
   const outVolume = product(plan.outputShape.slice(-rank));

@@ -301,7 +301,7 @@ export function launchGlobalAvgPool(
   );
 }
 
-const unpoolKernel = defineKernel({
+const unpoolSpec: KernelSpec<{ inTotal: 'u32'; outTotal: 'u32'; inVolume: 'u32'; outVolume: 'u32' }> = {
   name: 'max_unpool',
   source: unpoolSource,
   bindings: [
@@ -312,7 +312,8 @@ const unpoolKernel = defineKernel({
     { name: 'status', access: 'read_write', element: 'atomic<i32>' },
   ],
   params: { inTotal: 'u32', outTotal: 'u32', inVolume: 'u32', outVolume: 'u32' },
-});
+};
+const unpoolKernels = { f32: defineKernel(unpoolSpec), f16: defineKernel(withHalves(unpoolSpec, INPUT_HALVES)) };
 
 export interface UnpoolBuffers {
   input: GPUBufferBinding;
@@ -325,7 +326,7 @@ export interface UnpoolBuffers {
 }
 
 /** Records max unpooling: three dispatches (shaders/pooling/max_unpool.wgsl). The tensors must fit one binding each. */
-export function launchMaxUnpool(device: GPUDevice, plan: UnpoolPlan, buffers: UnpoolBuffers): Promise<void> {
+export function launchMaxUnpool(device: GPUDevice, plan: UnpoolPlan, buffers: UnpoolBuffers, half = false): Promise<void> {
   const inVolume = product(plan.input);
   const outVolume = product(plan.output);
   const inTotal = plan.planes * inVolume;
@@ -336,6 +337,11 @@ export function launchMaxUnpool(device: GPUDevice, plan: UnpoolPlan, buffers: Un
   const bindings = [buffers.input, buffers.indices, buffers.output, buffers.claims, buffers.status];
   const params = { inTotal, outTotal, inVolume, outVolume };
   const stage = (STAGE: number, items: number) =>
-    launch(device, unpoolKernel, { constants: { WORKGROUP_SIZE, STAGE }, bindings, params, workgroups: Math.max(1, Math.ceil(items / WORKGROUP_SIZE)) });
+    launch(device, half ? unpoolKernels.f16 : unpoolKernels.f32, {
+      constants: { WORKGROUP_SIZE, STAGE },
+      bindings,
+      params,
+      workgroups: Math.max(1, Math.ceil(items / WORKGROUP_SIZE)),
+    });
   return Promise.all([stage(0, outTotal), stage(1, inTotal), stage(2, inTotal)]).then(() => {});
 }
