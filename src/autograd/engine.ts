@@ -2,6 +2,7 @@
 // gradients that reach a node from several uses, and frees the graph unless asked to keep it. Registered with
 // core/tensor.ts, which calls it from `tensor.backward()`.
 import { TorchError } from '../core/errors.js';
+import { sameAsContiguous, type MemoryFormat } from '../core/memoryFormat.js';
 import { sameShape } from '../core/shape.js';
 import { autogradHooks } from '../core/hooks.js';
 import { Tensor, type BackwardOptions } from '../core/tensor.js';
@@ -26,7 +27,7 @@ const accumulate = defineKernel({
 
 /** a + b as a new tensor (two gradients of one tensor), disposing neither. */
 export function addGradients(a: Tensor, b: Tensor): Tensor {
-  const out = Tensor.empty(a.device, a.shape);
+  const out = Tensor.empty(a.device, a.shape, false, 'float32', a.memoryFormat); // b is laid out as a
   if (out.size > 0) {
     out.setWrittenBy(
       launch(a.device, accumulate, {
@@ -59,7 +60,17 @@ function seedOf(root: Tensor, gradient: Tensor | undefined): Tensor {
   if (!sameShape(gradient.shape, root.shape)) {
     throw new TorchError(messages.shapeMismatch(gradient.shape, root.shape));
   }
-  return copyOf(gradient);
+  // The engine's gradients are in the logical order: a channels-last one is laid out so, once.
+  return inLogicalOrder(gradient) ?? copyOf(gradient);
+}
+
+/**
+ * `t` in the logical (contiguous) order when its layout differs, as a new tensor (one permute), else null. Every
+ * gradient inside the engine is in that order: saved channels-last tensors are laid out so before a backward reads
+ * them (graph.ts), and a channels-last leaf's `.grad` is laid out as the leaf at its sink.
+ */
+export function inLogicalOrder(t: Tensor): Tensor | null {
+  return sameAsContiguous(t.shape, t.memoryFormat) ? null : withGradMode(false, () => t.contiguous());
 }
 
 /** The nodes reachable from `start`, with how many edges lead to each (its uses). */
@@ -98,7 +109,12 @@ function runBackward(root: Tensor, gradient: Tensor | undefined, options: Backwa
       const inputs = node.apply(grad);
       grad.dispose();
       node.edges.forEach((edge, i) => {
-        const g = inputs[i];
+        let g = inputs[i];
+        const logical = g && inLogicalOrder(g);
+        if (logical) {
+          g!.dispose();
+          g = logical;
+        }
         if (!edge || !g) {
           g?.dispose();
           return;
@@ -124,10 +140,15 @@ function runBackward(root: Tensor, gradient: Tensor | undefined, options: Backwa
   });
 }
 
-/** A leaf's accumulation: the first gradient is kept, later ones summed into a new tensor. */
-export function accumulateInto(current: Tensor | null, grad: Tensor, shape: readonly number[]): Tensor {
-  const shaped = sameShape(grad.shape, shape) ? grad : grad.reshape(shape);
-  if (shaped !== grad) grad.dispose();
+/**
+ * A leaf's accumulation: the first gradient is kept, later ones summed into a new tensor. `memoryFormat`: the leaf's,
+ * which its gradient takes (PyTorch's `.grad` of a channels-last tensor is channels last).
+ */
+export function accumulateInto(current: Tensor | null, grad: Tensor, shape: readonly number[], memoryFormat: MemoryFormat = 'contiguous'): Tensor {
+  const reshaped = sameShape(grad.shape, shape) ? grad : grad.reshape(shape);
+  if (reshaped !== grad) grad.dispose();
+  const shaped = reshaped.memoryFormat === memoryFormat ? reshaped : withGradMode(false, () => reshaped.contiguous(memoryFormat));
+  if (shaped !== reshaped) reshaped.dispose();
   if (!current) return shaped;
   const sum = addGradients(current, shaped);
   current.dispose();
@@ -137,7 +158,7 @@ export function accumulateInto(current: Tensor | null, grad: Tensor, shape: read
 
 autogradHooks.backward = runBackward;
 autogradHooks.accumulate = (leaf, grad) => {
-  leaf.grad = accumulateInto(leaf.grad, grad, leaf.shape);
+  leaf.grad = accumulateInto(leaf.grad, grad, leaf.shape, leaf.memoryFormat);
 };
 autogradHooks.recordView = (input, view) => {
   const shape = input.shape;

@@ -3,6 +3,7 @@
 // gradient, or none when the input needs no gradient. Ops record a node only when grad mode is on and an input
 // requires grad, so inference records and saves nothing.
 import { TorchError } from '../core/errors.js';
+import { sameAsContiguous } from '../core/memoryFormat.js';
 import type { GradFn, GradSink, Tensor } from '../core/tensor.js';
 import { isGradEnabled } from './mode.js';
 
@@ -91,7 +92,16 @@ export function record<T extends Tensor>(
     inputs.map((t) => (t ? edgeOf(t) : null)),
     output.shape,
     saved,
-    (grad, needs) => backward(grad, needs, saved),
+    (grad, needs) => {
+      // Backward kernels read the logical order, as the gradients are: a saved channels-last tensor is laid out so
+      // once, for this backward (its copy freed after).
+      const laidOut = saved.map((t) => (sameAsContiguous(t.shape, t.memoryFormat) ? t : t.contiguous()));
+      try {
+        return backward(grad, needs, laidOut);
+      } finally {
+        laidOut.forEach((t, i) => t !== saved[i] && t.dispose());
+      }
+    },
   );
   output.setGradFn(node);
   return output;

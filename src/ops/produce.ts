@@ -1,7 +1,6 @@
 // What every op does around its kernel: check the inputs (live, one device, the right dtype), allocate the outputs
 // and record the kernel into them, releasing them again if it cannot run. The returned tensors are usable at once;
 // their GPU work is queued.
-import { needsGrad } from '../autograd/graph.js';
 import { TorchError, WebGPULayersError } from '../core/errors.js';
 import { sameAsContiguous, type MemoryFormat } from '../core/memoryFormat.js';
 import { sameShape } from '../core/shape.js';
@@ -66,11 +65,6 @@ export function checkInputs(
   };
   for (const t of tensors) check(t, floatDtype);
   for (const t of indexTensors) check(t, 'int32');
-  if (tensors.some((t) => !sameAsContiguous(t.shape, t.memoryFormat)) && needsGrad(tensors)) {
-    throw new TorchError(
-      `${op}(): training on channelsLast tensors is not supported yet (its backward reads the contiguous layout); convert with tensor.contiguous() first`,
-    );
-  }
   contextOf(device).checkUsable();
   return floatDtype;
 }

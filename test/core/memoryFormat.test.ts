@@ -7,9 +7,10 @@ import { F, Tensor, deviceContext, nn, type DType, type MemoryFormat } from '../
 import { packHalves, unpackHalves } from '../../src/core/half.js';
 import memoryFormat from '../fixtures/memory_format.json';
 import { testAdapters, testDevice } from '../helpers/device.js';
-import { decode, type Encoded } from '../helpers/fixtures.js';
+import { decode, type Encoded, fixtureInput } from '../helpers/fixtures.js';
 
 interface Case {
+  kind?: 'train';
   op: string;
   input: number[];
   args: any;
@@ -21,8 +22,14 @@ interface Case {
   shape: number[];
   data: Encoded[];
   indices?: number[];
+  gradFormat?: MemoryFormat;
+  gradInput?: Encoded[];
+  gradInputFormat?: MemoryFormat;
+  gradParameters?: Record<string, Encoded[]>;
 }
-const cases = (memoryFormat as unknown as { cases: Case[] }).cases;
+const all = (memoryFormat as unknown as { cases: Case[] }).cases;
+const cases = all.filter((c) => c.kind !== 'train');
+const trainCases = all.filter((c) => c.kind === 'train');
 const MODULES: Record<string, (args: any[]) => nn.Module> = {
   SELayer: ([c, r]) => new nn.SELayer(c, r),
   SqueezeAndExcite: ([i, o, k]) => new nn.SqueezeAndExcite(i, o, k),
@@ -34,6 +41,7 @@ function moduleOf(c: Case): nn.Module | null {
   if (!c.weights) return null;
   const module = MODULES[c.op]!(c.args);
   if (c.half) module.to('float16');
+  if (c.kind === 'train') module.train();
   module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
   return module;
 }
@@ -48,9 +56,25 @@ function run(device: GPUDevice, c: Case, x: Tensor): Tensor<DType> | [Tensor<DTy
     adaptive_max_pool2d: () => F.adaptiveMaxPool2d(x, a.outputSize, { returnIndices: true }),
     lp_pool2d: () => F.lpPool2d(x, a.normType, a.kernelSize),
     relu: () => F.relu(x),
+    contiguous_mse_loss: () => {
+      const flat = x.contiguous();
+      const zeros = Tensor.fromArray(device, new Float32Array(x.size), x.shape);
+      const loss = F.mseLoss(flat, zeros, { reduction: 'none' });
+      flat.dispose();
+      zeros.dispose();
+      return loss;
+    },
     avg_pool3d: () => F.avgPool3d(x, a.kernelSize),
     adaptive_avg_pool3d: () => F.adaptiveAvgPool3d(x, a.outputSize),
     max_unpool2d: () => {
+      if (c.kind === 'train') {
+        // Values and indices of a channels-last max pool, both channels last.
+        const [values, pooledIndices] = F.maxPool2d(x, a.kernelSize, { stride: a.stride, returnIndices: true });
+        const y = F.maxUnpool2d(values, pooledIndices, a.kernelSize, { stride: a.stride });
+        pooledIndices.dispose();
+        values.dispose();
+        return y;
+      }
       const indices = Tensor.fromArray(device, Int32Array.from(c.unpoolIndices!), c.input);
       const y = F.maxUnpool2d(x, indices, a.kernelSize, { stride: a.stride });
       indices.dispose();
@@ -177,13 +201,33 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
       'required rank 4 tensor to use channels_last format',
     );
     expect(() => x.contiguous('channelsLast3d')).toThrow('required rank 5 tensor to use channels_last_3d format');
-    const se = new nn.SELayer(4, 2).train();
-    const maps = Tensor.fromArray(device, new Float32Array(2 * 4 * 3).fill(1), [2, 4, 1, 3], { memoryFormat: 'channelsLast' });
-    expect(() => se.forward(maps)).toThrow('channel_scale(): training on channelsLast tensors is not supported yet');
-    se.eval();
-    const y = se.forward(maps);
-    expect(y.memoryFormat).toBe('channelsLast');
-    for (const t of [x, target, maps, y]) t.dispose();
-    se.dispose();
+    const trained = Tensor.fromArray(device, new Float32Array(x.size), x.shape, { memoryFormat: 'channelsLast', requiresGrad: true });
+    expect(() => F.mseLoss(trained, target)).toThrow('convert with tensor.contiguous()'); // the loss reads the logical order
+    for (const t of [x, target, trained]) t.dispose();
+  });
+
+  test('training from channels-last inputs: torch’s gradients, x.grad laid out as x, every op and block', async () => {
+    expect(trainCases.length).toBe(15);
+    for (const c of trainCases) {
+      const what = `${c.op} [${c.input}] backward`;
+      const format = c.input.length === 5 ? 'channelsLast3d' : 'channelsLast';
+      const x = Tensor.fromArray(device, decode(c.memoryData), c.input, { memoryFormat: format, requiresGrad: true });
+      const module = moduleOf(c);
+      const result = module ? module.forward(x) : run(device, c, x);
+      const y = (Array.isArray(result) ? result[0] : result) as Tensor;
+      if (Array.isArray(result)) result[1].dispose();
+      expect(y.memoryFormat, what).toBe(c.format);
+      expectClose(await y.toArray(), decode(c.data), false, module !== null, `${what}: output`);
+      const upstream = fixtureInput(c.shape).map((v) => v / 8);
+      const g =
+        c.gradFormat === 'channelsLast' ? Tensor.fromArray(device, upstream, c.shape).contiguous('channelsLast') : Tensor.fromArray(device, upstream, c.shape);
+      y.backward(g);
+      expect(x.grad!.memoryFormat, what).toBe(c.gradInputFormat);
+      expectClose(await x.grad!.toArray(), decode(c.gradInput!), false, true, `${what}: input gradient`);
+      for (const [key, p] of module?.namedParameters() ?? [])
+        expectClose(await p.grad!.toArray(), decode(c.gradParameters![key]!), false, true, `${what}: ${key}`);
+      for (const t of [x, y, g]) t.dispose();
+      module?.dispose();
+    }
   });
 });

@@ -12,7 +12,7 @@ export function permute4d(x: Tensor, dims: readonly [number, number, number, num
     'permute',
     [x],
     dims.map((d) => x.shape[d]!),
-    (input, output, dtype) => launchPermute(x.device, x.shape, dims, input, output, dtype === 'float16'),
+    (input, output, dtype) => launchPermute(x.device, x.shape, dims, input, output, dtype === 'float16' ? 'f16' : 'f32'),
     { exactOutput: exact, halves: 'convert' },
   );
 }

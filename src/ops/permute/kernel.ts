@@ -23,8 +23,16 @@ const spec = {
   },
   chunked: true,
 } as const satisfies KernelSpec<ParamFields>;
-// float16: reads halves, writes f32 (an element per invocation), converted after.
-const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input'] })) };
+// float16: reads halves, writes f32 (an element per invocation), converted after. bits: moves 32-bit words untouched
+// (int32 indices, whose small values are f32 subnormals a GPU may flush).
+const kernels = {
+  f32: defineKernel(spec),
+  f16: defineKernel(withHalves(spec, { reads: ['input'] })),
+  bits: defineKernel({ ...spec, name: 'permute_bits', bindings: spec.bindings.map((b) => ({ ...b, element: 'u32' as const })) }),
+};
+
+/** What a permute moves: f32 values, halves (widened to f32 on the way) or 32-bit words as they are. */
+export type PermuteElement = keyof typeof kernels;
 
 /**
  * Records y = x.permute(dims) for a 4-D x of `shape` (a copy, not a view). A permute that keeps dim 0 first runs in
@@ -36,12 +44,12 @@ export function launchPermute(
   dims: readonly number[],
   input: GPUBufferBinding,
   output: GPUBufferBinding,
-  half = false,
+  element: PermuteElement = 'f32',
 ): Promise<void> {
   const strides = [shape[1]! * shape[2]! * shape[3]!, shape[2]! * shape[3]!, shape[3]!, 1];
   const inner = strides[0]!;
   const [s0, s1, s2, s3] = dims.map((d) => strides[d]!) as [number, number, number, number];
-  const kernel = half ? kernels.f16 : kernels.f32;
+  const kernel = kernels[element];
   const record = (total: number, chunk: { input: GPUBufferBinding; output: GPUBufferBinding; inputBase: number; outputBase: number }) => {
     return launch(device, kernel, {
       constants: { WORKGROUP_SIZE },
@@ -64,6 +72,6 @@ export function launchPermute(
   if (dims[0] !== 0) return record(shape[0]! * inner, { input, output, inputBase: 0, outputBase: 0 });
   return launchInChunks(device, shape[0]!, inner, inner, input, output, (chunk) => record(chunk.planes * inner, chunk), {
     planeName: 'sample',
-    inputElementBytes: half ? 2 : 4,
+    inputElementBytes: element === 'f16' ? 2 : 4,
   });
 }

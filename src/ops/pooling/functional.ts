@@ -271,6 +271,15 @@ export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'L
  * invalid max index" error (one 8-byte readback per call checks it).
  */
 export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
+  if (indices.dtype === 'int32' && !sameAsContiguous(indices.shape, indices.memoryFormat)) {
+    // Channels-last indices (a channels-last max pool's): read in the logical order.
+    const logical = indices.contiguous();
+    try {
+      return unpool(input, logical, plan);
+    } finally {
+      logical.dispose();
+    }
+  }
   if (!sameAsContiguous(input.shape, input.memoryFormat)) {
     // Channels last: unpooled in the contiguous format, laid out back (PyTorch keeps channels_last through max_unpool2d).
     const contiguous = input.contiguous();
