@@ -8,7 +8,7 @@ import { alignedBytes } from '../runtime/allocator.js';
 import { contextOf, type DeviceContext } from '../runtime/context.js';
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
-import { registerTensorKind } from '../runtime/capture.js';
+import { registerTensorKind, type CapturedOutput } from '../runtime/capture.js';
 import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './hooks.js';
 import { checkData, checkShape, sameShape } from './shape.js';
 import { checkExternalBuffer, checkFits } from './tensorChecks.js';
@@ -258,15 +258,9 @@ export class Tensor<D extends DType = FloatDType> {
   }
 
   /** @internal A tensor on a buffer just acquired from the pool, shape checked and frozen (a replayed forward). */
-  static onPooledBuffer<D extends DType>(
-    context: DeviceContext,
-    buffer: GPUBuffer,
-    shape: readonly number[],
-    size: number,
-    dtype: D,
-    written: Promise<void>,
-  ): Tensor<D> {
-    return new Tensor<D>(context.device, shape, new Storage(context, buffer), written, size, dtype, true);
+  static onPooledBuffer(context: DeviceContext, buffer: GPUBuffer, output: CapturedOutput, written: Promise<void>): Tensor<DType> {
+    const { shape, size, dtype, memoryFormat } = output;
+    return new Tensor<DType>(context.device, shape, new Storage(context, buffer), written, size, dtype as DType, true, memoryFormat as MemoryFormat);
   }
 
   /** @internal The work that writes this tensor (rejects with its failure). */
@@ -284,10 +278,10 @@ export class Tensor<D extends DType = FloatDType> {
     this.#readCheck = check;
   }
 
-  /** @internal The buffer of a live contiguous float32 tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
+  /** @internal The buffer of a live tensor in a pooled buffer (not a caller's), else null: what a replayed forward can bind. */
   get replayableBuffer(): GPUBuffer | null {
     const storage = this.#storage;
-    return storage && !storage.external && this.dtype === 'float32' && this.memoryFormat === 'contiguous' ? storage.buffer : null;
+    return storage && !storage.external ? storage.buffer : null;
   }
 
   get isDisposed(): boolean {
@@ -401,5 +395,5 @@ function isFloat16Array(data: unknown): boolean {
 // A captured forward (src/runtime/capture.ts) sees tensors through this, as the runtime imports no tensor.
 registerTensorKind({
   is: (value: unknown): value is Tensor<DType> => value instanceof Tensor,
-  onPooledBuffer: (context, buffer, shape, size, dtype, written) => Tensor.onPooledBuffer(context, buffer, shape, size, dtype as DType, written),
+  onPooledBuffer: (context, buffer, output, written) => Tensor.onPooledBuffer(context, buffer, output, written),
 });

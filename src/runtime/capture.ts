@@ -7,7 +7,7 @@
 // uncapturable (uploads, copies, readbacks, a caller's buffer, timestamps, extra arguments); anything that
 // changes what a forward would record (a kernel strategy, a parameter, a disposed module, an evicted uniform)
 // invalidates every capture (`invalidateCaptures`).
-import { alignedBytes, type FreeList } from './allocator.js';
+import type { FreeList } from './allocator.js';
 import type { BatchOwner, Command, DispatchCommand } from './commandBatch.js';
 import { captureGeneration } from './captureGeneration.js';
 import { contextOf, type DeviceContext } from './context.js';
@@ -18,16 +18,18 @@ export interface CapturableTensor {
   readonly shape: readonly number[];
   readonly size: number;
   readonly dtype: string;
+  readonly memoryFormat: string;
   readonly isDisposed: boolean;
   readonly buffer: GPUBuffer;
-  /** The buffer of a live float32 tensor in a pooled buffer, else null: what a replay can bind. */
+  readonly binding: GPUBufferBinding;
+  /** The buffer of a live tensor in a pooled buffer, else null: what a replay can bind. */
   readonly replayableBuffer: GPUBuffer | null;
 }
 
 /** How the runtime recognises tensors and makes a replay's outputs. */
 export interface TensorKind {
   is(value: unknown): value is CapturableTensor;
-  onPooledBuffer(context: DeviceContext, buffer: GPUBuffer, shape: readonly number[], size: number, dtype: string, written: Promise<void>): CapturableTensor;
+  onPooledBuffer(context: DeviceContext, buffer: GPUBuffer, output: CapturedOutput, written: Promise<void>): CapturableTensor;
 }
 
 let tensors: TensorKind | null = null;
@@ -36,6 +38,8 @@ let tensors: TensorKind | null = null;
 export function registerTensorKind(kind: TensorKind): void {
   tensors = kind;
 }
+
+const layoutOf = (t: CapturableTensor) => `${t.dtype} ${t.memoryFormat}`;
 
 /** Command lists a capture keeps for the buffers its replays were handed (see `#commandsFor`). */
 const RECENT_REPLAYS = 4;
@@ -53,11 +57,13 @@ interface CapturedDispatch {
   bindings: BindingSource[];
 }
 
-interface CapturedOutput {
+/** An output of a captured forward: its allocation, shape, element type and layout. */
+export interface CapturedOutput {
   allocation: number;
   shape: readonly number[];
   size: number;
   dtype: string;
+  memoryFormat: string;
 }
 
 /** Watches one forward on one device context (`context.recorder`), through the allocator, batch and uploads. */
@@ -99,6 +105,8 @@ export class CapturedForward implements BatchOwner {
   readonly #device: GPUDevice;
   readonly #generation: number;
   readonly #shape: readonly number[];
+  /** The input's element type and layout, which a replay's input must share (its kernels were chosen for them). */
+  readonly #layout: string;
   readonly #dispatches: CapturedDispatch[];
   /** Allocations released inside the forward (intermediates), in order. */
   readonly #releases: number[];
@@ -119,6 +127,7 @@ export class CapturedForward implements BatchOwner {
     context: DeviceContext,
     startGeneration: number,
     shape: readonly number[],
+    layout: string,
     wholeInput: number,
     freeLists: FreeList[],
     dispatches: CapturedDispatch[],
@@ -130,6 +139,7 @@ export class CapturedForward implements BatchOwner {
     this.#device = context.device;
     this.#generation = startGeneration;
     this.#shape = shape;
+    this.#layout = layout;
     this.#dispatches = dispatches;
     this.#releases = releases;
     this.#outputs = outputs;
@@ -177,13 +187,13 @@ export class CapturedForward implements BatchOwner {
       if (!tensors!.is(output) || output.isDisposed || output.device !== input.device) return null;
       const allocation = allocationOf.get(output.buffer);
       if (allocation === undefined || outputs.some((o) => o.allocation === allocation)) return null;
-      outputs.push({ allocation, shape: output.shape, size: output.size, dtype: output.dtype });
+      outputs.push({ allocation, shape: output.shape, size: output.size, dtype: output.dtype, memoryFormat: output.memoryFormat });
     }
     // Every other allocation was released inside the forward, once.
     const releases = recorder.releases.map((buffer) => allocationOf.get(buffer) ?? -1);
     if (releases.includes(-1) || new Set(releases).size !== releases.length) return null;
     if (releases.length + outputs.length !== recorder.buffers.length || outputs.some((o) => releases.includes(o.allocation))) return null;
-    const wholeInput = alignedBytes(input.size * 4);
+    const wholeInput = input.binding.size!; // its bytes, rounded up to the pool's alignment
     const dispatches: CapturedDispatch[] = [];
     for (const command of recorder.commands) {
       const bindings: BindingSource[] = [];
@@ -198,7 +208,7 @@ export class CapturedForward implements BatchOwner {
       }
       dispatches.push({ pipeline: command.pipeline, pipelineKey: command.pipelineKey, grid: command.grid, bindings });
     }
-    return new CapturedForward(context, startGeneration, input.shape, wholeInput, recorder.freeLists, dispatches, releases, outputs, tuple);
+    return new CapturedForward(context, startGeneration, input.shape, layoutOf(input), wholeInput, recorder.freeLists, dispatches, releases, outputs, tuple);
   }
 
   /**
@@ -206,7 +216,7 @@ export class CapturedForward implements BatchOwner {
    * caller's buffer, something changed since): then the module runs its forward as usual.
    */
   replay(input: CapturableTensor): unknown {
-    if (captureGeneration() !== this.#generation || input.device !== this.#device) return null;
+    if (captureGeneration() !== this.#generation || input.device !== this.#device || layoutOf(input) !== this.#layout) return null;
     const shape = input.shape;
     const captured = this.#shape;
     if (shape.length !== captured.length) return null;
@@ -222,12 +232,10 @@ export class CapturedForward implements BatchOwner {
     for (const index of this.#releases) context.batch.releaseAfterSubmit(buffers[index]!, context.allocator.release);
     const outputs = this.#outputs;
     if (!this.#tuple) {
-      const { allocation, shape: outShape, size, dtype } = outputs[0]!;
-      return tensors!.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written);
+      const output = outputs[0]!;
+      return tensors!.onPooledBuffer(context, buffers[output.allocation]!, output, written);
     }
-    return outputs.map(({ allocation, shape: outShape, size, dtype }) =>
-      tensors!.onPooledBuffer(context, buffers[allocation]!, outShape, size, dtype, written),
-    );
+    return outputs.map((output) => tensors!.onPooledBuffer(context, buffers[output.allocation]!, output, written));
   }
 
   /**

@@ -5,6 +5,7 @@
 // a replay does not call the module's `run`.
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
 import { F, Tensor, WebGPULayersError, gpuStats, measureGpuTime, nn, reference, setKernelStrategy, synchronize, whenSubmitted } from '../../src/index.js';
+import { packHalves, unpackHalves } from '../../src/core/half.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
@@ -94,6 +95,75 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
       expect(run, name).toHaveBeenCalledTimes(1);
       for (const x of [first, other, ...inputs]) x.tensor.dispose();
       module.dispose();
+    }
+  });
+
+  test('float16 and channels-last inputs replay too, in their dtype and layout; an input in another layout runs the module', async () => {
+    const halves = (data: Float32Array) => unpackHalves(packHalves(data), data.length);
+    const cases: [string, () => AnyModule, number[]][] = [
+      ['AvgPool2d', () => new nn.AvgPool2d(3, { stride: 2, padding: 1 }), [2, 8, 9, 7]],
+      ['MaxPool2d with indices', () => new nn.MaxPool2d(2, { returnIndices: true }), [1, 4, 6, 6]],
+      ['SELayer', () => new nn.SELayer(32, 4), [2, 32, 5, 5]],
+    ];
+    const modes = [
+      { dtype: 'float16', memoryFormat: 'contiguous' },
+      { dtype: 'float32', memoryFormat: 'channelsLast' },
+      { dtype: 'float16', memoryFormat: 'channelsLast' },
+    ] as const;
+    for (const [name, make, shape] of cases) {
+      for (const { dtype, memoryFormat } of modes) {
+        const what = `${name} ${dtype} ${memoryFormat}`;
+        const module = make();
+        if (dtype === 'float16') module.to('float16');
+        const upload = (data: Float32Array) => {
+          const flat = Tensor.fromArray(device, data, shape, { dtype }) as Tensor;
+          const laid = flat.contiguous(memoryFormat); // on a pooled buffer, as an op's output is
+          if (laid !== flat) flat.dispose();
+          return laid;
+        };
+        // Values at float16 precision: the reference on the rounded input, to a few half ulps of the largest output.
+        const check = async (y: unknown, data: Float32Array, label: string) => {
+          const outputs = (Array.isArray(y) ? y : [y]) as Tensor[];
+          expect(outputs[0]!.dtype, label).toBe(dtype);
+          expect(outputs[0]!.memoryFormat, label).toBe(memoryFormat);
+          const got = await read(y);
+          const want = expected(module, dtype === 'float16' ? halves(data) : data, shape);
+          got.forEach((g, i) => {
+            const tolerance = dtype === 'float16' && i === 0 ? 2 ** -8 * Math.max(1, ...want[i]!.map(Math.abs)) : 0;
+            if (tolerance === 0) return expectClose(g, want[i]!, `${label} output ${i}`);
+            g.forEach((v, j) => expect(Math.abs(v - want[i]![j]!), `${label} at ${j}`).toBeLessThanOrEqual(tolerance));
+          });
+        };
+        const inputs = Array.from({ length: 3 }, () => randomData(random, size(shape)));
+        const xs = inputs.map(upload);
+        await check(module.forward(xs[0]!), inputs[0]!, `${what} (uploads)`);
+        let before = gpuStats(device);
+        await check(module.forward(xs[0]!), inputs[0]!, `${what} (captured)`);
+        const capturedDispatches = gpuStats(device).dispatches - before.dispatches;
+        const run = runCalls(module);
+        for (let i = 0; i < 4; i++) {
+          before = gpuStats(device);
+          const k = i % 3;
+          await check(module.forward(xs[k]!), inputs[k]!, `${what} (replay ${i})`);
+          const after = gpuStats(device);
+          expect(after.dispatches - before.dispatches, `${what}: dispatches`).toBe(capturedDispatches);
+          const created = [
+            after.buffersCreated - before.buffersCreated,
+            after.bindGroupsCreated - before.bindGroupsCreated,
+            after.writeBuffers - before.writeBuffers,
+          ];
+          if (i >= 3) expect(created, `${what}: created in a steady-state replay`).toEqual([0, 0, 0]);
+        }
+        expect(run, `${what}: replays do not run the module`).toHaveBeenCalledTimes(0);
+        // The same shape in another layout (or dtype) is not this capture's: the module runs.
+        const otherFormat = memoryFormat === 'channelsLast' ? 'contiguous' : 'channelsLast';
+        const other = xs[1]!.contiguous(otherFormat);
+        const y = module.forward(other);
+        expect(run, what).toHaveBeenCalledTimes(1);
+        expect((Array.isArray(y) ? y[0] : y).memoryFormat, what).toBe(otherFormat);
+        for (const t of [...xs, other, ...(Array.isArray(y) ? y : [y])]) t.dispose();
+        module.dispose();
+      }
     }
   });
 
