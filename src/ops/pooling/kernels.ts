@@ -3,6 +3,7 @@
 // max unpooling. Each launcher takes the kind's plan; large tensors run in pieces of planes.
 import adaptiveWindows from '../../../shaders/pooling/adaptive_windows.wgsl?raw';
 import globalSource from '../../../shaders/pooling/global_avg_pool.wgsl?raw';
+import globalVec4Source from '../../../shaders/pooling/global_avg_pool_vec4.wgsl?raw';
 import unpoolSource from '../../../shaders/pooling/max_unpool.wgsl?raw';
 import adaptiveSource from '../../../shaders/pooling/pool_adaptive.wgsl?raw';
 import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
@@ -256,6 +257,14 @@ const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; channels: 'u32';
   chunked: true,
 };
 const globalKernels = { f32: defineKernel(globalSpec), f16: defineKernel(withHalves(globalSpec, INPUT_HALVES)) };
+/** The invocation strategy reading vec4s (four halves a load for float16), where the layout's vec4s line up. */
+const globalVec4Spec: KernelSpec<typeof globalSpec.params> = {
+  ...globalSpec,
+  name: 'global_avg_pool_vec4',
+  source: globalVec4Source,
+  bindings: [{ name: 'input', access: 'read', element: 'vec4<f32>' }, globalSpec.bindings[1]!],
+};
+const globalVec4Kernels = { f32: defineKernel(globalVec4Spec), f16: defineKernel(withHalves(globalVec4Spec, INPUT_HALVES)) };
 
 /**
  * Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy.
@@ -281,6 +290,9 @@ export function launchGlobalAvgPool(
   );
   // Channels last: pieces of whole samples (a sample's planes are interleaved).
   const group = channelsLast?.channels ?? 1;
+  // Four values a load where they line up: four channels of a position, or four elements of a plane (the invocation
+  // strategy's order; the workgroup strategy strides its reads across invocations, as GPUs want).
+  const vec4 = channelsLast ? group % 4 === 0 : strategy === 'invocation' && planeSize % 4 === 0;
   return launchInChunks(
     device,
     planes / group,
@@ -290,10 +302,19 @@ export function launchGlobalAvgPool(
     output,
     (chunk) => {
       const chunkPlanes = chunk.planes * group;
+      const params = { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase };
+      if (vec4 && chunk.inputBase % 4 === 0) {
+        return launch(device, half ? globalVec4Kernels.f16 : globalVec4Kernels.f32, {
+          constants: { WORKGROUP_SIZE, CHANNELS_LAST: channelsLast ? 1 : 0 },
+          bindings: [chunk.input, chunk.output],
+          params,
+          workgroups: Math.ceil((channelsLast ? chunkPlanes / 4 : chunkPlanes) / WORKGROUP_SIZE),
+        });
+      }
       return launch(device, kernels, {
         constants: { WORKGROUP_SIZE, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output],
-        params: { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        params,
         workgroups: strategy === 'workgroup' && !channelsLast ? chunkPlanes : Math.ceil(chunkPlanes / WORKGROUP_SIZE),
       });
     },
