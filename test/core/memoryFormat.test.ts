@@ -168,6 +168,28 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     }
   });
 
+  test('3-D max and adaptive max pooling read channelsLast3d natively: contiguous values and indices, as the CPU reference', async () => {
+    const shape = [2, 8, 5, 6, 7];
+    const logical = Float32Array.from({ length: 2 * 8 * 5 * 6 * 7 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
+    const memory = new Float32Array(logical.length); // [N, D, H, W, C]
+    const [, c, d, h, w] = shape as [number, number, number, number, number];
+    for (let i = 0; i < logical.length; i++) {
+      const [ni, ci, si] = [Math.floor(i / (c * d * h * w)), Math.floor(i / (d * h * w)) % c, i % (d * h * w)];
+      memory[(ni * d * h * w + si) * c + ci] = logical[i]!;
+    }
+    const modules = [new nn.MaxPool3d(3, { stride: 2, padding: 1, returnIndices: true }), new nn.AdaptiveMaxPool3d([2, 3, 4], { returnIndices: true })];
+    for (const module of modules) {
+      const x = Tensor.fromArray(device, memory, shape, { memoryFormat: 'channelsLast3d' });
+      const [y, indices] = module.forward(x) as unknown as [Tensor, Tensor<'int32'>];
+      const [values, expected] = module.forwardCpu({ data: logical, shape }) as unknown as [{ data: Float32Array }, { data: Int32Array }];
+      expect(y.memoryFormat).toBe('contiguous');
+      expect(indices.memoryFormat).toBe('contiguous');
+      expect(Array.from(await y.toArray())).toEqual(Array.from(values.data));
+      expect(Array.from(await indices.toArray())).toEqual(Array.from(expected.data));
+      for (const t of [x, y, indices]) t.dispose();
+    }
+  });
+
   test('contiguous() converts a tensor larger than one binding in pieces of samples, both ways, float32 and float16', async () => {
     const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
     const saved = limits.maxStorageBufferBindingSize;

@@ -84,9 +84,13 @@ function pooled(
  * backward when the input requires grad: average windows and adaptive averages; the other kinds refuse to train.
  */
 export function pool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  // The global average reads every channels-last layout; the window and adaptive kernels read 2-D channels last.
-  const native = globalDivisor(plan) !== null || input.memoryFormat === 'channelsLast';
-  if (!native && !sameAsContiguous(input.shape, input.memoryFormat)) return inContiguousFormat(input, plan);
+  // The kernels read every channels-last layout; 3-D windows return contiguous output (inContiguousFormat).
+  const contiguousOutput = globalDivisor(plan) === null && input.memoryFormat === 'channelsLast3d';
+  if (contiguousOutput && !sameAsContiguous(input.shape, input.memoryFormat)) return inContiguousFormat(input, plan);
+  return poolAsLaidOut(input, plan);
+}
+
+function poolAsLaidOut(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   if (!needsGrad([input])) return forwardPool(input, plan);
   if (plan.mode === 'lp') {
     if (!Number.isFinite(plan.normType)) refuseGrad(`${plan.op} with an infinite norm_type`, [input]);
@@ -124,23 +128,25 @@ function lpPoolBackward(grad: Tensor, x: Tensor, plan: WindowPlan): Tensor {
 }
 
 /**
- * A channelsLast3d input of a 3-D window or adaptive pool: pooled in the contiguous format, with contiguous output, as
- * PyTorch 1.13's CPU 3-D pooling returns (its CUDA kernels keep channels_last_3d for some; a native kernel can follow).
+ * A channelsLast3d input of a 3-D window or adaptive pool: the kernels read it as laid out, and the (smaller) output
+ * and indices are laid out contiguous, as PyTorch 1.13's CPU 3-D pooling returns (its CUDA kernels keep
+ * channels_last_3d for some). Differentiable: the layout step is contiguous()'s CloneBackward0.
  */
 function inContiguousFormat(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
-  const contiguous = input.contiguous();
-  try {
-    return pool(contiguous, plan);
-  } finally {
-    contiguous.dispose();
-  }
+  const pooledLast = poolAsLaidOut(input, plan);
+  const laidOut = <T extends Tensor | Tensor<'int32'>>(t: T): T => {
+    const contiguous = t.contiguous() as T;
+    t.dispose();
+    return contiguous;
+  };
+  return Array.isArray(pooledLast) ? [laidOut(pooledLast[0]), laidOut(pooledLast[1])] : laidOut(pooledLast);
 }
 
 function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   const volume = product(plan.input);
   const divisor = globalDivisor(plan);
-  // Channels last (pool() leaves only what the kernels read: any for the global average, 2-D for the others): the
-  // kernels read it; the window and adaptive ones write it too, indices laid out as the values.
+  // Channels last (2-D or 3-D): the kernels read it; the window and adaptive ones write it too, indices laid out as
+  // the values.
   const channelsLast = sameAsContiguous(input.shape, input.memoryFormat) ? null : { channels: input.shape[1]! };
   if (divisor !== null) {
     return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
