@@ -5,7 +5,7 @@
 //     each channel keeps four sums (positions ≡ k mod 4), combined as the plane-per-invocation kernel combines them.
 // Float16 input is read as four halves a load (two words; src/runtime/kernel.ts, withHalves).
 // Layout: input [planes, planeSize] or [samples, planeSize, channels]; output [planes] (channels last: [samples,
-// channels]). Bindings: 0 input, 1 output, 2 params; inputBase and outputBase (in elements) are multiples of 4.
+// channels]). Bindings: 0 input, 1 output, 2 params; inputBase (in elements) is a multiple of 4 (the launcher checks).
 
 override CHANNELS_LAST: bool = false;
 
