@@ -7,7 +7,8 @@
 //   where the kernel has indices.
 // The launcher checks in·out < 2³² in each dim, so the window arithmetic stays in u32.
 // Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major; CHANNELS_LAST
-// as in pool_window.wgsl (an item per channel, pieces of whole samples). Bindings and pieces as in pool_window.wgsl.
+// as in pool_window.wgsl (an item per channel, pieces of whole samples). Bindings, pieces, and `Value` and `Index`
+// (four channels an invocation when channels % 4 == 0) as in pool_window.wgsl.
 
 override MODE: u32 = 0u;
 override CHANNELS_LAST: bool = false;
@@ -52,19 +53,18 @@ fn main(id: Invocation) {
   for (var ow = firstOw; ow < lastOw; ow++) {
     let w0 = windowStart(ow, params.outW, params.inW);
     let w1 = windowEnd(ow, params.outW, params.inW);
-    var sum = 0.0;
-    var best = negativeInfinity();
-    var bestIndex = (d0 * params.inH + h0) * params.inW + w0;
+    var sum = Value(0.0);
+    var best = Value(negativeInfinity());
+    var bestIndex = Index(i32((d0 * params.inH + h0) * params.inW + w0));
     for (var d = d0; d < d1; d++) {
       for (var h = h0; h < h1; h++) {
         let inputRow = (d * params.inH + h) * params.inW;
         for (var w = w0; w < w1; w++) {
           let value = input[planeOffset + (inputRow + w) * step];
           if (MODE == 1u) {
-            if (value > best || isNan(value)) {
-              best = value;
-              bestIndex = inputRow + w;
-            }
+            let wins = (value > best) | isNanValue(value);
+            best = select(best, value, wins);
+            bestIndex = select(bestIndex, Index(i32(inputRow + w)), wins);
           } else {
             sum += value;
           }
@@ -74,7 +74,7 @@ fn main(id: Invocation) {
     let at = params.outputBase + (outputRow + ow) * step + channel;
     if (MODE == 1u) {
       output[at] = best;
-      storeIndex(at, i32(bestIndex));
+      storeIndex(at, bestIndex);
     } else {
       output[at] = sum / f32((d1 - d0) * (h1 - h0) * (w1 - w0));
     }

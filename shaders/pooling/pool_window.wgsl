@@ -12,6 +12,9 @@
 // neighbouring channels (pieces are then of whole samples; indices stay flat within the plane). Bindings: 0
 // input, 1 output, (indices), params; a tensor larger than one binding runs in pieces of planes, each binding
 // windows of input and output that start inputBase / outputBase elements before its first plane.
+// `Value` and `Index` (src/ops/pooling/kernels.ts) are f32 and i32, or, channels last with channels % 4 == 0, vec4f
+// and vec4i: an invocation then pools four neighbouring channels, its bindings hold vec4s, and `channels`,
+// inputBase and outputBase count vec4s. Max pooling is branch-free, so the lanes' argmaxes move independently.
 
 override MODE: u32 = 0u;
 override CHANNELS_LAST: bool = false;
@@ -38,15 +41,15 @@ fn maxPoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
   let h1 = min(h0 + params.kernelH, params.inH);
   let w1 = min(w0 + params.kernelW, params.inW);
   let first = vec2i(max(h0, 0), max(w0, 0));
-  var best = negativeInfinity();
-  var bestIndex = first.x * params.inW + first.y;
+  var best = Value(negativeInfinity());
+  var bestIndex = Index(first.x * params.inW + first.y);
   for (var h = first.x; h < h1; h++) {
     let row = h * params.inW;
     for (var w = first.y; w < w1; w++) {
       let value = input[inputAt(planeOffset, u32(row + w))];
-      let wins = value > best || isNan(value); // branch-free: software adapters run lanes in lockstep
+      let wins = (value > best) | isNanValue(value); // branch-free: software adapters run lanes in lockstep
       best = select(best, value, wins);
-      bestIndex = select(bestIndex, row + w, wins);
+      bestIndex = select(bestIndex, Index(row + w), wins);
     }
   }
   output[at] = best;
@@ -64,17 +67,16 @@ fn maxPool(planeOffset: u32, o: vec3i, at: u32) {
   let size = vec3i(params.inD, params.inH, params.inW);
   let end = min(start + (kernel - 1) * dilation + 1, size);
   let first = vec3i(firstInside(start.x, dilation.x), firstInside(start.y, dilation.y), firstInside(start.z, dilation.z));
-  var best = negativeInfinity();
-  var bestIndex = (first.x * size.y + first.y) * size.z + first.z;
+  var best = Value(negativeInfinity());
+  var bestIndex = Index((first.x * size.y + first.y) * size.z + first.z);
   for (var d = first.x; d < end.x; d += dilation.x) {
     for (var h = first.y; h < end.y; h += dilation.y) {
       let row = (d * size.y + h) * size.z;
       for (var w = first.z; w < end.z; w += dilation.z) {
         let value = input[inputAt(planeOffset, u32(row + w))];
-        if (value > best || isNan(value)) {
-          best = value;
-          bestIndex = row + w;
-        }
+        let wins = (value > best) | isNanValue(value);
+        best = select(best, value, wins);
+        bestIndex = select(bestIndex, Index(row + w), wins);
       }
     }
   }
@@ -92,7 +94,7 @@ fn averagePoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
   let w0 = max(paddedW0, 0);
   let h1 = min(paddedH1, params.inH);
   let w1 = min(paddedW1, params.inW);
-  var sum = 0.0;
+  var sum = Value(0.0);
   for (var h = h0; h < h1; h++) {
     let row = h * params.inW;
     for (var w = w0; w < w1; w++) {
@@ -108,7 +110,7 @@ fn averagePoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
     }
   }
   // A window wholly in the padding is 0 in PyTorch; it cannot occur while pad <= kernel / 2, but stay exact.
-  output[at] = select(sum / divisor, 0.0, h0 >= h1 || w0 >= w1);
+  output[at] = select(sum / divisor, Value(0.0), h0 >= h1 || w0 >= w1);
 }
 
 fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
@@ -122,14 +124,14 @@ fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
   let paddedEnd = min(paddedStart + vec3i(params.kernelD, params.kernelH, params.kernelW), size + pad);
   let first = max(paddedStart, vec3i(0));
   let end = min(paddedEnd, size);
-  var sum = 0.0;
+  var sum = Value(0.0);
   for (var d = first.x; d < end.x; d++) {
     for (var h = first.y; h < end.y; h++) {
       let row = (d * size.y + h) * size.z;
       for (var w = first.z; w < end.z; w++) {
         let value = input[inputAt(planeOffset, u32(row + w))];
         if (MODE == 2u) {
-          sum += torchPow(value, params.normType);
+          sum += powValue(value, params.normType);
         } else {
           sum += value;
         }
@@ -142,10 +144,10 @@ fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
     divisor = f32(counted.x * counted.y * counted.z);
   }
   let empty = any(first >= end);
-  var result = select(sum / divisor, 0.0, empty);
+  var result = select(sum / divisor, Value(0.0), empty);
   if (MODE == 2u) {
     // sign(out)·relu(|out|) is out itself (NaN stays NaN).
-    result = torchPow(result * params.kernelArea, params.inverseNorm);
+    result = powValue(result * params.kernelArea, params.inverseNorm);
   }
   output[at] = result;
 }

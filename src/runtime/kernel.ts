@@ -25,7 +25,7 @@ export interface BindingSpec {
   name: string;
   access: 'read' | 'read_write';
   /** The array's element type (default f32). */
-  element?: 'f32' | 'vec4<f32>' | 'u32' | 'vec2<u32>' | 'i32' | 'atomic<i32>';
+  element?: 'f32' | 'vec4<f32>' | 'u32' | 'vec2<u32>' | 'i32' | 'vec4<i32>' | 'atomic<i32>';
 }
 
 export interface KernelSpec<F extends ParamFields> {

@@ -10,9 +10,9 @@ import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
 import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { WebGPULayersError } from '../../core/errors.js';
 import { contextOf } from '../../runtime/context.js';
-import { defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
+import { type BindingSpec, defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
-import { launchInChunks } from '../../runtime/planeChunks.js';
+import { launchInChunks, type PlaneChunk } from '../../runtime/planeChunks.js';
 import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
 import { product } from './args.js';
 import type { AdaptivePlan } from './adaptivePlan.js';
@@ -41,33 +41,74 @@ declare module '../../runtime/strategies.js' {
 const INPUT_HALVES = { reads: ['input'] };
 
 /**
- * A pooling kernel that may also write indices (max pooling's argmax): two kernels from one WGSL body, one with an
- * int32 `indices` output after `output` and one without. The body calls `storeIndex(at, index)`, which the first
- * defines as a write and the second as nothing, so the values-only kernel binds and writes no indices buffer.
+ * What an invocation of the window and adaptive kernels pools: one channel (f32 values, i32 indices), or four
+ * neighbouring channels of a channels-last tensor (vec4f, vec4i), its bindings then holding vec4s.
  */
-function defineIndexedPool<const F extends ParamFields>(name: string, source: string, params: F, libraries: readonly string[] = []) {
-  const bindings = [
-    { name: 'input', access: 'read' },
-    { name: 'output', access: 'read_write' },
-  ] as const;
-  const plain: KernelSpec<F> = { name, source, bindings, params, chunked: true, libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) {}'] };
-  const withIndices: KernelSpec<F> = {
-    name: `${name}_indices`,
-    source,
-    bindings: [...bindings, { name: 'indices', access: 'read_write', element: 'i32' }],
-    params,
-    chunked: true,
-    libraries: [...libraries, 'fn storeIndex(at: u32, index: i32) { indices[at] = index; }'],
+const LANES = {
+  scalar: 'alias Value = f32;\nalias Index = i32;\nfn isNanValue(v: f32) -> bool { return isNan(v); }',
+  vec4: [
+    'alias Value = vec4f;',
+    'alias Index = vec4i;',
+    'fn isNanValue(v: vec4f) -> vec4<bool> { return (bitcast<vec4u>(v) & vec4u(0x7fffffffu)) > vec4u(0x7f800000u); }',
+  ].join('\n'),
+} as const;
+
+/**
+ * A pooling kernel that may also write indices (max pooling's argmax): kernels from one WGSL body, with an int32
+ * `indices` output after `output` and without. The body calls `storeIndex(at, index)`, which the first defines as a
+ * write and the second as nothing, so the values-only kernel binds and writes no indices buffer. Each comes for one
+ * channel an invocation and for four (`vec4`), and for float32 and float16 input (packed halves, computing and
+ * writing f32 as the float32 kernel does). `libraries` may define functions of `Value` for both lane widths.
+ */
+function defineIndexedPool<const F extends ParamFields>(
+  name: string,
+  source: string,
+  params: F,
+  libraries: (lanes: keyof typeof LANES) => readonly string[] = () => [],
+) {
+  const variant = (lanes: keyof typeof LANES, withIndices: boolean) => {
+    const vector = lanes === 'vec4';
+    const bindings: BindingSpec[] = [
+      { name: 'input', access: 'read', element: vector ? 'vec4<f32>' : 'f32' },
+      { name: 'output', access: 'read_write', element: vector ? 'vec4<f32>' : 'f32' },
+    ];
+    if (withIndices) bindings.push({ name: 'indices', access: 'read_write', element: vector ? 'vec4<i32>' : 'i32' });
+    const store = withIndices ? 'fn storeIndex(at: u32, index: Index) { indices[at] = index; }' : 'fn storeIndex(at: u32, index: Index) {}';
+    const spec: KernelSpec<F> = {
+      name: `${name}${vector ? '_vec4' : ''}${withIndices ? '_indices' : ''}`,
+      source,
+      bindings,
+      params,
+      chunked: true,
+      libraries: [LANES[lanes], ...libraries(lanes), store],
+    };
+    return { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, INPUT_HALVES)) };
   };
-  // Each also reads float16 input (packed halves), computing and writing f32 as the float32 kernel does.
-  return {
-    f32: { plain: defineKernel(plain), withIndices: defineKernel(withIndices) },
-    f16: { plain: defineKernel(withHalves(plain, INPUT_HALVES)), withIndices: defineKernel(withHalves(withIndices, INPUT_HALVES)) },
-  } satisfies Record<string, Record<string, Kernel<F>>>;
+  const [scalar, scalarIndexed, vec4, vec4Indexed] = [variant('scalar', false), variant('scalar', true), variant('vec4', false), variant('vec4', true)];
+  const byLanes = (dtype: 'f32' | 'f16') => ({
+    scalar: { plain: scalar[dtype], withIndices: scalarIndexed[dtype] },
+    vec4: { plain: vec4[dtype], withIndices: vec4Indexed[dtype] },
+  });
+  return { f32: byLanes('f32'), f16: byLanes('f16') } satisfies Record<string, Record<string, Record<string, Kernel<F>>>>;
 }
 
 /** The kernels for an input's dtype, and the bytes of one of its elements (halves are packed two to a word). */
 const byDtype = <K>(kernels: { f32: K; f16: K }, half: boolean) => ({ kernels: half ? kernels.f16 : kernels.f32, inputElementBytes: half ? 2 : 4 });
+
+/**
+ * The lanes of a window or adaptive kernel's piece: four neighbouring channels an invocation where a channels-last
+ * tensor's vec4s line up (channels % 4 == 0, and the piece's windows start on a vec4), else one. `channels`,
+ * `inputBase` and `outputBase` are then counted in vec4s.
+ */
+function lanesOf(chunk: PlaneChunk, channelsLast: { channels: number } | null) {
+  const channels = channelsLast?.channels ?? 1;
+  const width = channelsLast && channels % 4 === 0 && chunk.inputBase % 4 === 0 && chunk.outputBase % 4 === 0 ? 4 : 1;
+  return {
+    lanes: width === 4 ? ('vec4' as const) : ('scalar' as const),
+    items: (chunk.planes * channels) / width,
+    offsets: { channels: channels / width, inputBase: chunk.inputBase / width, outputBase: chunk.outputBase / width },
+  };
+}
 
 const MODES = { avg: 0, max: 1, lp: 2 } as const;
 const windowKernels = defineIndexedPool(
@@ -98,9 +139,15 @@ const windowKernels = defineIndexedPool(
     normType: 'f32',
     inverseNorm: 'f32',
     kernelArea: 'f32',
-    channels: 'u32', // CHANNELS_LAST: the channels of a position (1 otherwise)
+    channels: 'u32', // CHANNELS_LAST: the channels of a position (1 otherwise), in vec4s for the vec4 kernels
   },
-  [torchPow],
+  // LP pooling's power, lane by lane.
+  (lanes) => [
+    torchPow,
+    lanes === 'vec4'
+      ? 'fn powValue(v: vec4f, p: f32) -> vec4f { return vec4f(torchPow(v.x, p), torchPow(v.y, p), torchPow(v.z, p), torchPow(v.w, p)); }'
+      : 'fn powValue(v: f32, p: f32) -> f32 { return torchPow(v, p); }',
+  ],
 );
 
 /**
@@ -141,8 +188,9 @@ export function launchWindowPool(
     input,
     output,
     (chunk) => {
-      const total = chunk.planes * group * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-      return launch(device, indices ? kernels.withIndices : kernels.plain, {
+      const { lanes, items, offsets } = lanesOf(chunk, channelsLast);
+      const total = items * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+      return launch(device, indices ? kernels[lanes].withIndices : kernels[lanes].plain, {
         constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
         params: {
@@ -170,9 +218,7 @@ export function launchWindowPool(
           normType: plan.normType,
           inverseNorm: 1 / plan.normType,
           kernelArea: plan.kernelArea,
-          channels: group,
-          inputBase: chunk.inputBase,
-          outputBase: chunk.outputBase,
+          ...offsets,
         },
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
@@ -185,7 +231,7 @@ const adaptiveKernels = defineIndexedPool(
   'pool_adaptive',
   adaptiveSource,
   { total: 'u32', inD: 'u32', inH: 'u32', inW: 'u32', outD: 'u32', outH: 'u32', outW: 'u32', channels: 'u32' },
-  [adaptiveWindows],
+  () => [adaptiveWindows],
 );
 
 /** The adaptive kernel's window arithmetic stays inside u32 while in·out < 2³² in each dimension. */
@@ -229,11 +275,12 @@ export function launchAdaptivePool(
     input,
     output,
     (chunk) => {
-      const total = chunk.planes * group * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-      return launch(device, indices ? kernels.withIndices : kernels.plain, {
+      const { lanes, items, offsets } = lanesOf(chunk, channelsLast);
+      const total = items * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
+      return launch(device, indices ? kernels[lanes].withIndices : kernels[lanes].plain, {
         constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
-        params: { total, inD, inH, inW, outD, outH, outW, channels: group, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
+        params: { total, inD, inH, inW, outD, outH, outW, ...offsets },
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
     },
