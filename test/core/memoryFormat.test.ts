@@ -230,7 +230,7 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
   });
 
   test('training from channels-last inputs: torch’s gradients, x.grad laid out as x, every op and block', async () => {
-    expect(trainCases.length).toBe(15);
+    expect(trainCases.length).toBe(17);
     for (const c of trainCases) {
       const what = `${c.op} [${c.input}] backward`;
       const format = c.input.length === 5 ? 'channelsLast3d' : 'channelsLast';
