@@ -4,6 +4,7 @@
 // (test/fuzz.test.ts runs the seeded random configurations).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, KERNEL_STRATEGIES, Tensor, type TorchError, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../../src/index.js';
+import { halfBits, halfValue, packHalves, unpackHalves } from '../../../src/core/half.js';
 import { expectClose } from '../../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../../helpers/device.js';
 import { describePooling, poolingExpected, poolingFixtures, poolingInput, poolingMessage, runPoolingGpu } from '../../helpers/poolingFixtures.js';
@@ -77,11 +78,14 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
   test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool))('the global pool strategy "%s" matches the reference', async (strategy) => {
     await withStrategy(device, 'global_avg_pool', strategy, async () => {
       const random = seededRandom(BASE_SEED + 1);
-      // Plane sizes below, at and above the workgroup size and the vec4 step; whole-map AvgPool2d divisors too.
+      // Plane sizes below, at and above the workgroup size and the vec4 step (float16: eight halves a load where planes
+      // are whole vec4 pairs, 64 and 16; four where they are not, 36 and 4); whole-map AvgPool2d divisors too.
       for (const shape of [
         [3, 1, 1],
         [2, 5, 1, 3],
         [1, 7, 8, 8],
+        [3, 5, 4, 4],
+        [2, 3, 6, 6],
         [2, 3, 13, 11],
         [70000, 2, 2],
       ]) {
@@ -99,7 +103,17 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
           expectClose(await gpu.toArray(), cpu.data, `${strategy} on [${shape}]`);
           gpu.dispose();
         }
-        x.dispose();
+        // float16: the reference on the half values, rounded once (within a half ulp: the sums' order may differ).
+        const halves = unpackHalves(packHalves(data), data.length);
+        const x16 = Tensor.fromArray(device, halves, shape, { dtype: 'float16' });
+        const y16 = F.adaptiveAvgPool2d(x16, 1);
+        const got = await y16.toArray();
+        reference.adaptiveAvgPool2d(halves, shape, 1).data.forEach((v, i) => {
+          const want = halfValue(halfBits(v));
+          const ulp = 2 ** (Math.max(-14, Math.floor(Math.log2(Math.abs(want) || 2 ** -14))) - 10);
+          if (!(Math.abs(got[i]! - want) <= ulp)) throw new Error(`float16 ${strategy} on [${shape}] at ${i}: got ${got[i]}, expected ${want}`);
+        });
+        for (const t of [x, x16, y16]) t.dispose();
       }
     });
   });
