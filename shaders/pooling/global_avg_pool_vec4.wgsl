@@ -3,8 +3,7 @@
 //   contiguous, planeSize % 4 == 0: an invocation per plane, the vec4s along it (lane k sums elements ≡ k mod 4);
 //   CHANNELS_LAST, channels % 4 == 0: an invocation per four neighbouring channels of a sample, a vec4 per position;
 //     each channel keeps four sums (positions ≡ k mod 4), combined as the plane-per-invocation kernel combines them.
-// Float16 input is read as four halves a load (two words; src/runtime/kernel.ts, withHalves), or eight where the
-// planes start on even vec4s (EVEN_PAIRS).
+// Float16 input is read as four halves a load (two words; src/runtime/kernel.ts, withHalves).
 // Layout: input [planes, planeSize] or [samples, planeSize, channels]; output [planes] (channels last: [samples,
 // channels]). Bindings: 0 input, 1 output, 2 params; inputBase (in elements) is a multiple of 4 (the launcher checks).
 
@@ -20,24 +19,12 @@ fn main(id: Invocation) {
   }
 }
 
-/**
- * 1 when every plane starts on an even vec4 (planeSize % 8 == 0, inputBase % 8 == 0): the plane's vec4s 2j and 2j + 1
- * are then 2j and 2j | 1, which a float16 kernel holding eight halves a word-quad reads in one load.
- */
-override EVEN_PAIRS: bool = false;
-
 fn poolPlane(plane: u32) {
   if (plane >= params.planes) { return; }
   let quads = params.planeSize / 4u;
   let offset = params.inputBase / 4u + plane * quads;
   var sums = vec4f(0.0);
-  var i = 0u;
-  for (; i + 2u <= quads; i += 2u) {
-    let at = offset + i;
-    sums += input[at];
-    sums += input[select(at + 1u, at | 1u, EVEN_PAIRS)];
-  }
-  if (i < quads) {
+  for (var i = 0u; i < quads; i++) {
     sums += input[offset + i];
   }
   output[params.outputBase + plane] = ((sums.x + sums.y) + (sums.z + sums.w)) / params.divisor;

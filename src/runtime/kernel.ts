@@ -25,7 +25,7 @@ export interface BindingSpec {
   name: string;
   access: 'read' | 'read_write';
   /** The array's element type (default f32). */
-  element?: 'f32' | 'vec4<f32>' | 'u32' | 'vec2<u32>' | 'vec4<u32>' | 'i32' | 'vec4<i32>' | 'atomic<i32>';
+  element?: 'f32' | 'vec4<f32>' | 'u32' | 'vec2<u32>' | 'i32' | 'vec4<i32>' | 'atomic<i32>';
 }
 
 export interface KernelSpec<F extends ParamFields> {
@@ -110,12 +110,6 @@ export interface HalfBindings {
    * nearest even (an invocation owns the words it writes). Scalar outputs stay f32: a half store would share its word.
    */
   writes?: readonly string[];
-  /**
-   * Of `reads`, vec4<f32> bindings held as vec4<u32> (eight halves): `name[i]` still reads vec4 i, and the body's reads
-   * of vec4s 2j and 2j | 1 are one load, which software adapters pay for per instruction. The launcher binds a whole
-   * number of vec4<u32> (16 bytes, as plane pieces are).
-   */
-  wide?: readonly string[];
 }
 
 /** The WGSL of half storage (halfBits, packHalf4, unpackHalf4), for kernels that convert on their own. */
@@ -141,15 +135,11 @@ export function withHalves<F extends ParamFields>(spec: KernelSpec<F>, halves: H
     const element = spec.bindings.find((b) => b.name === name)?.element ?? 'f32';
     if (!(element in HALF_ELEMENTS)) throw new Error(`webgpu-layers: ${spec.name}: ${name} holds ${element}, not floats`);
     const vector = element === 'vec4<f32>';
-    const wide = halves.wide?.includes(name) ?? false;
-    if (wide && !vector) throw new Error(`webgpu-layers: ${spec.name}: only vec4<f32> bindings are read eight halves a load, not ${name}`);
     source = source.replace(new RegExp(`\\b${name}\\[([^\\[\\]]*)\\]`, 'g'), `${name}Half($1)`);
     accessors.push(
-      wide
-        ? `fn ${name}Half(i: u32) -> vec4f { let w = ${name}[i >> 1u]; return unpackHalf4(select(w.xy, w.zw, (i & 1u) == 1u)); }`
-        : vector
-          ? `fn ${name}Half(i: u32) -> vec4f { return unpackHalf4(${name}[i]); }`
-          : `fn ${name}Half(i: u32) -> f32 { return unpack2x16float(${name}[i >> 1u] >> ((i & 1u) * 16u)).x; }`,
+      vector
+        ? `fn ${name}Half(i: u32) -> vec4f { return unpackHalf4(${name}[i]); }`
+        : `fn ${name}Half(i: u32) -> f32 { return unpack2x16float(${name}[i >> 1u] >> ((i & 1u) * 16u)).x; }`,
     );
   }
   const halved = new Set([...halves.reads, ...writes]);
@@ -157,10 +147,7 @@ export function withHalves<F extends ParamFields>(spec: KernelSpec<F>, halves: H
     ...spec,
     name: `${spec.name}_f16`,
     source,
-    bindings: spec.bindings.map((b) => {
-      if (!halved.has(b.name)) return b;
-      return { ...b, element: halves.wide?.includes(b.name) ? 'vec4<u32>' : HALF_ELEMENTS[(b.element ?? 'f32') as keyof typeof HALF_ELEMENTS] };
-    }),
+    bindings: spec.bindings.map((b) => (halved.has(b.name) ? { ...b, element: HALF_ELEMENTS[(b.element ?? 'f32') as keyof typeof HALF_ELEMENTS] } : b)),
     libraries: [...(spec.libraries ?? []), half, ...accessors],
   };
 }

@@ -311,12 +311,7 @@ const globalVec4Spec: KernelSpec<typeof globalSpec.params> = {
   source: globalVec4Source,
   bindings: [{ name: 'input', access: 'read', element: 'vec4<f32>' }, globalSpec.bindings[1]!],
 };
-const globalVec4Kernels = {
-  f32: defineKernel(globalVec4Spec),
-  f16: defineKernel(withHalves(globalVec4Spec, INPUT_HALVES)),
-  /** float16 planes that start on even vec4s: eight halves a load. */
-  f16Wide: defineKernel(withHalves({ ...globalVec4Spec, name: 'global_avg_pool_vec4_wide' }, { ...INPUT_HALVES, wide: ['input'] })),
-};
+const globalVec4Kernels = { f32: defineKernel(globalVec4Spec), f16: defineKernel(withHalves(globalVec4Spec, INPUT_HALVES)) };
 
 /**
  * Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy.
@@ -356,11 +351,8 @@ export function launchGlobalAvgPool(
       const chunkPlanes = chunk.planes * group;
       const params = { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase };
       if (vec4 && chunk.inputBase % 4 === 0) {
-        // Planes of whole vec4 pairs from an even vec4 on: float16 reads eight halves a load.
-        const evenPairs = !channelsLast && planeSize % 8 === 0 && chunk.inputBase % 8 === 0;
-        const kernel = half ? (evenPairs ? globalVec4Kernels.f16Wide : globalVec4Kernels.f16) : globalVec4Kernels.f32;
-        return launch(device, kernel, {
-          constants: { WORKGROUP_SIZE, CHANNELS_LAST: channelsLast ? 1 : 0, EVEN_PAIRS: evenPairs ? 1 : 0 },
+        return launch(device, half ? globalVec4Kernels.f16 : globalVec4Kernels.f32, {
+          constants: { WORKGROUP_SIZE, CHANNELS_LAST: channelsLast ? 1 : 0 },
           bindings: [chunk.input, chunk.output],
           params,
           workgroups: Math.ceil((channelsLast ? chunkPlanes / 4 : chunkPlanes) / WORKGROUP_SIZE),

@@ -78,8 +78,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
   test.each(Object.keys(KERNEL_STRATEGIES.global_avg_pool))('the global pool strategy "%s" matches the reference', async (strategy) => {
     await withStrategy(device, 'global_avg_pool', strategy, async () => {
       const random = seededRandom(BASE_SEED + 1);
-      // Plane sizes below, at and above the workgroup size and the vec4 step (float16: eight halves a load where planes
-      // are whole vec4 pairs, 64 and 16; four where they are not, 36 and 4); whole-map AvgPool2d divisors too.
+      // Plane sizes below, at and above the workgroup size and the vec4 step (the invocation strategy reads vec4s where
+      // planes are whole vec4s: 64, 16, 36, 4), in float32 and float16; whole-map AvgPool2d divisors too.
       for (const shape of [
         [3, 1, 1],
         [2, 5, 1, 3],
