@@ -2,7 +2,8 @@
 // one load and one store per four elements (1.3–3× faster on software adapters than f32 at a time; 16-byte
 // accesses on GPUs). Each invocation handles VEC4S_PER_INVOCATION consecutive vec4s.
 // Layout: x and y [planes, planeSize] f32, gate [planes] (one value per (n, c)).
-// Bindings: 0 x, 1 gate, 2 y, 3 params. A large tensor runs in pieces of planes (src/gpu/planeChunks.ts); a
+// Bindings: 0 x, 1 gate, 2 gate4 (the gate's buffer again, as vec4s: read where a vec4 of x holds four channels),
+// 3 y, 4 params. A large tensor runs in pieces of planes (src/gpu/planeChunks.ts); a
 // piece binds windows of x and y that start at the same 256-byte aligned offset and end on a 16-byte boundary,
 // so whole vec4s cover it. The vec4s at its edges may hold elements of the neighbouring pieces (or the buffer's
 // padding past the tensor): those get the same values their own piece writes, so overlaps are harmless.
@@ -42,8 +43,8 @@ fn main(id: Invocation) {
       var channel = inSample % params.channels;
       var left = sampleSize - inSample; // elements left in this sample
       for (; v < end; v++) {
-        let g = min(sample * params.channels + channel, params.lastPlane - 3u);
-        y[v] = x[v] * vec4f(gate[g], gate[g + 1u], gate[g + 2u], gate[g + 3u]);
+        let g = min(sample * params.channels + channel, params.lastPlane - 3u); // a multiple of 4
+        y[v] = x[v] * gate4[g / 4u];
         channel += 4u;
         if (channel == params.channels) { channel = 0u; }
         left -= 4u;

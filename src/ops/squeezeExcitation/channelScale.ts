@@ -18,6 +18,7 @@ const spec = {
   bindings: [
     { name: 'x', access: 'read', element: 'vec4<f32>' },
     { name: 'gate', access: 'read' },
+    { name: 'gate4', access: 'read', element: 'vec4<f32>' }, // the gate again, four channels a load (channels last)
     { name: 'y', access: 'read_write', element: 'vec4<f32>' },
   ],
   params: {
@@ -30,7 +31,17 @@ const spec = {
   },
 } as const satisfies KernelSpec<ParamFields>;
 // float16: x and the gate read as halves, y written as halves (each invocation stores whole vec4s: two words).
-const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['x', 'gate'], writes: ['y'] })) };
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['x', 'gate', 'gate4'], writes: ['y'] })) };
+
+/**
+ * The gate's binding as whole vec4s: its size rounded up to 16 bytes, inside its buffer (buffers are allocated in
+ * 16-byte multiples), so that the last four channels are one vec4.
+ */
+function asVec4s(gate: GPUBufferBinding): GPUBufferBinding {
+  const offset = gate.offset ?? 0;
+  const size = gate.size ?? gate.buffer.size - offset;
+  return { buffer: gate.buffer, offset, size: Math.min(Math.ceil(size / 16) * 16, gate.buffer.size - offset) };
+}
 
 /** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/channel_scale.wgsl). */
 export function launchChannelScale(
@@ -48,6 +59,7 @@ export function launchChannelScale(
   // Channels last: pieces of whole samples (a sample's planes are interleaved).
   const group = channelsLast?.channels ?? 1;
   const kernel = half ? kernels.f16 : kernels.f32;
+  const gate4 = asVec4s(gate);
   const elementBytes = half ? 2 : 4;
   return launchInChunks(
     device,
@@ -64,7 +76,7 @@ export function launchChannelScale(
       const vec4s = Math.ceil((chunk.inputBase + count) / 4) - firstVec4;
       return launch(device, kernel, {
         constants,
-        bindings: [chunk.input, gate, chunk.output],
+        bindings: [chunk.input, gate, gate4, chunk.output],
         params: { firstVec4, vec4s, windowStart: chunk.firstPlane * planeSize * group - chunk.inputBase, planeSize, lastPlane: planes - 1, channels: group },
         workgroups: Math.ceil(vec4s / (WORKGROUP_SIZE * strategy.VEC4S_PER_INVOCATION!)),
       });
