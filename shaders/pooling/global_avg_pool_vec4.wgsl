@@ -1,8 +1,12 @@
-// Global average pooling read four values a load (input bound as vec4s): the "invocation" strategy of
-// global_avg_pool.wgsl, summing in the same order, for the layouts whose vec4s line up:
-//   contiguous, planeSize % 4 == 0: an invocation per plane, the vec4s along it (lane k sums elements ≡ k mod 4);
-//   CHANNELS_LAST, channels % 4 == 0: an invocation per four neighbouring channels of a sample, a vec4 per position;
-//     each channel keeps four sums (positions ≡ k mod 4), combined as the plane-per-invocation kernel combines them.
+// Global average pooling read four values a load (input bound as vec4s), for the layouts whose vec4s line up:
+//   contiguous, planeSize % 4 == 0 (the "invocation" strategy of global_avg_pool.wgsl, summing in its order): an
+//     invocation per plane, the vec4s along it (lane k sums elements ≡ k mod 4);
+//   CHANNELS_LAST, channels % 4 == 0: an invocation per QUADS_PER_INVOCATION vec4s of four channels of a sample,
+//     interleaved with its neighbours' (quads lane, lane + L, …, for L invocations a sample), each channel summing
+//     its positions in order. Software adapters run a workgroup's invocations 8 at a time, one run to its end after
+//     another: with 8 quads each, 8 neighbouring invocations read a 256-channel position whole (1 KiB) before the
+//     next, where one quad each read 128 bytes of every position, and the rest of each position came back later
+//     from further out (llvmpipe [8,256,56,56]: 9.5 → 3 ms, NCHW's time). GPUs take 1 (one vec4 an invocation).
 // Float16 input is read as four halves a load (two words; src/runtime/kernel.ts, withHalves).
 // Layout: input [planes, planeSize] or [samples, planeSize, channels]; output [planes] (channels last: [samples,
 // channels]). Bindings: 0 input, 1 output, 2 params; inputBase (in elements) is a multiple of 4 (the launcher checks).
@@ -30,31 +34,59 @@ fn poolPlane(plane: u32) {
   output[params.outputBase + plane] = ((sums.x + sums.y) + (sums.z + sums.w)) / params.divisor;
 }
 
+/** Channels last: vec4s of four channels per invocation, 1, 2, 4 or 8 (the launcher: channels / 4 is a multiple). */
+override QUADS_PER_INVOCATION: u32 = 1u;
+
 fn poolChannels(item: u32) {
   let quads = params.channels / 4u;
-  if (item >= params.planes / 4u) { return; }
-  let sample = item / quads;
-  let step = quads;
-  let offset = params.inputBase / 4u + sample * params.planeSize * quads + (item - sample * quads);
-  // s0..s3: the sums of positions ≡ 0..3 mod 4, one lane per channel.
+  let lanes = quads / QUADS_PER_INVOCATION; // invocations per sample
+  if (item >= (params.planes / 4u) / QUADS_PER_INVOCATION) { return; }
+  let sample = item / lanes;
+  let lane = item - sample * lanes;
+  var at = params.inputBase / 4u + sample * params.planeSize * quads + lane;
+  // Quad lane + k · lanes sums into s_k, position by position.
   var s0 = vec4f(0.0);
   var s1 = vec4f(0.0);
   var s2 = vec4f(0.0);
   var s3 = vec4f(0.0);
-  var i = 0u;
-  for (; i + 4u <= params.planeSize; i += 4u) {
-    let at = offset + i * step;
+  var s4 = vec4f(0.0);
+  var s5 = vec4f(0.0);
+  var s6 = vec4f(0.0);
+  var s7 = vec4f(0.0);
+  for (var i = 0u; i < params.planeSize; i++) {
     s0 += input[at];
-    s1 += input[at + step];
-    s2 += input[at + 2u * step];
-    s3 += input[at + 3u * step];
+    if (QUADS_PER_INVOCATION >= 2u) { s1 += input[at + lanes]; }
+    if (QUADS_PER_INVOCATION >= 4u) {
+      s2 += input[at + 2u * lanes];
+      s3 += input[at + 3u * lanes];
+    }
+    if (QUADS_PER_INVOCATION >= 8u) {
+      s4 += input[at + 4u * lanes];
+      s5 += input[at + 5u * lanes];
+      s6 += input[at + 6u * lanes];
+      s7 += input[at + 7u * lanes];
+    }
+    at += quads;
   }
-  var sum = (s0 + s1) + (s2 + s3);
-  for (; i < params.planeSize; i++) {
-    sum += input[offset + i * step];
+  let first = params.outputBase + (sample * quads + lane) * 4u;
+  let step = 4u * lanes;
+  storeMeans(first, s0);
+  if (QUADS_PER_INVOCATION >= 2u) { storeMeans(first + step, s1); }
+  if (QUADS_PER_INVOCATION >= 4u) {
+    storeMeans(first + 2u * step, s2);
+    storeMeans(first + 3u * step, s3);
   }
-  let mean = sum / params.divisor;
-  let at = params.outputBase + item * 4u;
+  if (QUADS_PER_INVOCATION >= 8u) {
+    storeMeans(first + 4u * step, s4);
+    storeMeans(first + 5u * step, s5);
+    storeMeans(first + 6u * step, s6);
+    storeMeans(first + 7u * step, s7);
+  }
+}
+
+/** Four channels' means from their sums, at output element `at`. */
+fn storeMeans(at: u32, sums: vec4f) {
+  let mean = sums / params.divisor;
   output[at] = mean.x;
   output[at + 1u] = mean.y;
   output[at + 2u] = mean.z;

@@ -8,6 +8,7 @@ import { packHalves, unpackHalves } from '../../src/core/half.js';
 import memoryFormat from '../fixtures/memory_format.json';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { decode, type Encoded, fixtureInput } from '../helpers/fixtures.js';
+import { forceStrategies } from '../helpers/strategies.js';
 
 interface Case {
   kind?: 'train';
@@ -28,6 +29,8 @@ interface Case {
   gradParameters?: Record<string, Encoded[]>;
 }
 const all = (memoryFormat as unknown as { cases: Case[] }).cases;
+/** The global pool's strategies: GPUs' (one vec4 of channels an invocation) and software adapters' (up to eight). */
+const GLOBAL_STRATEGIES = ['workgroup', 'invocation'] as const;
 const cases = all.filter((c) => c.kind !== 'train');
 const trainCases = all.filter((c) => c.kind === 'train');
 const MODULES: Record<string, (args: any[]) => nn.Module> = {
@@ -130,44 +133,54 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     }
   });
 
-  test('every op keeps the memory format as PyTorch does, float32 and float16, with torch’s values and indices', async () => {
-    expect(new Set(cases.map((c) => c.op)).size).toBe(12);
-    for (const c of cases) {
-      const what = `${c.op} [${c.input}]${c.half ? ' float16' : ''}`;
-      const x = upload(c);
-      const module = moduleOf(c);
-      const result = module ? module.forward(x) : run(device, c, x);
-      const [values, indices] = Array.isArray(result) ? result : [result, null];
-      expect(values.memoryFormat, what).toBe(c.format);
-      expect(values.dtype, what).toBe(c.half ? 'float16' : 'float32');
-      expect(values.shape, what).toEqual(c.shape);
-      expectClose((await values.toArray()) as Float32Array, decode(c.data), c.half, module !== null, what);
-      if (indices) expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(c.indices);
-      for (const t of [x, values, indices]) t?.dispose();
-      module?.dispose();
-    }
-  });
-
-  test('the global pool, the windows and the SE scale read channels last in pieces of samples over a small binding', async () => {
-    const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
-    const saved = limits.maxStorageBufferBindingSize;
-    try {
-      const native = (k: Case) => ['SELayer', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'adaptive_max_pool2d', 'lp_pool2d'].includes(k.op);
-      for (const c of cases.filter(native)) {
-        limits.maxStorageBufferBindingSize = Math.max(1024, ((c.input.slice(1).reduce((a, b) => a * b, 1) * 4) / 256 + 2) * 256);
+  test.each(GLOBAL_STRATEGIES)(
+    'every op keeps the memory format as PyTorch does, float32 and float16, with torch’s values and indices (global pool: %s)',
+    async (strategy) => {
+      expect(new Set(cases.map((c) => c.op)).size).toBe(12);
+      const restore = forceStrategies(device, { global_avg_pool: strategy });
+      for (const c of cases) {
+        const what = `${c.op} [${c.input}]${c.half ? ' float16' : ''} (${strategy})`;
         const x = upload(c);
         const module = moduleOf(c);
         const result = module ? module.forward(x) : run(device, c, x);
-        const [y, indices] = Array.isArray(result) ? result : [result, null];
-        expectClose((await y.toArray()) as Float32Array, decode(c.data), c.half, module !== null, `${c.op} [${c.input}] in pieces`);
-        if (indices) expect(Array.from(await indices.toArray())).toEqual(c.indices);
-        for (const t of [x, y, indices]) t?.dispose();
+        const [values, indices] = Array.isArray(result) ? result : [result, null];
+        expect(values.memoryFormat, what).toBe(c.format);
+        expect(values.dtype, what).toBe(c.half ? 'float16' : 'float32');
+        expect(values.shape, what).toEqual(c.shape);
+        expectClose((await values.toArray()) as Float32Array, decode(c.data), c.half, module !== null, what);
+        if (indices) expect(Array.from(await indices.toArray()), `${what}: indices`).toEqual(c.indices);
+        for (const t of [x, values, indices]) t?.dispose();
         module?.dispose();
       }
-    } finally {
-      limits.maxStorageBufferBindingSize = saved;
-    }
-  });
+      restore();
+    },
+  );
+
+  test.each(GLOBAL_STRATEGIES)(
+    'the global pool, the windows and the SE scale read channels last in pieces of samples over a small binding (global pool: %s)',
+    async (strategy) => {
+      const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+      const saved = limits.maxStorageBufferBindingSize;
+      const restore = forceStrategies(device, { global_avg_pool: strategy });
+      try {
+        const native = (k: Case) => ['SELayer', 'max_pool2d', 'avg_pool2d', 'adaptive_avg_pool2d', 'adaptive_max_pool2d', 'lp_pool2d'].includes(k.op);
+        for (const c of cases.filter(native)) {
+          limits.maxStorageBufferBindingSize = Math.max(1024, ((c.input.slice(1).reduce((a, b) => a * b, 1) * 4) / 256 + 2) * 256);
+          const x = upload(c);
+          const module = moduleOf(c);
+          const result = module ? module.forward(x) : run(device, c, x);
+          const [y, indices] = Array.isArray(result) ? result : [result, null];
+          expectClose((await y.toArray()) as Float32Array, decode(c.data), c.half, module !== null, `${c.op} [${c.input}] in pieces`);
+          if (indices) expect(Array.from(await indices.toArray())).toEqual(c.indices);
+          for (const t of [x, y, indices]) t?.dispose();
+          module?.dispose();
+        }
+      } finally {
+        limits.maxStorageBufferBindingSize = saved;
+        restore();
+      }
+    },
+  );
 
   test('3-D max and adaptive max pooling read channelsLast3d natively: contiguous values and indices, as the CPU reference', async () => {
     const shape = [2, 8, 5, 6, 7];

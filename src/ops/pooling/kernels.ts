@@ -328,11 +328,12 @@ export function launchGlobalAvgPool(
   channelsLast: { channels: number } | null = null,
 ): Promise<void> {
   const { kernels, inputElementBytes } = byDtype(globalKernels, half);
-  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64.
+  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64; channels
+  // last, a position an iteration.
   const { strategy, constants } = strategyWithinLoopLimit(
     device,
     'global_avg_pool',
-    (_, s) => Math.ceil(planeSize / (s === 'invocation' || channelsLast ? 4 : WORKGROUP_SIZE)),
+    (_, s) => (channelsLast ? planeSize : Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE))),
     `a ${planeSize}-element plane`,
   );
   // Channels last: pieces of whole samples (a sample's planes are interleaved).
@@ -340,6 +341,12 @@ export function launchGlobalAvgPool(
   // Four values a load where they line up: four channels of a position, or four elements of a plane (the invocation
   // strategy's order; the workgroup strategy strides its reads across invocations, as GPUs want).
   const vec4 = channelsLast ? group % 4 === 0 : strategy === 'invocation' && planeSize % 4 === 0;
+  // Channels last on software adapters (the invocation strategy): up to 8 vec4s of channels an invocation, so that 8
+  // neighbouring invocations read whole positions (shaders/pooling/global_avg_pool_vec4.wgsl), in workgroups of a
+  // sample's invocations (8 to 64). GPUs: one vec4 an invocation, workgroups of 64.
+  const quads = group / 4;
+  const perInvocation = strategy === 'invocation' ? ([8, 4, 2].find((q) => quads % q === 0 && quads / q >= 8) ?? 1) : 1;
+  const channelsLastGroup = strategy === 'invocation' ? Math.min(WORKGROUP_SIZE, Math.max(8, quads / perInvocation)) : WORKGROUP_SIZE;
   return launchInChunks(
     device,
     planes / group,
@@ -351,11 +358,12 @@ export function launchGlobalAvgPool(
       const chunkPlanes = chunk.planes * group;
       const params = { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase };
       if (vec4 && chunk.inputBase % 4 === 0) {
+        const size = channelsLast ? channelsLastGroup : WORKGROUP_SIZE;
         return launch(device, half ? globalVec4Kernels.f16 : globalVec4Kernels.f32, {
-          constants: { WORKGROUP_SIZE, CHANNELS_LAST: channelsLast ? 1 : 0 },
+          constants: { WORKGROUP_SIZE: size, CHANNELS_LAST: channelsLast ? 1 : 0, QUADS_PER_INVOCATION: channelsLast ? perInvocation : 1 },
           bindings: [chunk.input, chunk.output],
           params,
-          workgroups: Math.ceil((channelsLast ? chunkPlanes / 4 : chunkPlanes) / WORKGROUP_SIZE),
+          workgroups: Math.ceil((channelsLast ? chunkPlanes / 4 / perInvocation : chunkPlanes) / size),
         });
       }
       return launch(device, kernels, {

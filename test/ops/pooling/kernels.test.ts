@@ -115,6 +115,29 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         });
         for (const t of [x, x16, y16]) t.dispose();
       }
+      // Channels last: 1, 2, 4 and 8 vec4s of channels an invocation (channels 12, 32, 64, 128, 256, 512), and a
+      // channel count that is not a multiple of 4.
+      for (const shape of [
+        [2, 12, 3, 5],
+        [3, 32, 2, 3],
+        [2, 64, 3, 3],
+        [2, 128, 1, 5],
+        [3, 256, 2, 2],
+        [2, 512, 3, 1],
+        [2, 6, 4, 4],
+      ] as [number, number, number, number][]) {
+        const [n, c, h, w] = shape;
+        const logical = randomData(random, n * c * h * w);
+        const memory = new Float32Array(logical.length);
+        logical.forEach((v, i) => {
+          const [sample, channel, position] = [Math.floor(i / (c * h * w)), Math.floor(i / (h * w)) % c, i % (h * w)];
+          memory[(sample * h * w + position) * c + channel] = v;
+        });
+        const x = Tensor.fromArray(device, memory, shape, { memoryFormat: 'channelsLast' });
+        const y = F.adaptiveAvgPool2d(x, 1);
+        expectClose(await y.toArray(), reference.adaptiveAvgPool2d(logical, shape, 1).data, `${strategy} on channels-last [${shape}]`);
+        for (const t of [x, y]) t.dispose();
+      }
     });
   });
 
