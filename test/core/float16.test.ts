@@ -6,6 +6,7 @@ import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, saveSafetenso
 import { halfBits, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
 import memoryFormat from '../fixtures/memory_format.json';
+import { halfUlp } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureFile } from '../helpers/layerFixtures.js';
 import { decode, fixtureInput, type Encoded } from '../helpers/fixtures.js';
@@ -49,9 +50,6 @@ function layerOf(c: LayerCase): nn.Module | null {
   module.loadStateDict(Object.fromEntries(Object.entries(c.weights).map(([k, w]) => [k, { data: decode(w.data), shape: w.shape }])));
   return module;
 }
-
-/** A half's ulp at `value` (subnormal ulps under 2⁻¹⁴). */
-const halfUlp = (value: number) => 2 ** (Math.max(-14, Math.floor(Math.log2(Math.abs(value) || 2 ** -14))) - 10);
 
 /**
  * The worst error over `got`, in units of its allowance: `ulps` half ulps of each expected value, plus (`layer`) 2⁻¹⁰

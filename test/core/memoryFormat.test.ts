@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, Tensor, deviceContext, nn, type DType, type MemoryFormat } from '../../src/index.js';
 import { packHalves, unpackHalves } from '../../src/core/half.js';
 import memoryFormat from '../fixtures/memory_format.json';
+import { channelsLastOrder, halfUlp } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { decode, type Encoded, fixtureInput } from '../helpers/fixtures.js';
 import { forceStrategies } from '../helpers/strategies.js';
@@ -86,8 +87,6 @@ function run(device: GPUDevice, c: Case, x: Tensor): Tensor<DType> | [Tensor<DTy
   };
   return ops[c.op]!() as Tensor<DType> | [Tensor<DType>, Tensor<'int32'>];
 }
-
-const halfUlp = (v: number) => 2 ** (Math.max(-14, Math.floor(Math.log2(Math.abs(v) || 2 ** -14))) - 10);
 
 /** float32: PyTorch's values to 2⁻²² relative (adaptive averages differ by an ulp in torch's own vector lanes); layers 1e-5.
  * float16: one half ulp, layers also 2⁻¹⁰ of the largest output (their intermediates are halves). */
@@ -185,12 +184,7 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
   test('3-D max and adaptive max pooling read channelsLast3d natively: contiguous values and indices, as the CPU reference', async () => {
     const shape = [2, 8, 5, 6, 7];
     const logical = Float32Array.from({ length: 2 * 8 * 5 * 6 * 7 }, (_, i) => (Math.sin(i * 12.9898) * 43758.5453) % 1);
-    const memory = new Float32Array(logical.length); // [N, D, H, W, C]
-    const [, c, d, h, w] = shape as [number, number, number, number, number];
-    for (let i = 0; i < logical.length; i++) {
-      const [ni, ci, si] = [Math.floor(i / (c * d * h * w)), Math.floor(i / (d * h * w)) % c, i % (d * h * w)];
-      memory[(ni * d * h * w + si) * c + ci] = logical[i]!;
-    }
+    const memory = channelsLastOrder(logical, shape); // [N, D, H, W, C]
     const modules = [new nn.MaxPool3d(3, { stride: 2, padding: 1, returnIndices: true }), new nn.AdaptiveMaxPool3d([2, 3, 4], { returnIndices: true })];
     for (const module of modules) {
       const x = Tensor.fromArray(device, memory, shape, { memoryFormat: 'channelsLast3d' });

@@ -328,16 +328,16 @@ export function launchGlobalAvgPool(
   channelsLast: { channels: number } | null = null,
 ): Promise<void> {
   const { kernels, inputElementBytes } = byDtype(globalKernels, half);
-  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64; channels
-  // last, a position an iteration.
+  // Channels last: pieces of whole samples (a sample's planes are interleaved).
+  const group = channelsLast?.channels ?? 1;
+  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64; the
+  // channels-last vec4 kernel, a position an iteration.
   const { strategy, constants } = strategyWithinLoopLimit(
     device,
     'global_avg_pool',
-    (_, s) => (channelsLast ? planeSize : Math.ceil(planeSize / (s === 'invocation' ? 4 : WORKGROUP_SIZE))),
+    (_, s) => (channelsLast && group % 4 === 0 ? planeSize : Math.ceil(planeSize / (s === 'invocation' || channelsLast ? 4 : WORKGROUP_SIZE))),
     `a ${planeSize}-element plane`,
   );
-  // Channels last: pieces of whole samples (a sample's planes are interleaved).
-  const group = channelsLast?.channels ?? 1;
   // Four values a load where they line up: four channels of a position, or four elements of a plane (the invocation
   // strategy's order; the workgroup strategy strides its reads across invocations, as GPUs want).
   const vec4 = channelsLast ? group % 4 === 0 : strategy === 'invocation' && planeSize % 4 === 0;

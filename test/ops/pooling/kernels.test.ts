@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { F, KERNEL_STRATEGIES, Tensor, type TorchError, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../../src/index.js';
 import { halfBits, halfValue, packHalves, unpackHalves } from '../../../src/core/half.js';
-import { expectClose } from '../../helpers/compare.js';
+import { channelsLastOrder, expectClose, halfUlp } from '../../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../../helpers/device.js';
 import { describePooling, poolingExpected, poolingFixtures, poolingInput, poolingMessage, runPoolingGpu } from '../../helpers/poolingFixtures.js';
 import { randomData, seededRandom } from '../../helpers/random.js';
@@ -110,8 +110,7 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         const got = await y16.toArray();
         reference.adaptiveAvgPool2d(halves, shape, 1).data.forEach((v, i) => {
           const want = halfValue(halfBits(v));
-          const ulp = 2 ** (Math.max(-14, Math.floor(Math.log2(Math.abs(want) || 2 ** -14))) - 10);
-          if (!(Math.abs(got[i]! - want) <= ulp)) throw new Error(`float16 ${strategy} on [${shape}] at ${i}: got ${got[i]}, expected ${want}`);
+          if (!(Math.abs(got[i]! - want) <= halfUlp(want))) throw new Error(`float16 ${strategy} on [${shape}] at ${i}: got ${got[i]}, expected ${want}`);
         });
         for (const t of [x, x16, y16]) t.dispose();
       }
@@ -125,15 +124,12 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         [3, 256, 2, 2],
         [2, 512, 3, 1],
         [2, 6, 4, 4],
-      ] as [number, number, number, number][]) {
-        const [n, c, h, w] = shape;
-        const logical = randomData(random, n * c * h * w);
-        const memory = new Float32Array(logical.length);
-        logical.forEach((v, i) => {
-          const [sample, channel, position] = [Math.floor(i / (c * h * w)), Math.floor(i / (h * w)) % c, i % (h * w)];
-          memory[(sample * h * w + position) * c + channel] = v;
-        });
-        const x = Tensor.fromArray(device, memory, shape, { memoryFormat: 'channelsLast' });
+      ]) {
+        const logical = randomData(
+          random,
+          shape.reduce((a, b) => a * b, 1),
+        );
+        const x = Tensor.fromArray(device, channelsLastOrder(logical, shape), shape, { memoryFormat: 'channelsLast' });
         const y = F.adaptiveAvgPool2d(x, 1);
         expectClose(await y.toArray(), reference.adaptiveAvgPool2d(logical, shape, 1).data, `${strategy} on channels-last [${shape}]`);
         for (const t of [x, y]) t.dispose();
