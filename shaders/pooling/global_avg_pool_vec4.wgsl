@@ -36,6 +36,8 @@ fn poolPlane(plane: u32) {
 
 /** Channels last: vec4s of four channels per invocation, 1, 2, 4 or 8 (the launcher: channels / 4 is a multiple). */
 override QUADS_PER_INVOCATION: u32 = 1u;
+/** Channels last: positions an iteration, 1 or 4. */
+override POSITIONS_PER_ITERATION: u32 = 1u;
 
 fn poolChannels(item: u32) {
   let quads = params.channels / 4u;
@@ -44,7 +46,8 @@ fn poolChannels(item: u32) {
   let sample = item / lanes;
   let lane = item - sample * lanes;
   var at = params.inputBase / 4u + sample * params.planeSize * quads + lane;
-  // Quad lane + k · lanes sums into s_k, position by position.
+  // Quad lane + k · lanes sums into s_k, position by position, POSITIONS_PER_ITERATION (1, or 4 where a plane has more
+  // positions than the adapter's loop cap: src/runtime/loopLimit.ts) an iteration.
   var s0 = vec4f(0.0);
   var s1 = vec4f(0.0);
   var s2 = vec4f(0.0);
@@ -53,20 +56,21 @@ fn poolChannels(item: u32) {
   var s5 = vec4f(0.0);
   var s6 = vec4f(0.0);
   var s7 = vec4f(0.0);
-  for (var i = 0u; i < params.planeSize; i++) {
-    s0 += input[at];
-    if (QUADS_PER_INVOCATION >= 2u) { s1 += input[at + lanes]; }
+  for (var i = 0u; i < params.planeSize; i += POSITIONS_PER_ITERATION) {
+    let left = min(params.planeSize - i, POSITIONS_PER_ITERATION);
+    s0 = addPositions(s0, at, quads, left);
+    if (QUADS_PER_INVOCATION >= 2u) { s1 = addPositions(s1, at + lanes, quads, left); }
     if (QUADS_PER_INVOCATION >= 4u) {
-      s2 += input[at + 2u * lanes];
-      s3 += input[at + 3u * lanes];
+      s2 = addPositions(s2, at + 2u * lanes, quads, left);
+      s3 = addPositions(s3, at + 3u * lanes, quads, left);
     }
     if (QUADS_PER_INVOCATION >= 8u) {
-      s4 += input[at + 4u * lanes];
-      s5 += input[at + 5u * lanes];
-      s6 += input[at + 6u * lanes];
-      s7 += input[at + 7u * lanes];
+      s4 = addPositions(s4, at + 4u * lanes, quads, left);
+      s5 = addPositions(s5, at + 5u * lanes, quads, left);
+      s6 = addPositions(s6, at + 6u * lanes, quads, left);
+      s7 = addPositions(s7, at + 7u * lanes, quads, left);
     }
-    at += quads;
+    at += POSITIONS_PER_ITERATION * quads;
   }
   let first = params.outputBase + (sample * quads + lane) * 4u;
   let step = 4u * lanes;
@@ -82,6 +86,18 @@ fn poolChannels(item: u32) {
     storeMeans(first + 6u * step, s6);
     storeMeans(first + 7u * step, s7);
   }
+}
+
+/**
+ * `sums` plus the vec4s at `at`, `at + step`, … of `left` positions (1 to 4), added in order; the others add +0 (the
+ * sums start at +0, so that adds nothing), their loads discarded.
+ */
+fn addPositions(sums: vec4f, at: u32, step: u32, left: u32) -> vec4f {
+  let zero = vec4f(0.0);
+  let a = sums + input[at];
+  let b = a + select(zero, input[at + step], left > 1u);
+  let c = b + select(zero, input[at + 2u * step], left > 2u);
+  return c + select(zero, input[at + 3u * step], left > 3u);
 }
 
 /** Four channels' means from their sums, at output element `at`. */

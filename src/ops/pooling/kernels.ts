@@ -13,6 +13,7 @@ import { contextOf } from '../../runtime/context.js';
 import { type BindingSpec, defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks, type PlaneChunk } from '../../runtime/planeChunks.js';
+import { loopFits } from '../../runtime/loopLimit.js';
 import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
 import { product } from './args.js';
 import type { AdaptivePlan } from './adaptivePlan.js';
@@ -330,12 +331,12 @@ export function launchGlobalAvgPool(
   const { kernels, inputElementBytes } = byDtype(globalKernels, half);
   // Channels last: pieces of whole samples (a sample's planes are interleaved).
   const group = channelsLast?.channels ?? 1;
-  // Loop lengths: an invocation per plane reads 4 values an iteration; a workgroup's invocations, 1 in 64; the
-  // channels-last vec4 kernel, a position an iteration.
+  // Loop lengths: an invocation per plane (or per channels-last vec4s) takes 4 values (positions) an iteration; a
+  // workgroup's invocations, 1 in 64.
   const { strategy, constants } = strategyWithinLoopLimit(
     device,
     'global_avg_pool',
-    (_, s) => (channelsLast && group % 4 === 0 ? planeSize : Math.ceil(planeSize / (s === 'invocation' || channelsLast ? 4 : WORKGROUP_SIZE))),
+    (_, s) => Math.ceil(planeSize / (s === 'invocation' || channelsLast ? 4 : WORKGROUP_SIZE)),
     `a ${planeSize}-element plane`,
   );
   // Four values a load where they line up: four channels of a position, or four elements of a plane (the invocation
@@ -360,7 +361,12 @@ export function launchGlobalAvgPool(
       if (vec4 && chunk.inputBase % 4 === 0) {
         const size = channelsLast ? channelsLastGroup : WORKGROUP_SIZE;
         return launch(device, half ? globalVec4Kernels.f16 : globalVec4Kernels.f32, {
-          constants: { WORKGROUP_SIZE: size, CHANNELS_LAST: channelsLast ? 1 : 0, QUADS_PER_INVOCATION: channelsLast ? perInvocation : 1 },
+          constants: {
+            WORKGROUP_SIZE: size,
+            CHANNELS_LAST: channelsLast ? 1 : 0,
+            QUADS_PER_INVOCATION: channelsLast ? perInvocation : 1,
+            POSITIONS_PER_ITERATION: loopFits(device, planeSize) ? 1 : 4,
+          },
           bindings: [chunk.input, chunk.output],
           params,
           workgroups: Math.ceil((channelsLast ? chunkPlanes / 4 / perInvocation : chunkPlanes) / size),

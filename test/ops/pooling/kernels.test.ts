@@ -114,8 +114,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         });
         for (const t of [x, x16, y16]) t.dispose();
       }
-      // Channels last: 1, 2, 4 and 8 vec4s of channels an invocation (channels 12, 32, 64, 128, 256, 512), and a
-      // channel count that is not a multiple of 4.
+      // Channels last: 1, 2, 4 and 8 vec4s of channels an invocation (channels 12, 32, 64, 128, 256, 512), a channel
+      // count that is not a multiple of 4, and a map of more positions than a software adapter's loop cap (65,535).
       for (const shape of [
         [2, 12, 3, 5],
         [3, 32, 2, 3],
@@ -124,6 +124,7 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         [3, 256, 2, 2],
         [2, 512, 3, 1],
         [2, 6, 4, 4],
+        [1, 8, 257, 256],
       ]) {
         const logical = randomData(
           random,
