@@ -1,6 +1,8 @@
 // y = x · gate, the gate broadcast over each H×W map (the SE block's last step), read and written as vec4s:
 // one load and one store per four elements (1.3–3× faster on software adapters than f32 at a time; 16-byte
-// accesses on GPUs). Each invocation handles VEC4S_PER_INVOCATION consecutive vec4s.
+// accesses on GPUs). Each invocation handles VEC4S_PER_INVOCATION consecutive vec4s, except channels last with
+// channels % 4 == 0 on software adapters, where it scales a few vec4s of channels at a few positions
+// (scalePositions: each gate vec4 loaded once for them).
 // Layout: x and y [planes, planeSize] f32, gate [planes] (one value per (n, c)).
 // Bindings: 0 x, 1 gate, 2 gate4 (the gate's buffer again, as vec4s: read where a vec4 of x holds four channels),
 // 3 y, 4 params. A large tensor runs in pieces of planes (src/gpu/planeChunks.ts); a
@@ -26,8 +28,20 @@ fn gateOf(element: u32) -> f32 {
   return gate[min(element / params.planeSize, params.lastPlane)];
 }
 
+/**
+ * Channels last, channels % 4 == 0, software adapters: 0 for the runs of vec4s below, else the positions an
+ * invocation scales, QUADS_PER_INVOCATION vec4s of channels at each (see scalePositions).
+ */
+override POSITIONS_PER_INVOCATION: u32 = 0u;
+/** With POSITIONS_PER_INVOCATION: vec4s of four channels an invocation, 1, 2, 4 or 8 (channels / 4 is a multiple). */
+override QUADS_PER_INVOCATION: u32 = 1u;
+
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {
+  if (POSITIONS_PER_INVOCATION > 0u) {
+    scalePositions(workItem(id));
+    return;
+  }
   let first = (workItem(id)) * VEC4S_PER_INVOCATION;
   if (first >= params.vec4s) { return; }
   var v = params.firstVec4 + first;
@@ -81,5 +95,65 @@ fn main(id: Invocation) {
       let element = params.windowStart + 4u * v;
       y[v] = x[v] * vec4f(gateOf(element), gateOf(element + 1u), gateOf(element + 2u), gateOf(element + 3u));
     }
+  }
+}
+
+/**
+ * Channels last on software adapters: an invocation scales QUADS_PER_INVOCATION vec4s of channels (quads lane,
+ * lane + L, …, for L invocations a position, as in global_avg_pool_vec4.wgsl) at POSITIONS_PER_INVOCATION
+ * neighbouring positions of one sample, its gates loaded once. Neighbouring invocations take neighbouring quads,
+ * so the 8 that software adapters run together cover whole positions; each vec4 of x costs 1 / POSITIONS gate
+ * loads, where the runs above load a gate vec4 per vec4. Pieces here are whole samples, firstVec4 their first
+ * vec4 (the launcher checks they line up), vec4s their vec4s, windowStart the first sample's index.
+ */
+fn scalePositions(item: u32) {
+  let quads = params.channels / 4u;
+  let lanes = quads / QUADS_PER_INVOCATION;
+  let positions = max(POSITIONS_PER_INVOCATION, 1u); // (a constant 0 would be a division by zero here)
+  let runs = (params.planeSize + positions - 1u) / positions; // a sample's
+  let samples = params.vec4s / (params.planeSize * quads);
+  let perSample = runs * lanes;
+  let sample = item / perSample;
+  if (sample >= samples) { return; }
+  let rest = item - sample * perSample;
+  let run = rest / lanes;
+  let lane = rest - run * lanes;
+  let first = run * positions;
+  let count = min(positions, params.planeSize - first);
+  let g = (params.windowStart + sample) * quads + lane;
+  let g0 = gate4[g];
+  var g1 = vec4f(0.0);
+  var g2 = vec4f(0.0);
+  var g3 = vec4f(0.0);
+  var g4 = vec4f(0.0);
+  var g5 = vec4f(0.0);
+  var g6 = vec4f(0.0);
+  var g7 = vec4f(0.0);
+  if (QUADS_PER_INVOCATION >= 2u) { g1 = gate4[g + lanes]; }
+  if (QUADS_PER_INVOCATION >= 4u) {
+    g2 = gate4[g + 2u * lanes];
+    g3 = gate4[g + 3u * lanes];
+  }
+  if (QUADS_PER_INVOCATION >= 8u) {
+    g4 = gate4[g + 4u * lanes];
+    g5 = gate4[g + 5u * lanes];
+    g6 = gate4[g + 6u * lanes];
+    g7 = gate4[g + 7u * lanes];
+  }
+  var at = params.firstVec4 + (sample * params.planeSize + first) * quads + lane;
+  for (var i = 0u; i < count; i++) {
+    y[at] = x[at] * g0;
+    if (QUADS_PER_INVOCATION >= 2u) { y[at + lanes] = x[at + lanes] * g1; }
+    if (QUADS_PER_INVOCATION >= 4u) {
+      y[at + 2u * lanes] = x[at + 2u * lanes] * g2;
+      y[at + 3u * lanes] = x[at + 3u * lanes] * g3;
+    }
+    if (QUADS_PER_INVOCATION >= 8u) {
+      y[at + 4u * lanes] = x[at + 4u * lanes] * g4;
+      y[at + 5u * lanes] = x[at + 5u * lanes] * g5;
+      y[at + 6u * lanes] = x[at + 6u * lanes] * g6;
+      y[at + 7u * lanes] = x[at + 7u * lanes] * g7;
+    }
+    at += quads;
   }
 }

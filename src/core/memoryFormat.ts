@@ -51,3 +51,12 @@ export function permuteChannels<T extends Float32Array | Int32Array>(data: T, sh
   }
   return out;
 }
+
+/**
+ * Vec4s of four channels an invocation, for the channels-last kernels of software adapters (the global pool, the SE
+ * scale): up to 8, as long as a position keeps 8 invocations, so that the 8 neighbouring invocations a software
+ * adapter runs together cover whole positions of up to 256 channels. `quads` is channels / 4.
+ */
+export function quadsPerInvocation(quads: number): number {
+  return [8, 4, 2].find((q) => quads % q === 0 && quads / q >= 8) ?? 1;
+}

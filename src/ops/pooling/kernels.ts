@@ -9,6 +9,7 @@ import adaptiveSource from '../../../shaders/pooling/pool_adaptive.wgsl?raw';
 import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
 import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { WebGPULayersError } from '../../core/errors.js';
+import { quadsPerInvocation } from '../../core/memoryFormat.js';
 import { contextOf } from '../../runtime/context.js';
 import { type BindingSpec, defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
@@ -346,7 +347,7 @@ export function launchGlobalAvgPool(
   // neighbouring invocations read whole positions (shaders/pooling/global_avg_pool_vec4.wgsl), in workgroups of a
   // sample's invocations (8 to 64). GPUs: one vec4 an invocation, workgroups of 64.
   const quads = group / 4;
-  const perInvocation = strategy === 'invocation' ? ([8, 4, 2].find((q) => quads % q === 0 && quads / q >= 8) ?? 1) : 1;
+  const perInvocation = strategy === 'invocation' ? quadsPerInvocation(quads) : 1;
   const channelsLastGroup = strategy === 'invocation' ? Math.min(WORKGROUP_SIZE, Math.max(8, quads / perInvocation)) : WORKGROUP_SIZE;
   return launchInChunks(
     device,
