@@ -39,7 +39,11 @@ override QUADS_PER_INVOCATION: u32 = 1u;
 @compute @workgroup_size(WORKGROUP_SIZE)
 fn main(id: Invocation) {
   if (POSITIONS_PER_INVOCATION > 0u) {
-    scalePositions(workItem(id));
+    if (CHANNELS_LAST) {
+      scalePositions(workItem(id));
+    } else {
+      scalePlane(workItem(id));
+    }
     return;
   }
   let first = (workItem(id)) * VEC4S_PER_INVOCATION;
@@ -155,5 +159,29 @@ fn scalePositions(item: u32) {
       y[at + 7u * lanes] = x[at + 7u * lanes] * g7;
     }
     at += quads;
+  }
+}
+
+/**
+ * Contiguous planes of whole vec4s (planeSize % 4 == 0) on software adapters: an invocation scales
+ * POSITIONS_PER_INVOCATION vec4s of one plane by its gate, loaded once, interleaved with its 7 neighbours'
+ * (vec4s lane, lane + 8, …), so the 8 that software adapters run together read 8 · 16 neighbouring bytes at each
+ * step. Pieces are whole planes, firstVec4 the first one's vec4 (the launcher checks it lines up), vec4s their
+ * vec4s, windowStart the first plane's index.
+ */
+fn scalePlane(item: u32) {
+  let positions = max(POSITIONS_PER_INVOCATION, 1u);
+  let quads = params.planeSize / 4u; // vec4s a plane
+  let block = 8u * positions; // vec4s of 8 invocations
+  let blocks = (quads + block - 1u) / block; // a plane's
+  let perPlane = blocks * 8u;
+  let plane = item / perPlane;
+  if (plane >= params.vec4s / quads) { return; }
+  let rest = item - plane * perPlane;
+  let first = (rest >> 3u) * block + (rest & 7u); // the invocation's first vec4 in its plane
+  let g = gate[params.windowStart + plane];
+  let at = params.firstVec4 + plane * quads;
+  for (var k = first; k < min(first + block, quads); k += 8u) {
+    y[at + k] = x[at + k] * g;
   }
 }

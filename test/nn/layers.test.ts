@@ -1,7 +1,19 @@
 // The layers on the GPU: Linear, activations, Sequential, the seed's SE blocks and the ResNet head, with
 // weights exported from PyTorch (safetensors), against PyTorch's outputs and against the CPU reference.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_STRATEGIES, Tensor, deviceContext, gpuStats, liveBytes, loadSafetensors, measureGpuTime, nn, reference } from '../../src/index.js';
+import {
+  F,
+  KERNEL_STRATEGIES,
+  Tensor,
+  deviceContext,
+  gpuStats,
+  liveBytes,
+  loadSafetensors,
+  measureGpuTime,
+  nn,
+  reference,
+  type MemoryFormat,
+} from '../../src/index.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { packHalves, unpackHalves } from '../../src/core/half.js';
 import { channelScale } from '../../src/ops/squeezeExcitation/functional.js';
@@ -141,27 +153,32 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   });
 
   test.each(Object.keys(KERNEL_STRATEGIES.channel_scale))(
-    'the channel scale strategy "%s" scales channels last as the reference: 1, 2, 4 and 8 vec4s an invocation, float32 and float16, whole and in pieces',
+    'the channel scale strategy "%s" scales channels last (1, 2, 4 and 8 vec4s an invocation) and planes of whole blocks as the reference, float32 and float16, whole and in pieces',
     async (strategy) => {
       const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
       const saved = limits.maxStorageBufferBindingSize;
       await withStrategy(device, 'channel_scale', strategy, async () => {
         const random = seededRandom(17);
-        // Channels 12 (three vec4s a position), 32 (one vec4 an invocation on software adapters), 64 (two), 128 (four),
-        // 256 and 1024 (eight); 49 and 15 positions leave a short last run of positions. Pieces: a sample a binding.
-        const cases: [number[], boolean][] = [
-          [[2, 12, 3, 3], false],
-          [[2, 32, 7, 7], false],
-          [[3, 64, 3, 5], true],
-          [[1, 128, 7, 7], false],
-          [[2, 256, 5, 5], true],
-          [[1, 1024, 2, 3], false],
+        // Channels last: channels 12 (three vec4s a position), 32 (one vec4 an invocation on software adapters), 64
+        // (two), 128 (four), 256 and 1024 (eight); 49 and 15 positions leave a short last run of positions.
+        // Contiguous: planes of 256 and 144 elements (two whole blocks of 8 invocations' vec4s on software adapters,
+        // and one and a part). Pieces: a sample (channels last) or a plane a binding.
+        const cases: [number[], boolean, MemoryFormat][] = [
+          [[2, 12, 3, 3], false, 'channelsLast'],
+          [[2, 32, 7, 7], false, 'channelsLast'],
+          [[3, 64, 3, 5], true, 'channelsLast'],
+          [[1, 128, 7, 7], false, 'channelsLast'],
+          [[2, 256, 5, 5], true, 'channelsLast'],
+          [[1, 1024, 2, 3], false, 'channelsLast'],
+          [[2, 5, 16, 16], false, 'contiguous'],
+          [[3, 4, 12, 12], true, 'contiguous'],
         ];
         try {
-          for (const [shape, pieces] of cases) {
+          for (const [shape, pieces, memoryFormat] of cases) {
             const [n, c] = shape as [number, number];
+            const unit = memoryFormat === 'contiguous' ? n * c : n; // a piece's planes or samples
             for (const dtype of ['float32', 'float16'] as const) {
-              const what = `${strategy} on [${shape}] ${dtype}${pieces ? ' in pieces' : ''}`;
+              const what = `${strategy} on [${shape}] ${memoryFormat} ${dtype}${pieces ? ' in pieces' : ''}`;
               const asStored = (data: Float32Array) => (dtype === 'float16' ? unpackHalves(packHalves(data), data.length) : data);
               const data = asStored(
                 randomData(
@@ -171,11 +188,12 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
               );
               const gate = asStored(randomData(random, n * c));
               const expected = asStored(reference.channelScale(data, shape, gate).data); // exact products, rounded once
-              limits.maxStorageBufferBindingSize = pieces ? Math.ceil(((data.length / n) * 4) / 256) * 256 + 512 : saved;
-              const x = Tensor.fromArray(device, channelsLastOrder(data, shape), shape, { memoryFormat: 'channelsLast', dtype }) as Tensor;
+              limits.maxStorageBufferBindingSize = pieces ? Math.ceil(((data.length / unit) * 4) / 256) * 256 + 512 : saved;
+              const memory = memoryFormat === 'contiguous' ? data : channelsLastOrder(data, shape);
+              const x = Tensor.fromArray(device, memory, shape, { memoryFormat, dtype }) as Tensor;
               const g = Tensor.fromArray(device, gate, [n, c], { dtype }) as Tensor;
               const y = channelScale(x, g);
-              expect(y.memoryFormat, what).toBe('channelsLast');
+              expect(y.memoryFormat, what).toBe(memoryFormat);
               expect(Array.from(await y.toArray()), what).toEqual(Array.from(expected));
               for (const t of [x, g, y]) t.dispose();
             }

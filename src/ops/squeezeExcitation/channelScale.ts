@@ -68,10 +68,13 @@ export function launchChannelScale(
   const kernel = half ? kernels.f16 : kernels.f32;
   const gate4 = asVec4s(gate);
   const elementBytes = half ? 2 : 4;
-  // Software adapters (runs of vec4s), channels last with channels % 4 == 0: scalePositions, up to 8 vec4s of
+  // Software adapters (runs of vec4s). Channels last with channels % 4 == 0: scalePositions, up to 8 vec4s of
   // channels an invocation so that 8 neighbours cover a position of up to 256 channels (as the global pool).
   const quads = group / 4;
-  const positions = channelsLast && group % 4 === 0 && strategy.VEC4S_PER_INVOCATION! > 1 ? POSITIONS_PER_INVOCATION : 0;
+  // Contiguous, planes of whole vec4s of at least a block (8 invocations' vec4s; smaller planes would idle lanes):
+  // scalePlane, the gate loaded once an invocation.
+  const lined = channelsLast ? group % 4 === 0 : planeSize % 4 === 0 && planeSize >= 4 * 8 * POSITIONS_PER_INVOCATION;
+  const positions = lined && strategy.VEC4S_PER_INVOCATION! > 1 ? POSITIONS_PER_INVOCATION : 0;
   const perInvocation = quadsPerInvocation(quads);
   return launchInChunks(
     device,
@@ -90,7 +93,11 @@ export function launchChannelScale(
           constants: { ...constants, POSITIONS_PER_INVOCATION: positions, QUADS_PER_INVOCATION: perInvocation },
           bindings: [chunk.input, gate, gate4, chunk.output],
           params: { firstVec4: chunk.inputBase / 4, vec4s, windowStart: chunk.firstPlane, planeSize, lastPlane: planes - 1, channels: group },
-          workgroups: Math.ceil((chunk.planes * Math.ceil(planeSize / positions) * (quads / perInvocation)) / WORKGROUP_SIZE),
+          workgroups: Math.ceil(
+            (channelsLast
+              ? chunk.planes * Math.ceil(planeSize / positions) * (quads / perInvocation)
+              : chunk.planes * Math.ceil(planeSize / 4 / (8 * positions)) * 8) / WORKGROUP_SIZE,
+          ),
         });
       }
       const firstVec4 = Math.floor(chunk.inputBase / 4);
