@@ -14,7 +14,7 @@
 //
 // x and the weight are read as vec4s where their layout allows (one load brings four values: 2–3× faster
 // on software adapters, 16-byte loads on GPUs); otherwise xAt / weightAt pick single components. Buffers are
-// allocated in 16-byte multiples (src/gpu/allocator.ts), so the last, partly used vec4 is inside the binding.
+// allocated in 16-byte multiples (src/runtime/allocator.ts), so the last, partly used vec4 is inside the binding.
 // FOUR_FEATURES is a strategy (autotune weighs it); the launcher sets it only where the weight is transposed
 // and outFeatures % 4 == 0, so weight rows are whole vec4s. As an override it keeps each pipeline to its own
 // path; whether x comes as vec4s is a uniform branch on inFeatures, so input sizes never add pipelines.

@@ -1,6 +1,6 @@
-// The prelude every kernel starts with (src/gpu/kernel.ts prepends it, then the kernel's generated
+// The prelude every kernel starts with (src/runtime/kernel.ts prepends it, then the kernel's generated
 // `struct Params` and bindings): the workgroup size, and how an invocation finds its work item in the grid
-// the launcher folded to fit maxComputeWorkgroupsPerDimension (src/gpu/launch.ts).
+// the launcher folded to fit maxComputeWorkgroupsPerDimension (src/runtime/launch.ts).
 
 override WORKGROUP_SIZE: u32 = 64;
 

@@ -1,11 +1,11 @@
 // y = x · gate, the gate broadcast over each H×W map (the SE block's last step), read and written as vec4s:
 // one load and one store per four elements (1.3–3× faster on software adapters than f32 at a time; 16-byte
-// accesses on GPUs). Each invocation handles VEC4S_PER_INVOCATION consecutive vec4s, except channels last with
-// channels % 4 == 0 on software adapters, where it scales a few vec4s of channels at a few positions
-// (scalePositions: each gate vec4 loaded once for them).
+// accesses on GPUs). Each invocation handles VEC4S_PER_INVOCATION consecutive vec4s, except on software adapters
+// where the layout lines up: channels last with channels % 4 == 0 (scalePositions: a few vec4s of channels at a few
+// positions) and planes of whole vec4s of at least a block (scalePlane), each loading its gates once.
 // Layout: x and y [planes, planeSize] f32, gate [planes] (one value per (n, c)).
 // Bindings: 0 x, 1 gate, 2 gate4 (the gate's buffer again, as vec4s: read where a vec4 of x holds four channels),
-// 3 y, 4 params. A large tensor runs in pieces of planes (src/gpu/planeChunks.ts); a
+// 3 y, 4 params. A large tensor runs in pieces of planes (src/runtime/planeChunks.ts); a
 // piece binds windows of x and y that start at the same 256-byte aligned offset and end on a 16-byte boundary,
 // so whole vec4s cover it. The vec4s at its edges may hold elements of the neighbouring pieces (or the buffer's
 // padding past the tensor): those get the same values their own piece writes, so overlaps are harmless.

@@ -338,7 +338,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     this.checkUsable();
     this.checkDtype(input);
     if (extra.length > 0 || this.recordsGraph(input)) return this.run(input, ...extra); // a recorded forward is not captured
-    // A forward on the shape of the last one replays what that one recorded (src/gpu/capture.ts).
+    // A forward on the shape of the last one replays what that one recorded (src/runtime/capture.ts).
     const replayed = this.#captured?.replay(input);
     if (replayed) return replayed as Out;
     const { result, captured } = CapturedForward.capture(input, () => this.run(input, ...extra));

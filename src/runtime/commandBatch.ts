@@ -52,7 +52,7 @@ interface BatchPromises {
 type Release = [unknown, (resource: never) => void];
 
 const RESOLVED = Promise.resolve();
-/** A replayed forward (src/gpu/capture.ts), as the batch knows it: whether its last batch held its commands alone. */
+/** A replayed forward (src/runtime/capture.ts), as the batch knows it: whether its last batch held its commands alone. */
 export interface BatchOwner {
   submittedAlone: boolean;
 }
@@ -122,7 +122,7 @@ export class CommandBatch {
   }
 
   /**
-   * Records a replayed forward's dispatches (src/gpu/capture.ts), as `record` does each; `owner` is the replay.
+   * Records a replayed forward's dispatches (src/runtime/capture.ts), as `record` does each; `owner` is the replay.
    * When this replay's last batch held its commands alone and nothing is recorded or waiting now, they are
    * encoded and submitted at once: a forward called on its own, as a loop calls it, reaches the queue before it
    * returns (the end of the synchronous stretch costs as much as encoding on a CPU adapter). Batches without it

@@ -37,7 +37,7 @@ export class DeviceContext {
   loopLimitProbed = false;
   /** The open measureGpuTime, if any: every dispatch recorded meanwhile writes timestamps. */
   profile: Profile | null = null;
-  /** The module forward being captured on this device, if any (src/gpu/capture.ts). */
+  /** The module forward being captured on this device, if any (src/runtime/capture.ts). */
   recorder: ForwardRecorder | null = null;
   /** performance.now() when this context last called queue.submit (the bench's "until submitted"). */
   lastSubmitAt = 0;

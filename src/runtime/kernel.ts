@@ -1,7 +1,7 @@
 // A kernel is declared once: its name, its WGSL body (shaders/<name>.wgsl), its storage bindings and the typed
 // fields of its `struct Params`. From that one declaration come the WGSL declarations (the shared prelude, the
 // struct, the bindings in order: inputs, outputs, params) and the packer of the uniform, so the shader and its
-// launcher can never disagree on the layout. Kernels that run in pieces of planes (src/gpu/planeChunks.ts) get
+// launcher can never disagree on the layout. Kernels that run in pieces of planes (src/runtime/planeChunks.ts) get
 // the piece's offsets as two more fields, `inputBase` and `outputBase`, filled from the piece by the launcher.
 import half from '../../shaders/runtime/half.wgsl?raw';
 import prelude from '../../shaders/runtime/prelude.wgsl?raw';

@@ -2,7 +2,7 @@
 // pieces along their (n, c) planes (for Linear, its rows): each piece binds a window of the input and of the
 // output, and the kernel is told where its first plane starts inside those windows (binding offsets must be
 // aligned, planes need not be). Windows end on a 16-byte boundary, so kernels that read vec4s (linear) find the
-// last, partly used vec4 inside (buffers are allocated in 16-byte multiples: src/gpu/allocator.ts).
+// last, partly used vec4 inside (buffers are allocated in 16-byte multiples: src/runtime/allocator.ts).
 
 import { WebGPULayersError } from '../core/errors.js';
 import { contextOf } from './context.js';

@@ -1,4 +1,4 @@
-// Captured forwards (src/gpu/capture.ts): a module's forward on the shape of its last one replays what that one
+// Captured forwards (src/runtime/capture.ts): a module's forward on the shape of its last one replays what that one
 // recorded, without running the module's JavaScript. These tests check that a replay computes the new input's
 // values (never a stale buffer's), that whatever changes what a forward records ends the capture, and that a
 // forward a replay cannot reproduce runs as usual. Whether a forward replayed is observed deterministically:
