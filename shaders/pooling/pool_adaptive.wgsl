@@ -8,7 +8,7 @@
 // The launcher checks in·out < 2³² in each dim, so the window arithmetic stays in u32.
 // Layout: input [planes, inD, inH, inW], output (and indices) [planes, outD, outH, outW], row-major; CHANNELS_LAST
 // as in pool_window.wgsl (an item per channel, pieces of whole samples). Bindings, pieces, and `Value` and `Index`
-// (four channels an invocation when channels % 4 == 0) as in pool_window.wgsl.
+// (four channels an invocation when channels % 4 == 0) and `storeValue` as in pool_window.wgsl.
 
 override MODE: u32 = 0u;
 override CHANNELS_LAST: bool = false;
@@ -73,10 +73,10 @@ fn main(id: Invocation) {
     }
     let at = params.outputBase + (outputRow + ow) * step + channel;
     if (MODE == 1u) {
-      output[at] = best;
+      storeValue(at, best);
       storeIndex(at, bestIndex);
     } else {
-      output[at] = sum / f32((d1 - d0) * (h1 - h0) * (w1 - w0));
+      storeValue(at, sum / f32((d1 - d0) * (h1 - h0) * (w1 - w0)));
     }
   }
 }

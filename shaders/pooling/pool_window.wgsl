@@ -15,6 +15,8 @@
 // `Value` and `Index` (src/ops/pooling/kernels.ts) are f32 and i32, or, channels last with channels % 4 == 0, vec4f
 // and vec4i: an invocation then pools four neighbouring channels, its bindings hold vec4s, and `channels`,
 // inputBase and outputBase count vec4s. Max pooling is branch-free, so the lanes' argmaxes move independently.
+// `storeValue(at, value)` writes an output: f32, or, in float16 kernels that write halves, rounded into packed
+// halves (an invocation's run then fills whole words).
 
 override MODE: u32 = 0u;
 override CHANNELS_LAST: bool = false;
@@ -52,7 +54,7 @@ fn maxPoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
       bestIndex = select(bestIndex, Index(row + w), wins);
     }
   }
-  output[at] = best;
+  storeValue(at, best);
   storeIndex(at, bestIndex);
 }
 
@@ -80,7 +82,7 @@ fn maxPool(planeOffset: u32, o: vec3i, at: u32) {
       }
     }
   }
-  output[at] = best;
+  storeValue(at, best);
   storeIndex(at, bestIndex);
 }
 
@@ -110,7 +112,7 @@ fn averagePoolPlanar(planeOffset: u32, o: vec3i, at: u32) {
     }
   }
   // A window wholly in the padding is 0 in PyTorch; it cannot occur while pad <= kernel / 2, but stay exact.
-  output[at] = select(sum / divisor, Value(0.0), h0 >= h1 || w0 >= w1);
+  storeValue(at, select(sum / divisor, Value(0.0), h0 >= h1 || w0 >= w1));
 }
 
 fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
@@ -149,7 +151,7 @@ fn averagePool(planeOffset: u32, o: vec3i, at: u32) {
     // sign(out)·relu(|out|) is out itself (NaN stays NaN).
     result = powValue(result * params.kernelArea, params.inverseNorm);
   }
-  output[at] = result;
+  storeValue(at, result);
 }
 
 /** Neighbouring outputs of a row per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */

@@ -19,7 +19,15 @@ import {
   type AdaptivePlan,
 } from './adaptivePlan.js';
 import { lpStage, maxUnpoolBackward, poolBackward, poolGradFnName, type TrainablePlan } from './backward.js';
-import { adaptiveWindowsFitU32, launchAdaptivePool, launchGlobalAvgPool, launchMaxUnpool, launchWindowPool } from './kernels.js';
+import {
+  adaptivePoolWritesHalves,
+  adaptiveWindowsFitU32,
+  launchAdaptivePool,
+  launchGlobalAvgPool,
+  launchMaxUnpool,
+  launchWindowPool,
+  windowPoolWritesHalves,
+} from './kernels.js';
 import { poolingMessages as messages } from './messages.js';
 import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
 import {
@@ -62,18 +70,22 @@ function checkIndexable(plan: VolumeGeometry): void {
   if (volume >= 2 ** 31) throw new WebGPULayersError('too-large', messages.indicesTooLarge(plan.op, volume));
 }
 
-/** Records `launch` into a new output (and, with indices, an int32 tensor shaped like it). */
+/**
+ * Records `launch` into a new output (and, with indices, an int32 tensor shaped like it). A float16 kernel writes its
+ * halves itself (`halves: 'kernel'`) or f32 that one conversion rounds after.
+ */
 function pooled(
   input: Tensor,
   plan: VolumeGeometry & { returnIndices: boolean },
   launch: (x: GPUBufferBinding, y: GPUBufferBinding, indices: GPUBufferBinding | null, half: boolean) => Promise<void>,
   memoryFormat: MemoryFormat = 'contiguous',
+  halves: 'convert' | 'kernel' = 'convert',
 ): Tensor | WithIndices {
   if (plan.returnIndices) checkIndexable(plan);
   const values = { shape: plan.outputShape, memoryFormat };
   const outputs = plan.returnIndices ? [values, { ...values, dtype: 'int32' as const }] : [values];
   const [y, indices] = produceAll(plan.op, [input], outputs, (x, [out, i], dtype) => launch(x, out!, i ?? null, dtype === 'float16'), {
-    halves: 'convert',
+    halves,
     layouts: 'any', // the global average and the windows take channels last (pool() converts for the rest)
   });
   return indices ? [y as Tensor, indices as Tensor<'int32'>] : (y as Tensor);
@@ -152,19 +164,34 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
     return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
   }
   const outputFormat = channelsLast ? 'channelsLast' : 'contiguous';
+  const device = input.device;
   if ('kernel' in plan) {
-    return pooled(input, plan, (x, y, indices, half) => launchWindowPool(input.device, plan, x, y, indices, half, channelsLast), outputFormat);
+    const halves = windowPoolWritesHalves(device, plan, channelsLast) ? 'kernel' : 'convert';
+    return pooled(
+      input,
+      plan,
+      (x, y, indices, half) => launchWindowPool(device, plan, x, y, indices, { half, writesHalves: half && halves === 'kernel', channelsLast }),
+      outputFormat,
+      halves,
+    );
   }
   if (plan.isGlobalMean && plan.planes > 0) {
     // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
     const dtype = checkInputs(plan.op, [input], { halves: 'convert', layouts: 'any' });
-    return Tensor.fromArray(input.device, new Float32Array(plan.planes).fill(NaN), plan.outputShape, { dtype }) as Tensor;
+    return Tensor.fromArray(device, new Float32Array(plan.planes).fill(NaN), plan.outputShape, { dtype }) as Tensor;
   }
   if (!adaptiveWindowsFitU32(plan)) {
     const spatial = (sizes: readonly number[]) => sizes.slice(3 - plan.spatialRank).join('x');
     throw new WebGPULayersError('too-large', messages.windowsTooLarge(plan.op, spatial(plan.input), spatial(plan.output)));
   }
-  return pooled(input, plan, (x, y, indices, half) => launchAdaptivePool(input.device, plan, x, y, indices, half, channelsLast), outputFormat);
+  const halves = adaptivePoolWritesHalves(device, plan, channelsLast) ? 'kernel' : 'convert';
+  return pooled(
+    input,
+    plan,
+    (x, y, indices, half) => launchAdaptivePool(device, plan, x, y, indices, { half, writesHalves: half && halves === 'kernel', channelsLast }),
+    outputFormat,
+    halves,
+  );
 }
 
 /** @internal A pooling plan whose result is values only. */

@@ -11,7 +11,7 @@ import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
 import { WebGPULayersError } from '../../core/errors.js';
 import { quadsPerInvocation } from '../../core/memoryFormat.js';
 import { contextOf } from '../../runtime/context.js';
-import { type BindingSpec, defineKernel, type Kernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
+import { type BindingSpec, defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks, type PlaneChunk } from '../../runtime/planeChunks.js';
 import { loopFits } from '../../runtime/loopLimit.js';
@@ -39,7 +39,7 @@ declare module '../../runtime/strategies.js' {
   }
 }
 
-/** The pooling kernels' float16 variants read the input as halves and write f32 (converted once, after). */
+/** The pooling kernels' float16 variants read the input as halves; they write f32 (converted once, after) or halves. */
 const INPUT_HALVES = { reads: ['input'] };
 
 /**
@@ -56,11 +56,33 @@ const LANES = {
 } as const;
 
 /**
+ * `storeValue(at, value)` of the kernels that write halves (shaders/runtime/half.wgsl's rounding), and their output's
+ * element. Four channels: a vec4 is two whole words. One channel: an output at an even index waits in a private
+ * register for its odd neighbour, and the two are stored as one word; the launcher runs these only where every
+ * invocation's outputs are an even count of neighbours from an even index (poolWritesHalves).
+ */
+const HALF_STORES = {
+  scalar: {
+    element: 'u32',
+    store: [
+      'var<private> pendingHalf: u32;',
+      'fn storeValue(at: u32, value: f32) {',
+      '  let bits = halfBits(bitcast<u32>(value));',
+      '  if ((at & 1u) == 0u) { pendingHalf = bits; } else { output[at >> 1u] = pendingHalf | (bits << 16u); }',
+      '}',
+    ].join('\n'),
+  },
+  vec4: { element: 'vec2<u32>', store: 'fn storeValue(at: u32, value: vec4f) { output[at] = packHalf4(value); }' },
+} as const;
+
+/**
  * A pooling kernel that may also write indices (max pooling's argmax): kernels from one WGSL body, with an int32
  * `indices` output after `output` and without. The body calls `storeIndex(at, index)`, which the first defines as a
- * write and the second as nothing, so the values-only kernel binds and writes no indices buffer. Each comes for one
- * channel an invocation and for four (`vec4`), and for float32 and float16 input (packed halves, computing and
- * writing f32 as the float32 kernel does). `libraries` may define functions of `Value` for both lane widths.
+ * write and the second as nothing, so the values-only kernel binds and writes no indices buffer, and writes its
+ * values with `storeValue(at, value)`. Each comes for one channel an invocation and for four (`vec4`), and for
+ * float32 and float16 input (packed halves, computing in f32): `f16` writes f32 as the float32 kernel does (converted
+ * after), `f16Halves` (values only) writes the halves itself. `libraries` may define functions of `Value` for both
+ * lane widths.
  */
 function defineIndexedPool<const F extends ParamFields>(
   name: string,
@@ -68,34 +90,89 @@ function defineIndexedPool<const F extends ParamFields>(
   params: F,
   libraries: (lanes: keyof typeof LANES) => readonly string[] = () => [],
 ) {
-  const variant = (lanes: keyof typeof LANES, withIndices: boolean) => {
+  const spec = (
+    lanes: keyof typeof LANES,
+    withIndices: boolean,
+    storeValue = 'fn storeValue(at: u32, value: Value) { output[at] = value; }',
+  ): KernelSpec<F> => {
     const vector = lanes === 'vec4';
     const bindings: BindingSpec[] = [
       { name: 'input', access: 'read', element: vector ? 'vec4<f32>' : 'f32' },
       { name: 'output', access: 'read_write', element: vector ? 'vec4<f32>' : 'f32' },
     ];
     if (withIndices) bindings.push({ name: 'indices', access: 'read_write', element: vector ? 'vec4<i32>' : 'i32' });
-    const store = withIndices ? 'fn storeIndex(at: u32, index: Index) { indices[at] = index; }' : 'fn storeIndex(at: u32, index: Index) {}';
-    const spec: KernelSpec<F> = {
+    const storeIndex = withIndices ? 'fn storeIndex(at: u32, index: Index) { indices[at] = index; }' : 'fn storeIndex(at: u32, index: Index) {}';
+    return {
       name: `${name}${vector ? '_vec4' : ''}${withIndices ? '_indices' : ''}`,
       source,
       bindings,
       params,
       chunked: true,
-      libraries: [LANES[lanes], ...libraries(lanes), store],
+      libraries: [LANES[lanes], ...libraries(lanes), storeIndex, storeValue],
     };
-    return { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, INPUT_HALVES)) };
+  };
+  const variant = (lanes: keyof typeof LANES, withIndices: boolean) => ({
+    f32: defineKernel(spec(lanes, withIndices)),
+    f16: defineKernel(withHalves(spec(lanes, withIndices), INPUT_HALVES)),
+  });
+  const halvesWritten = (lanes: keyof typeof LANES) => {
+    const { element, store } = HALF_STORES[lanes];
+    const f16 = withHalves(spec(lanes, false, store), INPUT_HALVES);
+    const bindings = f16.bindings.map((b) => (b.name === 'output' ? { ...b, element } : b));
+    return defineKernel({ ...f16, name: `${f16.name}_halves`, bindings });
   };
   const [scalar, scalarIndexed, vec4, vec4Indexed] = [variant('scalar', false), variant('scalar', true), variant('vec4', false), variant('vec4', true)];
   const byLanes = (dtype: 'f32' | 'f16') => ({
     scalar: { plain: scalar[dtype], withIndices: scalarIndexed[dtype] },
     vec4: { plain: vec4[dtype], withIndices: vec4Indexed[dtype] },
   });
-  return { f32: byLanes('f32'), f16: byLanes('f16') } satisfies Record<string, Record<string, Record<string, Kernel<F>>>>;
+  return { f32: byLanes('f32'), f16: byLanes('f16'), f16Halves: { scalar: halvesWritten('scalar'), vec4: halvesWritten('vec4') } };
 }
 
 /** The kernels for an input's dtype, and the bytes of one of its elements (halves are packed two to a word). */
 const byDtype = <K>(kernels: { f32: K; f16: K }, half: boolean) => ({ kernels: half ? kernels.f16 : kernels.f32, inputElementBytes: half ? 2 : 4 });
+
+/** How a window or adaptive pool's tensors are stored. */
+export interface PoolStorage {
+  /** float16 input (packed halves); the output is float16 too, written by the kernel (`writesHalves`) or converted after. */
+  half?: boolean;
+  /** The kernel writes the float16 output's halves itself (where poolWritesHalves says it can). */
+  writesHalves?: boolean;
+  /** A channels-last input (and output), of this many channels. */
+  channelsLast?: { channels: number } | null;
+}
+
+/** The kernel of a window or adaptive pool's piece, and its element bytes. */
+function poolKernel<F extends ParamFields>(
+  kernels: ReturnType<typeof defineIndexedPool<F>>,
+  storage: PoolStorage,
+  lanes: keyof typeof LANES,
+  indices: boolean,
+) {
+  if (storage.writesHalves) {
+    if (indices || (storage.channelsLast && lanes !== 'vec4')) throw new Error('webgpu-layers: this pool cannot write its halves itself');
+    return kernels.f16Halves[lanes];
+  }
+  const byLanes = storage.half ? kernels.f16[lanes] : kernels.f32[lanes];
+  return indices ? byLanes.withIndices : byLanes.plain;
+}
+
+/**
+ * Whether a float16 window or adaptive pool can write its halves itself, whole words an invocation: values only, and
+ * four channels an invocation (channels last, channels % 4 == 0), or runs of an even number of outputs along rows of
+ * even width (so every run starts on a word).
+ */
+function writesHalves(plan: WindowPlan | AdaptivePlan, channelsLast: { channels: number } | null | undefined, outputsPerInvocation: number): boolean {
+  if (plan.returnIndices) return false;
+  if (channelsLast) return channelsLast.channels % 4 === 0;
+  return outputsPerInvocation % 2 === 0 && plan.output[2] % 2 === 0;
+}
+
+/**
+ * The bytes of a window or adaptive kernel's elements: input halves for float16; output halves where the kernel
+ * writes them (the others write f32, converted after).
+ */
+const elementBytes = (storage: PoolStorage) => ({ inputElementBytes: storage.half ? 2 : 4, outputElementBytes: storage.writesHalves ? 2 : 4 });
 
 /**
  * The lanes of a window or adaptive kernel's piece: four neighbouring channels an invocation where a channels-last
@@ -152,6 +229,23 @@ const windowKernels = defineIndexedPool(
   ],
 );
 
+/** The window kernel's strategy constants for a plan: the device's choice, or one whose loops fit. */
+function windowStrategy(device: GPUDevice, plan: WindowPlan) {
+  // The window loops run once per window element and output of the invocation's run.
+  const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
+  return strategyWithinLoopLimit(
+    device,
+    'pool_window',
+    (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!),
+    `windows of ${plan.kernel.join('×')}`,
+  ).constants;
+}
+
+/** Whether a float16 window pool writes its halves itself on this device (else it writes f32, converted after). */
+export function windowPoolWritesHalves(device: GPUDevice, plan: WindowPlan, channelsLast: { channels: number } | null): boolean {
+  return writesHalves(plan, channelsLast, windowStrategy(device, plan).OUTPUTS_PER_INVOCATION!);
+}
+
 /**
  * Records max, average or LP pooling over fixed windows: one invocation per output or run of outputs, in pieces of
  * planes when the tensors are large. `indices`: where max pooling writes its argmax (int32, laid out as the output).
@@ -162,20 +256,12 @@ export function launchWindowPool(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   indices: GPUBufferBinding | null,
-  half = false,
-  channelsLast: { channels: number } | null = null,
+  storage: PoolStorage = {},
 ): Promise<void> {
-  const { kernels, inputElementBytes } = byDtype(windowKernels, half);
+  const channelsLast = storage.channelsLast ?? null;
   // Channels last: pieces of whole samples (a sample's planes are interleaved), an item per channel.
   const group = channelsLast?.channels ?? 1;
-  // The window loops run once per window element and output of the invocation's run.
-  const windowVolume = plan.kernel.reduce((volume, k, i) => volume * Math.min(k, plan.input[i]!), 1);
-  const { constants } = strategyWithinLoopLimit(
-    device,
-    'pool_window',
-    (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!),
-    `windows of ${plan.kernel.join('×')}`,
-  );
+  const constants = windowStrategy(device, plan);
   const [inD, inH, inW] = plan.input;
   const [outD, outH, outW] = plan.output;
   // A 2-D window (kernel depth 1 over a unit depth) with dilation 1 runs simpler loops and index arithmetic.
@@ -192,7 +278,7 @@ export function launchWindowPool(
     (chunk) => {
       const { lanes, items, offsets } = lanesOf(chunk, channelsLast);
       const total = items * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-      return launch(device, indices ? kernels[lanes].withIndices : kernels[lanes].plain, {
+      return launch(device, poolKernel(windowKernels, storage, lanes, indices !== null), {
         constants: { WORKGROUP_SIZE, MODE: MODES[plan.mode], PLANAR_UNDILATED: planar ? 1 : 0, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
         params: {
@@ -225,7 +311,7 @@ export function launchWindowPool(
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
     },
-    { extraOutputs: indices ? [indices] : [], inputElementBytes },
+    { extraOutputs: indices ? [indices] : [], ...elementBytes(storage) },
   );
 }
 
@@ -241,6 +327,25 @@ export function adaptiveWindowsFitU32(plan: AdaptivePlan): boolean {
   return plan.input.every((size, i) => size * plan.output[i]! < 2 ** 32);
 }
 
+/** The adaptive kernel's strategy constants for a plan: the device's choice, or one whose loops fit. */
+function adaptiveStrategy(device: GPUDevice, plan: AdaptivePlan) {
+  // The window loops run once per window element and output of the run; the largest window is ceil(in / out) + 1
+  // long in each dim.
+  const window = plan.input.map((size, i) => Math.min(size, Math.ceil(size / Math.max(plan.output[i]!, 1)) + 1));
+  const windowVolume = product(window);
+  return strategyWithinLoopLimit(
+    device,
+    'pool_adaptive',
+    (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!),
+    `windows of up to ${window.join('×')}`,
+  ).constants;
+}
+
+/** Whether a float16 adaptive pool writes its halves itself on this device (else it writes f32, converted after). */
+export function adaptivePoolWritesHalves(device: GPUDevice, plan: AdaptivePlan, channelsLast: { channels: number } | null): boolean {
+  return writesHalves(plan, channelsLast, adaptiveStrategy(device, plan).OUTPUTS_PER_INVOCATION!);
+}
+
 /**
  * Records adaptive average or max pooling: one invocation per output or run of outputs of a row (callers check
  * adaptiveWindowsFitU32 first).
@@ -251,21 +356,11 @@ export function launchAdaptivePool(
   input: GPUBufferBinding,
   output: GPUBufferBinding,
   indices: GPUBufferBinding | null,
-  half = false,
-  channelsLast: { channels: number } | null = null,
+  storage: PoolStorage = {},
 ): Promise<void> {
-  const { kernels, inputElementBytes } = byDtype(adaptiveKernels, half);
+  const channelsLast = storage.channelsLast ?? null;
   const group = channelsLast?.channels ?? 1; // channels last: pieces of whole samples, an item per channel
-  // The window loops run once per window element and output of the run; the largest window is ceil(in / out) + 1
-  // long in each dim.
-  const window = plan.input.map((size, i) => Math.min(size, Math.ceil(size / Math.max(plan.output[i]!, 1)) + 1));
-  const windowVolume = product(window);
-  const { constants } = strategyWithinLoopLimit(
-    device,
-    'pool_adaptive',
-    (c) => windowVolume * Math.min(plan.output[2], c.OUTPUTS_PER_INVOCATION!),
-    `windows of up to ${window.join('×')}`,
-  );
+  const constants = adaptiveStrategy(device, plan);
   const [inD, inH, inW] = plan.input;
   const [outD, outH, outW] = plan.output;
   const planar = inD === 1 && outD === 1;
@@ -279,14 +374,14 @@ export function launchAdaptivePool(
     (chunk) => {
       const { lanes, items, offsets } = lanesOf(chunk, channelsLast);
       const total = items * outD * outH * Math.ceil(outW / constants.OUTPUTS_PER_INVOCATION!);
-      return launch(device, indices ? kernels[lanes].withIndices : kernels[lanes].plain, {
+      return launch(device, poolKernel(adaptiveKernels, storage, lanes, indices !== null), {
         constants: { WORKGROUP_SIZE, MODE: plan.mode === 'max' ? 1 : 0, PLANAR: planar ? 1 : 0, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
         bindings: [chunk.input, chunk.output, ...chunk.extraOutputs],
         params: { total, inD, inH, inW, outD, outH, outW, ...offsets },
         workgroups: Math.ceil(total / WORKGROUP_SIZE),
       });
     },
-    { extraOutputs: indices ? [indices] : [], inputElementBytes },
+    { extraOutputs: indices ? [indices] : [], ...elementBytes(storage) },
   );
 }
 

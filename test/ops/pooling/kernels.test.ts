@@ -3,7 +3,19 @@
 // cases: every strategy, autotune, grids over 65,535 workgroups, empty tensors, one pipeline per kernel
 // (test/fuzz.test.ts runs the seeded random configurations).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, KERNEL_STRATEGIES, Tensor, type TorchError, autotune, compiledPipelineCount, kernelStrategy, liveBytes, reference } from '../../../src/index.js';
+import {
+  F,
+  KERNEL_STRATEGIES,
+  Tensor,
+  type TorchError,
+  autotune,
+  compiledPipelineCount,
+  deviceContext,
+  kernelStrategy,
+  liveBytes,
+  nn,
+  reference,
+} from '../../../src/index.js';
 import { halfBits, halfValue, packHalves, unpackHalves } from '../../../src/core/half.js';
 import { channelsLastOrder, expectClose, halfUlp } from '../../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../../helpers/device.js';
@@ -137,6 +149,69 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
       }
     });
   });
+
+  test.each(Object.keys(KERNEL_STRATEGIES.pool_window))(
+    'the window strategy "%s" and the adaptive one of its name: float16 pools (halves written by the kernel where runs fill whole words) as the reference, whole and in pieces',
+    async (strategy) => {
+      const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+      const saved = limits.maxStorageBufferBindingSize;
+      const random = seededRandom(BASE_SEED + 2);
+      // Even output widths (12; 6 = a run of 4 and a short run of 2; 4; 8) write halves under run4, odd ones (5, 3)
+      // convert after; 3-D windows take the general loops; max pooling with indices always converts. Channels last with
+      // channels % 4 == 0 writes four halves an invocation.
+      type Pool = {
+        forward(x: Tensor): Tensor | [Tensor, Tensor<'int32'>];
+        forwardCpu(x: reference.TensorData): reference.TensorData | [reference.TensorData, reference.IndexData];
+      };
+      const cases: [() => Pool, number[]][] = [
+        [() => new nn.AvgPool2d(3, { stride: 1, padding: 1 }), [2, 3, 9, 12]],
+        [() => new nn.AvgPool2d(3, { stride: 2, padding: 1, countIncludePad: false }), [2, 3, 8, 11]],
+        [() => new nn.MaxPool2d(2), [2, 3, 8, 8]],
+        [() => new nn.MaxPool2d(3, { stride: 2, padding: 1 }), [2, 3, 10, 10]],
+        [() => new nn.MaxPool2d(2, { returnIndices: true }), [1, 2, 6, 8]],
+        [() => new nn.MaxPool3d(2), [1, 2, 4, 6, 8]],
+        [() => new nn.AvgPool3d(2, { stride: 1 }), [2, 2, 3, 4, 5]],
+        [() => new nn.LPPool2d(2, 2), [1, 2, 6, 8]],
+        [() => new nn.AdaptiveAvgPool2d([4, 6]), [2, 3, 9, 7]],
+        [() => new nn.AdaptiveMaxPool2d([3, 6]), [2, 3, 9, 13]],
+        [() => new nn.AdaptiveAvgPool2d([3, 5]), [1, 2, 7, 9]],
+      ];
+      await withStrategy(device, 'pool_window', strategy, () =>
+        withStrategy(device, 'pool_adaptive', strategy, async () => {
+          try {
+            for (const [made, shape] of cases) {
+              const module = made();
+              for (const memoryFormat of ['contiguous', 'channelsLast'] as const) {
+                if (memoryFormat === 'channelsLast' && shape.length !== 4) continue;
+                const logicalShape = memoryFormat === 'channelsLast' ? [3, 8, ...shape.slice(2)] : shape;
+                const size = logicalShape.reduce((a, b) => a * b, 1);
+                const halves = unpackHalves(packHalves(randomData(random, size)), size);
+                const expected = module.forwardCpu({ data: halves, shape: logicalShape });
+                const want = (Array.isArray(expected) ? expected[0] : expected).data.map((v) => halfValue(halfBits(v)));
+                for (const pieces of [false, true]) {
+                  const what = `${strategy}: ${module.constructor.name} on [${logicalShape}] ${memoryFormat}${pieces ? ' in pieces' : ''}`;
+                  // Pieces: a sample (channels last) or plane a binding, or a few where the kernel writes halves; pieces
+                  // start mid-word. A bound window may start 256 bytes before its piece and end 16 after it.
+                  const units = memoryFormat === 'channelsLast' ? logicalShape[0]! : logicalShape[0]! * logicalShape[1]!;
+                  const unitBytes = Math.max((size / units) * 2, (want.length / units) * 4); // halves in; f32 out at most
+                  limits.maxStorageBufferBindingSize = pieces ? Math.ceil(unitBytes / 16) * 16 + 272 : saved;
+                  const memory = memoryFormat === 'channelsLast' ? channelsLastOrder(halves, logicalShape) : halves;
+                  const x = Tensor.fromArray(device, memory, logicalShape, { dtype: 'float16', memoryFormat });
+                  const result = made().forward(x); // a module of its own: a module replays its recorded forward (captures)
+                  const y = Array.isArray(result) ? result[0] : result;
+                  expect([y.dtype, y.memoryFormat], what).toEqual(['float16', memoryFormat]);
+                  expect(Array.from(await y.toArray()), what).toEqual(Array.from(want)); // f32 arithmetic as the reference, rounded once
+                  for (const t of Array.isArray(result) ? [x, ...result] : [x, result]) t.dispose();
+                }
+              }
+            }
+          } finally {
+            limits.maxStorageBufferBindingSize = saved;
+          }
+        }),
+      );
+    },
+  );
 
   test('autotune runs every strategy of every tunable kernel and the device then runs the fastest', async () => {
     const results = await autotune(device, { runs: 3 });
