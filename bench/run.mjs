@@ -45,7 +45,28 @@ async function measure(fn) {
     await fn();
     times.push(performance.now() - t0);
   }
-  return { medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length };
+  return summary(times);
+}
+
+const summary = (times) => ({ medianMs: median(times), minMs: Math.min(...times), maxMs: Math.max(...times), runs: times.length });
+
+/**
+ * Times several forwards in alternation, each once a round, so that their ratios (float16 ÷ float32, channels last ÷
+ * contiguous) compare the same stretch of a noisy machine rather than minutes apart.
+ */
+async function measureSideBySide(fns) {
+  const entries = Object.entries(fns);
+  for (let i = 0; i < WARMUP; i++) for (const [, fn] of entries) await fn();
+  const times = Object.fromEntries(entries.map(([name]) => [name, []]));
+  const start = performance.now();
+  for (let round = 0; round < RUNS && (round < 3 || performance.now() - start < BUDGET_MS * entries.length); round++) {
+    for (const [name, fn] of entries) {
+      const t0 = performance.now();
+      await fn();
+      times[name].push(performance.now() - t0);
+    }
+  }
+  return Object.fromEntries(entries.map(([name]) => [name, summary(times[name])]));
 }
 
 /** Loads a peer; if it cannot run here, every row of it says why. */
@@ -125,16 +146,38 @@ for (const [index, testCase] of selected.entries()) {
   const expected = prepared.reference(input);
   add('reference-cpu', await measure(async () => prepared.reference(input)), { semantics: 'PyTorch' });
 
-  // Ours, and what one forward costs the CPU (encoding + submit) before the GPU runs it.
+  // Ours in float32, in float16 (halves packed two to a word; f32 arithmetic: the same case on the input rounded to
+  // halves) and on the input in PyTorch's channels-last memory format (4-D: N, H, W, C; 5-D: N, D, H, W, C), each
+  // checked against the reference, then timed side by side.
   const first = prepared.ours(x);
   const mismatch = check(await first.toArray());
   first.dispose();
   if (mismatch) throw new Error(`${testCase.name}: ours ${mismatch}`);
-  const ours = await measure(async () => {
-    const y = prepared.ours(x);
+  const x16 = x.to('float16');
+  const half = prepared.half ?? prepared.ours;
+  const halfFirst = half(x16);
+  const halfMismatch = reference.worstMismatch(await halfFirst.toArray(), expected.data, { rtol: 2 ** -7, atol: 2 ** -7 });
+  halfFirst.dispose();
+  if (halfMismatch) throw new Error(`${testCase.name}: ours in float16 differs from the reference beyond half precision at ${halfMismatch.index}`);
+  const memoryFormat = { 4: 'channelsLast', 5: 'channelsLast3d' }[testCase.shape.length];
+  const xl = memoryFormat ? x.contiguous(memoryFormat) : null;
+  if (xl) {
+    const lastFirst = prepared.ours(xl);
+    const lastMismatch = check(await lastFirst.toArray());
+    lastFirst.dispose();
+    if (lastMismatch) throw new Error(`${testCase.name}: ours in ${memoryFormat} ${lastMismatch}`);
+  }
+  const forward = (run, input) => async () => {
+    const y = run(input);
     await synchronize(device);
     y.dispose();
+  };
+  const timings = await measureSideBySide({
+    ours: forward(prepared.ours, x),
+    half: forward(half, x16),
+    ...(xl ? { last: forward(prepared.ours, xl) } : {}),
   });
+  // What one forward costs the CPU (encoding + submit) before the GPU runs it.
   const cpuTimes = [];
   await measure(async () => {
     const t0 = performance.now();
@@ -150,45 +193,12 @@ for (const [index, testCase] of selected.entries()) {
     for (let i = 0; i < Math.min(RUNS, 7); i++) gpuTimes.push((await measureGpuTime(device, () => prepared.ours(x).dispose())).ms);
     await synchronize(device);
   }
-  add('ours', ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes), gpuMs: gpuTimes.length ? median(gpuTimes) : null });
-
-  // Ours in float16 (halves packed two to a word; f32 arithmetic): the same case on the input rounded to halves.
-  const x16 = x.to('float16');
-  const half = prepared.half ?? prepared.ours;
-  const halfFirst = half(x16);
-  const halfMismatch = reference.worstMismatch(await halfFirst.toArray(), expected.data, { rtol: 2 ** -7, atol: 2 ** -7 });
-  halfFirst.dispose();
-  if (halfMismatch) throw new Error(`${testCase.name}: ours in float16 differs from the reference beyond half precision at ${halfMismatch.index}`);
-  add(
-    'ours-float16',
-    await measure(async () => {
-      const y = half(x16);
-      await synchronize(device);
-      y.dispose();
-    }),
-    { semantics: 'PyTorch, float16 storage' },
-  );
+  add('ours', timings.ours, { semantics: 'PyTorch', cpuOverheadMs: median(cpuTimes), gpuMs: gpuTimes.length ? median(gpuTimes) : null });
+  add('ours-float16', timings.half, { semantics: 'PyTorch, float16 storage' });
   x16.dispose();
-
-  // Ours on the input in PyTorch's channels-last memory format (4-D: N, H, W, C; 5-D: N, D, H, W, C), the same values.
-  const memoryFormat = { 4: 'channelsLast', 5: 'channelsLast3d' }[testCase.shape.length];
-  if (memoryFormat) {
-    const xl = x.contiguous(memoryFormat);
-    const lastFirst = prepared.ours(xl);
-    const lastMismatch = check(await lastFirst.toArray());
-    lastFirst.dispose();
-    if (lastMismatch) throw new Error(`${testCase.name}: ours in ${memoryFormat} ${lastMismatch}`);
-    add(
-      'ours-channels-last',
-      await measure(async () => {
-        const y = prepared.ours(xl);
-        await synchronize(device);
-        y.dispose();
-      }),
-      { semantics: `PyTorch, ${memoryFormat}` },
-    );
-    xl.dispose();
-  } else add('ours-channels-last', {}, { note: 'n/a: channels last is a 4-D / 5-D format' });
+  if (xl) add('ours-channels-last', timings.last, { semantics: `PyTorch, ${memoryFormat}` });
+  else add('ours-channels-last', {}, { note: 'n/a: channels last is a 4-D / 5-D format' });
+  xl?.dispose();
 
   // The bandwidth floor: the device copying the input's bytes.
   const copyTarget = device.createBuffer({ size: Math.max(4, size * 4), usage: GPUBufferUsage.COPY_DST | GPUBufferUsage.STORAGE });
