@@ -26,6 +26,7 @@ import {
   launchGlobalAvgPool,
   launchMaxUnpool,
   launchWindowPool,
+  type PoolStorage,
   windowPoolWritesHalves,
 } from './kernels.js';
 import { poolingMessages as messages } from './messages.js';
@@ -163,17 +164,10 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
   if (divisor !== null) {
     return pooled(input, plan, (x, y, _indices, half) => launchGlobalAvgPool(input.device, plan.planes, volume, divisor, x, y, half, channelsLast));
   }
-  const outputFormat = channelsLast ? 'channelsLast' : 'contiguous';
   const device = input.device;
   if ('kernel' in plan) {
-    const halves = windowPoolWritesHalves(device, plan, channelsLast) ? 'kernel' : 'convert';
-    return pooled(
-      input,
-      plan,
-      (x, y, indices, half) => launchWindowPool(device, plan, x, y, indices, { half, writesHalves: half && halves === 'kernel', channelsLast }),
-      outputFormat,
-      halves,
-    );
+    const writesHalves = windowPoolWritesHalves(device, plan, channelsLast);
+    return windowed(input, plan, channelsLast, writesHalves, (x, y, indices, storage) => launchWindowPool(device, plan, x, y, indices, storage));
   }
   if (plan.isGlobalMean && plan.planes > 0) {
     // PyTorch's mean over empty maps: NaN for each plane, without a kernel.
@@ -184,13 +178,27 @@ function forwardPool(input: Tensor, plan: PoolPlan): Tensor | WithIndices {
     const spatial = (sizes: readonly number[]) => sizes.slice(3 - plan.spatialRank).join('x');
     throw new WebGPULayersError('too-large', messages.windowsTooLarge(plan.op, spatial(plan.input), spatial(plan.output)));
   }
-  const halves = adaptivePoolWritesHalves(device, plan, channelsLast) ? 'kernel' : 'convert';
+  const writesHalves = adaptivePoolWritesHalves(device, plan, channelsLast);
+  return windowed(input, plan, channelsLast, writesHalves, (x, y, indices, storage) => launchAdaptivePool(device, plan, x, y, indices, storage));
+}
+
+/**
+ * A window or adaptive pool: its output (and indices) laid out as its input; a float16 kernel writes its halves where
+ * `writesHalves`, else f32 that one conversion rounds.
+ */
+function windowed(
+  input: Tensor,
+  plan: PoolPlan,
+  channelsLast: { channels: number } | null,
+  writesHalves: boolean,
+  launch: (x: GPUBufferBinding, y: GPUBufferBinding, indices: GPUBufferBinding | null, storage: PoolStorage) => Promise<void>,
+): Tensor | WithIndices {
   return pooled(
     input,
     plan,
-    (x, y, indices, half) => launchAdaptivePool(device, plan, x, y, indices, { half, writesHalves: half && halves === 'kernel', channelsLast }),
-    outputFormat,
-    halves,
+    (x, y, indices, half) => launch(x, y, indices, { half, writesHalves: half && writesHalves, channelsLast }),
+    channelsLast ? 'channelsLast' : 'contiguous',
+    writesHalves ? 'kernel' : 'convert',
   );
 }
 
