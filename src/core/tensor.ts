@@ -344,7 +344,7 @@ export class Tensor<D extends DType = FloatDType> {
   padded(this: Tensor): Tensor {
     if (this.#vec4Padded) return this;
     const storage = this.#usableStorage();
-    const copy = Tensor.empty(this.device, this.shape);
+    const copy = Tensor.empty(this.device, this.shape, false, this.dtype, this.memoryFormat);
     const batch = storage.context.batch;
     copy.setWrittenBy(
       batch.record({

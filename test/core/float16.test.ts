@@ -2,11 +2,12 @@
 // (test/fixtures/float16.json: ties to even, subnormals, the overflow edge, ±0, ±Inf, NaN), packed storage, and the
 // clear error of an op that does not take float16 yet.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
-import { halfBits, packHalves, unpackHalves } from '../../src/core/half.js';
+import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, reference, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
+import { halfBits, halfValue, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
 import memoryFormat from '../fixtures/memory_format.json';
-import { halfUlp } from '../helpers/compare.js';
+import { channelsLastOrder, expectClose, halfUlp } from '../helpers/compare.js';
+import { randomData, seededRandom } from '../helpers/random.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { fixtureFile } from '../helpers/layerFixtures.js';
 import { decode, fixtureInput, type Encoded } from '../helpers/fixtures.js';
@@ -215,6 +216,58 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
         for (const t of [x, y]) t.dispose();
         module?.dispose();
       }
+    }
+  });
+
+  test('the activations read and write four elements an invocation, float32 and float16: every size mod 4, channels last, in pieces, and a caller’s odd-sized buffer', async () => {
+    const random = seededRandom(23);
+    const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
+    const saved = limits.maxStorageBufferBindingSize;
+    try {
+      for (const dtype of ['float32', 'float16'] as const) {
+        const stored = (data: Float32Array) => (dtype === 'float16' ? unpackHalves(packHalves(data), data.length) : data);
+        const rounded = (v: number) => (dtype === 'float16' ? halfValue(halfBits(v)) : v);
+        for (const [shape, format, pieces] of [
+          [[1], 'contiguous', false],
+          [[2, 3], 'contiguous', false],
+          [[5], 'contiguous', false],
+          [[7, 1], 'contiguous', false],
+          [[2, 8, 3, 3], 'channelsLast', false],
+          [[1001], 'contiguous', true], // 251 vec4s, at most 31 (float32) or 62 (float16) a piece at a 768-byte binding limit
+        ] as const) {
+          const size = (shape as readonly number[]).reduce((a, b) => a * b, 1);
+          const values = stored(randomData(random, size).map((v) => v * 8)); // past ReLU6's and the hard kinks
+          const memory = format === 'channelsLast' ? channelsLastOrder(values, shape) : values;
+          limits.maxStorageBufferBindingSize = pieces ? 768 : saved;
+          const x = Tensor.fromArray(device, memory, shape, { dtype, memoryFormat: format });
+          for (const name of ACTIVATIONS) {
+            const what = `${name} on [${shape}] ${format} ${dtype}${pieces ? ' in pieces' : ''}`;
+            const y = F[name](x as Tensor);
+            expect([y.dtype, y.memoryFormat], what).toEqual([dtype, format]);
+            const want = reference.activation(values, [size], name).data.map(rounded);
+            // float16: one half ulp (the reference's exp is not WGSL's, so a value near a tie may round the other
+            // way); float32: the layers' tolerance (test/helpers/compare.ts).
+            if (dtype === 'float16') expect(worstError(await y.toArray(), want, 1, false), what).toBeLessThanOrEqual(1);
+            else expectClose(await y.toArray(), want, what);
+            y.dispose();
+          }
+          x.dispose();
+        }
+        limits.maxStorageBufferBindingSize = saved;
+        // A caller's buffer of 5 elements, ending mid-vec4: copied into a padded one, then read four elements at a time.
+        const data = Float32Array.of(-1, 2.5, 7, 3, 8);
+        const words = dtype === 'float16' ? packHalves(data) : new Uint32Array(data.buffer);
+        const buffer = device.createBuffer({ size: words.byteLength, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
+        device.queue.writeBuffer(buffer, 0, words as Uint32Array<ArrayBuffer>);
+        const external = Tensor.fromGPUBuffer(device, buffer, [5], { dtype });
+        const y = F.relu6(external as Tensor);
+        expect(y.dtype).toBe(dtype);
+        expect(Array.from(await y.toArray())).toEqual([0, 2.5, 6, 3, 6]);
+        for (const t of [external, y]) t.dispose();
+        buffer.destroy();
+      }
+    } finally {
+      limits.maxStorageBufferBindingSize = saved;
     }
   });
 

@@ -2,7 +2,7 @@
 // their backward when recorded (PyTorch's grad_fn names).
 import { record } from '../../autograd/graph.js';
 import type { Tensor } from '../../core/tensor.js';
-import { produce, written } from '../produce.js';
+import { produce, withPadded, written } from '../produce.js';
 import { launchActivation, launchActivationBackward, type ActivationName } from './kernel.js';
 
 const GRAD_FN: Record<ActivationName, string> = {
@@ -21,9 +21,12 @@ export function activationBackward(x: Tensor, grad: Tensor, name: ActivationName
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
 export function activation(x: Tensor, name: ActivationName): Tensor {
-  const y = produce('activation', [x], x.shape, (input, output, dtype) => launchActivation(x.device, name, x.size, input, output, dtype === 'float16'), {
-    halves: 'convert',
-    layouts: 'elementwise',
-  });
+  const run = (input: Tensor) =>
+    produce('activation', [input], x.shape, (binding, output, dtype) => launchActivation(x.device, name, x.size, binding, output, dtype === 'float16'), {
+      halves: 'kernel',
+      layouts: 'elementwise',
+    });
+  // Read four elements at a time: a caller's unpadded buffer is copied into a padded one first.
+  const y = withPadded(x, run);
   return record(GRAD_FN[name], [x], y, [x], (grad, _needs, [saved]) => [activationBackward(saved!, grad, name)]);
 }

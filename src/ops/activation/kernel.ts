@@ -13,21 +13,28 @@ export type ActivationName = keyof typeof ACTIVATIONS;
 export const ACTIVATION_FUNCTIONS = functions;
 
 const WORKGROUP_SIZE = 64;
-const spec = {
+/** Four elements an invocation (vec4s; float16: two words of halves, which the invocation owns: no conversion after). */
+const spec: KernelSpec<{ total: 'u32' }> = {
   name: 'activation',
   source,
   bindings: [
-    { name: 'input', access: 'read' },
-    { name: 'output', access: 'read_write' },
+    { name: 'input', access: 'read', element: 'vec4<f32>' },
+    { name: 'output', access: 'read_write', element: 'vec4<f32>' },
   ],
   params: { total: 'u32' },
   chunked: true,
-  libraries: [functions],
-} as const satisfies KernelSpec<{ total: 'u32' }>;
-// float16: reads halves, writes f32 (one value per invocation cannot own a word); the op converts after.
-const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input'] })) };
+  libraries: [
+    functions,
+    'fn activateValue(v: vec4f) -> vec4f {\n  return vec4f(activate(v.x, ACTIVATION), activate(v.y, ACTIVATION), activate(v.z, ACTIVATION), activate(v.w, ACTIVATION));\n}',
+  ],
+};
+const kernels = { f32: defineKernel(spec), f16: defineKernel(withHalves(spec, { reads: ['input'], writes: ['output'] })) };
 
-/** Records an elementwise activation over `total` elements. */
+/**
+ * Records an elementwise activation over `total` elements, four an invocation: past the end, the last invocation
+ * writes the output's padding (kit-made outputs are 16-byte multiples) from the input's, which must be bound to a
+ * whole vec4 (Tensor.padded).
+ */
 export function launchActivation(
   device: GPUDevice,
   activation: ActivationName,
@@ -36,23 +43,23 @@ export function launchActivation(
   output: GPUBufferBinding,
   half = false,
 ): Promise<void> {
-  // Elements are "planes" of one value, so a tensor larger than one binding runs in pieces.
-  const kernel = half ? kernels.f16 : kernels.f32;
+  // Vec4s are "planes" of one value, so a tensor larger than one binding runs in pieces.
+  const elementBytes = half ? 8 : 16;
   return launchInChunks(
     device,
-    total,
+    Math.ceil(total / 4),
     1,
     1,
     input,
     output,
     (chunk) =>
-      launch(device, kernel, {
+      launch(device, half ? kernels.f16 : kernels.f32, {
         constants: { WORKGROUP_SIZE, ACTIVATION: ACTIVATIONS[activation] },
         bindings: [chunk.input, chunk.output],
         params: { total: chunk.planes, inputBase: chunk.inputBase, outputBase: chunk.outputBase },
         workgroups: Math.ceil(chunk.planes / WORKGROUP_SIZE),
       }),
-    { inputElementBytes: half ? 2 : 4 },
+    { inputElementBytes: elementBytes, outputElementBytes: elementBytes },
   );
 }
 
