@@ -317,8 +317,23 @@ const avgPool1d = (shape, kernel) => ({
   },
 });
 
+/** An elementwise activation over a feature map: MobileNetV3's Hardswish. TF.js has none: its formula in four ops. */
+const hardswish = (shape) => ({
+  name: `Hardswish [${shape}]`,
+  shape,
+  prepare: () => {
+    const module = new nn.Hardswish();
+    return {
+      ours: (x) => module.forward(x),
+      reference: (input) => module.forwardCpu(input),
+      tfjs: { semantics: 'x · relu6(x + 3) / 6 (4 ops)', run: (tf, x) => tf.mul(x, tf.div(tf.relu6(tf.add(x, 3)), 6)) },
+      onnx: { semantics: 'HardSwish', nodes: [{ op: 'HardSwish', inputs: ['x'], outputs: ['y'] }] },
+    };
+  },
+});
+
 /** The case builders, for other bench sections (bench/cpuCost.mjs). */
-export const CASE_MAKERS = { globalPool, avgPool, adaptive, seLayer, squeezeAndExcite, resnetHead, maxPool, adaptiveMax, avgPool3d, avgPool1d };
+export const CASE_MAKERS = { globalPool, avgPool, adaptive, seLayer, squeezeAndExcite, resnetHead, maxPool, adaptiveMax, avgPool3d, avgPool1d, hardswish };
 
 export const CASES = [
   globalPool([8, 512, 7, 7]),
@@ -337,4 +352,6 @@ export const CASES = [
   adaptiveMax([8, 512, 15, 15], [5, 7]),
   avgPool3d([2, 64, 16, 56, 56], 3, 2, 1),
   avgPool1d([8, 256, 4096], 4),
+  // An activation: elementwise, as memory-bound as it gets.
+  hardswish([8, 64, 112, 112]),
 ];

@@ -46,7 +46,7 @@ export async function runHandOff(device, { tfjs, ortWeb, runs, seededData, copyK
     const { tf } = tfjs;
     const nhwc = await tfjs.input(seededData(size, 7), HANDOFF_SHAPE);
     rows.push({
-      handOff: "TF.js → kit (fromTfjs: TF.js's dataToGPU copy + one permute kernel)",
+      handOff: "TF.js → kit (fromTfjs: one permute kernel reading TF.js's buffer)",
       ms: await time(async () => {
         const t = fromTfjs(tf, device, nhwc);
         return () => t.dispose();
@@ -60,7 +60,7 @@ export async function runHandOff(device, { tfjs, ortWeb, runs, seededData, copyK
       }),
     });
     rows.push({
-      handOff: "TF.js → kit (fromTfjs layout 'channelsLast': TF.js's dataToGPU copy, no kernel)",
+      handOff: "TF.js → kit (fromTfjs layout 'channelsLast': a view of TF.js's buffer, no kernel, no copy)",
       ms: await time(async () => {
         const t = fromTfjs(tf, device, nhwc, { layout: 'channelsLast' });
         return () => t.dispose();
@@ -68,9 +68,16 @@ export async function runHandOff(device, { tfjs, ortWeb, runs, seededData, copyK
     });
     const last = x.contiguous('channelsLast');
     rows.push({
-      handOff: "kit → TF.js (toTfjs of a channelsLast tensor: one copy command + TF.js's buffer copy)",
+      handOff: "kit → TF.js (toTfjs of a channelsLast tensor: TF.js's buffer copy)",
       ms: await time(async () => {
         const t = await toTfjs(tf, last);
+        return () => t.dispose();
+      }),
+    });
+    rows.push({
+      handOff: 'kit → TF.js (toTfjs zeroCopy of a channelsLast tensor: the same buffer)',
+      ms: await time(async () => {
+        const t = await toTfjs(tf, last, { zeroCopy: true });
         return () => t.dispose();
       }),
     });

@@ -94,6 +94,9 @@ describe("TF.js (WebGPU) on the kit's device", () => {
   let device: GPUDevice;
   let tf: Awaited<ReturnType<typeof tfjsOn>>;
   let kitTf: TfLike;
+  /** The buffer in which TF.js's WebGPU backend holds a tensor. */
+  const tfjsBuffer = (t: unknown) =>
+    (tf.backend() as unknown as { tensorMap: { get(id: object): { resource: unknown } } }).tensorMap.get((t as { dataId: object }).dataId).resource;
   beforeAll(async () => {
     device = await requestDevice({ adapter: 'swiftshader', quiet: true, autotune: false });
     tf = await tfjsOn(device);
@@ -141,6 +144,8 @@ describe("TF.js (WebGPU) on the kit's device", () => {
     });
     expect(readbacks).toBe(0);
     expect(gpuStats(device).dispatches - before.dispatches).toBe(1); // the relu; no permute either way
+    // No copy either: the view reads the buffer in which TF.js's backend holds the tensor.
+    expect(result.x.gpuBuffer.buffer).toBe(tfjsBuffer(input));
     expect([result.x.memoryFormat, result.y.memoryFormat]).toEqual(['channelsLast', 'channelsLast']);
     expect(result.x.shape).toEqual(shape);
     expectClose(await result.x.toArray(), data, 'logical order');
@@ -155,6 +160,61 @@ describe("TF.js (WebGPU) on the kit's device", () => {
     back.dispose();
     expect(tf.memory().numTensors).toBe(tensorsBefore);
     input.dispose();
+  });
+
+  test("a view made inside tf.tidy keeps TF.js's buffer after the tidy and after the caller disposes the tensor", async () => {
+    const shape = [1, 4, 2, 3];
+    const data = randomData(seededRandom(44), 24);
+    const input = tf.tidy(() => tf.add(tf.tensor(nhwc(data, shape), [1, 2, 3, 4], 'float32'), 0));
+    let x!: Tensor;
+    tf.tidy(() => {
+      x = fromTfjs(kitTf, device, input as never, { layout: 'channelsLast' });
+    });
+    input.dispose();
+    // TF.js's next tensors of this size would take its buffer, had the kit's reference gone with the tidy.
+    const others = [0, 1, 2].map(() => tf.tidy(() => tf.add(tf.tensor(new Float32Array(24).fill(-7), [1, 2, 3, 4], 'float32'), 0)));
+    for (const t of others) expect((await t.data())[0]).toBe(-7); // TF.js's work submitted
+    expectClose(await x.toArray(), data, 'the view, after TF.js reused its memory');
+    x.dispose();
+    for (const t of others) t.dispose();
+  });
+
+  test("zeroCopy: TF.js reads the kit's buffer, which lives as long as the kit's tensor", async () => {
+    // [2,4,3,5]: 480 bytes, not a whole pool bucket, so NCHW and 'same' hand over a kernel's or a copy's exact
+    // buffer; [2,4,4,8] (1 KiB) fills its bucket, so a channelsLast tensor hands over its own.
+    for (const [shape, memoryFormat, layout] of [
+      [[2, 4, 3, 5], 'contiguous', 'nhwc'],
+      [[2, 4, 3, 5], 'contiguous', 'same'],
+      [[2, 4, 3, 5], 'channelsLast', 'nhwc'],
+      [[2, 4, 4, 8], 'channelsLast', 'nhwc'],
+    ] as const) {
+      const size = shape.reduce((a, b) => a * b, 1);
+      const data = randomData(seededRandom(size), size);
+      const x = Tensor.fromArray(device, data, shape).contiguous(memoryFormat);
+      const y = F.relu(x);
+      const dispatchesBefore = gpuStats(device).dispatches;
+      const back = (await toTfjs(kitTf, y, { layout, zeroCopy: true })) as { shape: number[]; data(): Promise<Float32Array>; dispose(): void };
+      const own = memoryFormat === 'channelsLast' && size * 4 === 1024;
+      expect(tfjsBuffer(back) === y.gpuBuffer.buffer, `${shape} ${memoryFormat}: its own buffer`).toBe(own);
+      const kernels = memoryFormat === 'contiguous' && layout === 'nhwc' ? 1 : 0;
+      expect(gpuStats(device).dispatches - dispatchesBefore, `${shape} ${memoryFormat} ${layout}: kernels`).toBe(kernels);
+      // Work of the same sizes after the hand-off would reuse a buffer released too early, and overwrite it.
+      const other = Tensor.fromArray(device, randomData(seededRandom(size + 1), size), shape).contiguous(memoryFormat);
+      for (let i = 0; i < 3; i++) {
+        const r = F.relu(other);
+        const copied = (await toTfjs(kitTf, r, { layout })) as { dispose(): void };
+        r.dispose();
+        copied.dispose();
+      }
+      other.dispose();
+      await synchronize(device);
+      const relu = reference.activation(data, shape, 'relu');
+      const expected = layout === 'same' ? relu.data : nhwc(relu.data, [...shape]);
+      expect(back.shape).toEqual(layout === 'same' ? [...shape] : [shape[0], shape[2], shape[3], shape[1]]);
+      expectClose(new Float32Array(await back.data()), expected, `${shape} ${memoryFormat} ${layout}: back in TF.js`);
+      back.dispose();
+      for (const t of [x, y]) t.dispose();
+    }
   });
 
   test('a TF.js tensor of another device is a clear error before any GPU work', async () => {

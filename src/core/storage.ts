@@ -11,14 +11,22 @@ import { mapForRead } from './tensorChecks.js';
 export class Storage {
   users = 1;
   readsInFlight = 0;
+  /** What goes with this storage when it is released (a buffer lent to another library for as long as this one lives). */
+  #alsoRelease: (() => void)[] = [];
   constructor(
     readonly context: DeviceContext,
     readonly buffer: GPUBuffer,
     readonly external: { byteOffset: number; checked: Promise<void>; onRelease?: () => void } | null = null,
   ) {}
 
+  /** Runs `release` when this storage is released (once the work recorded until then is submitted). */
+  alsoRelease(release: () => void): void {
+    this.#alsoRelease.push(release);
+  }
+
   releaseIfUnused(): void {
     if (this.users !== 0 || this.readsInFlight !== 0) return;
+    for (const release of this.#alsoRelease.splice(0)) this.context.batch.whenSubmitted().then(release, release);
     if (!this.external) releaseToPool(this.context, this.buffer);
     else if (this.external.onRelease) {
       // The owner's buffer is theirs again once the work recorded so far (which may read it) is submitted.

@@ -340,6 +340,11 @@ export class Tensor<D extends DType = FloatDType> {
     return new Tensor<D>(this.device, shape, storage, this.#written, checkShape(shape), this.dtype, false, memoryFormat);
   }
 
+  /** @internal Disposes `other` when this tensor's memory is released (it and all its views disposed). */
+  disposeWith(other: Tensor<DType>): void {
+    this.#usableStorage().alsoRelease(() => other.dispose());
+  }
+
   /** @internal This tensor padded to 16 bytes (vec4 kernels): itself, or a pooled copy of a caller's odd-sized buffer. */
   padded(this: Tensor): Tensor {
     if (this.#vec4Padded) return this;

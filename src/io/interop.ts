@@ -84,36 +84,79 @@ export async function toOrtTensor<T>(ort: OrtLike<T>, tensor: Tensor): Promise<T
 export interface TfTensorLike {
   readonly shape: readonly number[];
   readonly dtype: string;
+  /** The key of its data in the backend's `tensorMap` (TF.js's tensors have one). */
+  readonly dataId?: object;
   dataToGPU(): { buffer?: GPUBuffer; tensorRef: { dispose(): void } };
+  /** A second reference to the same data (TF.js's `clone()`: no copy). */
+  clone?(): { dispose(): void };
 }
 
 /** What the kit uses of TF.js (`import * as tf from '@tensorflow/tfjs-core'` with the WebGPU backend set). */
 export interface TfLike<T = unknown> {
   backend(): unknown;
   tensor(values: { buffer: GPUBuffer; zeroCopy?: boolean }, shape: readonly number[], dtype: 'float32'): T;
+  /** Keeps a tensor made inside `tf.tidy` past its end (the kit's reference to a handed-over tensor). */
+  keep?<K>(tensor: K): K;
 }
 
 export interface TfHandOffOptions {
   /**
    * 'nhwc' (default for 4-D): TF.js's NHWC tensors meet the kit's NCHW ones, permuted on the GPU;
-   * 'channelsLast' (fromTfjs, 4-D): no kernel: the kit's tensor is a channelsLast view (logical N, C, H, W) over the
-   * buffer TF.js hands over, released to TF.js when the view is disposed; a channelsLast tensor goes to TF.js with no
-   * kernel under either option;
+   * 'channelsLast' (fromTfjs, 4-D): no kernel and no copy: the kit's tensor is a channelsLast view (logical N, C, H,
+   * W) over TF.js's own buffer, which TF.js keeps for it until the view is disposed; a channelsLast tensor goes to
+   * TF.js with no kernel under either option;
    * 'same': the layout is kept (a 4-D tensor's values are handed over in the order they are in).
    */
   layout?: 'nhwc' | 'channelsLast' | 'same';
+  /**
+   * toTfjs: TF.js's tensor reads a buffer of the kit's (`tf.tensor({ buffer, zeroCopy: true })`) instead of copying
+   * it into one of its own: the tensor's own buffer where its memory is in TF.js's order and of exactly its bytes
+   * already (a channelsLast tensor, or layout 'same'), else the buffer of the one kernel or copy that makes it so.
+   * That buffer lives as long as the kit's tensor: keep the kit's tensor undisposed while TF.js uses its tensor
+   * (as with toOrtTensor).
+   */
+  zeroCopy?: boolean;
 }
 
-/** The TF.js backend's device, when it is WebGPU. */
-function tfDevice(tf: TfLike): GPUDevice | null {
-  const backend = tf.backend() as { device?: GPUDevice };
-  return backend && typeof backend === 'object' && 'device' in backend ? (backend.device ?? null) : null;
+/** The TF.js backend, when it is WebGPU. */
+interface TfWebGPUBackend {
+  device: GPUDevice;
+  /** Its tensors' data by dataId (public in its typings): `resource` is the GPU buffer of data on the GPU. */
+  tensorMap?: { get(dataId: object): { resource?: unknown } | undefined };
+  ensureCommandEncoderReady?(): void;
+  endComputePassEncoder?(): void;
+  submitQueue?(): void;
+}
+
+/** The TF.js backend, when it is WebGPU. */
+function tfWebGPU(tf: TfLike): TfWebGPUBackend | null {
+  const backend = tf.backend() as Partial<TfWebGPUBackend> | null;
+  return backend && typeof backend === 'object' && backend.device ? (backend as TfWebGPUBackend) : null;
 }
 
 /**
- * A TF.js tensor on its WebGPU backend (on this device) as a kit tensor: `dataToGPU()`, then one copy kernel into
- * the kit's layout (NHWC → NCHW for 4-D tensors). TF.js's temporary copy is released once the kit's work is
- * submitted.
+ * The GPU buffer in which TF.js's WebGPU backend holds this tensor, with the work TF.js has recorded so far (which
+ * may write it) submitted, and a reference that keeps it TF.js's for as long as the kit reads it; null where the
+ * backend does not show it (then `dataToGPU()`'s copy).
+ */
+function tfjsOwnBuffer(tf: TfLike, backend: TfWebGPUBackend, tensor: TfTensorLike): { buffer: GPUBuffer; release: () => void } | null {
+  const resource = tensor.dataId ? backend.tensorMap?.get(tensor.dataId)?.resource : undefined;
+  const isBuffer = typeof resource === 'object' && resource !== null && typeof (resource as GPUBuffer).mapAsync === 'function';
+  const { ensureCommandEncoderReady, endComputePassEncoder, submitQueue } = backend;
+  if (!isBuffer || typeof tensor.clone !== 'function' || !ensureCommandEncoderReady || !endComputePassEncoder || !submitQueue) return null;
+  ensureCommandEncoderReady.call(backend);
+  endComputePassEncoder.call(backend);
+  submitQueue.call(backend);
+  const clone = tensor.clone();
+  const reference = tf.keep ? tf.keep(clone) : clone;
+  return { buffer: resource as GPUBuffer, release: () => reference.dispose() };
+}
+
+/**
+ * A TF.js tensor on its WebGPU backend (on this device) as a kit tensor. The kit reads TF.js's own buffer (with a
+ * reference that keeps it TF.js's until the kit is done): `layout: 'channelsLast'` is a view over it (no kernel, no
+ * copy); otherwise one copy kernel makes the kit's layout (NHWC → NCHW for 4-D tensors), and TF.js's reference goes
+ * once that kernel is submitted. Where the backend does not show its buffer, `dataToGPU()`'s copy is read instead.
  */
 export function fromTfjs(tf: TfLike, device: GPUDevice, tensor: TfTensorLike, options: TfHandOffOptions = {}): Tensor {
   const who = 'fromTfjs';
@@ -121,44 +164,46 @@ export function fromTfjs(tf: TfLike, device: GPUDevice, tensor: TfTensorLike, op
     throw new WebGPULayersError('invalid-argument', `${who}: expected a TF.js tensor`);
   }
   if (tensor.dtype !== 'float32') throw new WebGPULayersError('invalid-argument', `${who}: the kit takes float32 tensors, but this one is ${tensor.dtype}`);
-  const backendDevice = tfDevice(tf);
-  if (!backendDevice) throw new WebGPULayersError('invalid-argument', `${who}: TF.js's backend is not WebGPU (tf.setBackend('webgpu') on this device first)`);
-  if (backendDevice !== device) {
+  const backend = tfWebGPU(tf);
+  if (!backend) throw new WebGPULayersError('invalid-argument', `${who}: TF.js's backend is not WebGPU (tf.setBackend('webgpu') on this device first)`);
+  if (backend.device !== device) {
     throw new WebGPULayersError(
       'wrong-device',
       `${who}: TF.js runs on another GPUDevice; register its WebGPU backend with this device (new WebGPUBackend(device))`,
     );
   }
   const nhwc = tensor.shape.length === 4 && (options.layout ?? 'nhwc') === 'nhwc';
-  let data: ReturnType<TfTensorLike['dataToGPU']>;
-  try {
-    data = tensor.dataToGPU();
-  } catch (error) {
-    throw new WebGPULayersError(
-      'invalid-argument',
-      `${who}: TF.js could not hand over this tensor on the GPU (${(error as Error).message}): a tensor made from CPU values stays there until an op runs on it`,
-    );
+  let handed = tfjsOwnBuffer(tf, backend, tensor);
+  if (!handed) {
+    let data: ReturnType<TfTensorLike['dataToGPU']>;
+    try {
+      data = tensor.dataToGPU();
+    } catch (error) {
+      throw new WebGPULayersError(
+        'invalid-argument',
+        `${who}: TF.js could not hand over this tensor on the GPU (${(error as Error).message}): a tensor made from CPU values stays there until an op runs on it`,
+      );
+    }
+    const { buffer, tensorRef } = data;
+    if (!buffer) {
+      tensorRef.dispose();
+      throw new WebGPULayersError('invalid-argument', `${who}: TF.js gave no GPU buffer for this tensor`);
+    }
+    handed = { buffer, release: () => tensorRef.dispose() };
   }
-  const { buffer, tensorRef } = data;
-  if (!buffer) {
-    tensorRef.dispose();
-    throw new WebGPULayersError('invalid-argument', `${who}: TF.js gave no GPU buffer for this tensor`);
-  }
+  const { buffer, release } = handed;
   if (tensor.shape.length === 4 && options.layout === 'channelsLast') {
     const [n, h, w, c] = tensor.shape as [number, number, number, number];
     // TF.js may reuse the buffer once its reference goes: when the kit's view (and its views) are done with it.
-    return Tensor.fromGPUBuffer(device, buffer, [n, c, h, w], { memoryFormat: 'channelsLast', onRelease: () => tensorRef.dispose() });
+    return Tensor.fromGPUBuffer(device, buffer, [n, c, h, w], { memoryFormat: 'channelsLast', onRelease: release });
   }
-  const view = Tensor.fromGPUBuffer(device, buffer, tensor.shape);
+  const view = Tensor.fromGPUBuffer(device, buffer, tensor.shape, { onRelease: release });
   try {
     // One copy kernel into a buffer of the kit's: the permute, or for other layouts the identity permute.
     return nhwc ? permute4d(view, [0, 3, 1, 2]) : copyOf(view);
   } finally {
-    view.dispose();
     // TF.js may reuse its buffer once we let go of it: only after the kit's read of it is submitted.
-    contextOf(device)
-      .batch.whenSubmitted()
-      .then(() => tensorRef.dispose());
+    view.dispose();
   }
 }
 
@@ -177,54 +222,55 @@ function copyOf(view: Tensor): Tensor {
 }
 
 /**
- * A kit tensor as a TF.js tensor on its WebGPU backend (on this device): one copy kernel into a buffer of exactly
- * the tensor's bytes (TF.js takes a buffer's size as its data's), permuted into NHWC for 4-D tensors, then
- * `tf.tensor({ buffer })`, which copies it on the GPU into TF.js's own buffer. Waits until the kit's work is
- * submitted first, so TF.js's copy reads the result.
+ * A kit tensor as a TF.js tensor on its WebGPU backend (on this device), in a buffer of exactly the tensor's bytes
+ * (TF.js takes a buffer's size as its data's): for a 4-D tensor permuted into NHWC by one copy kernel, unless it is
+ * channelsLast (NHWC memory already: no kernel); then `tf.tensor({ buffer })`, which copies it on the GPU into
+ * TF.js's own buffer, or with `zeroCopy` takes the kit's buffer as it is. Waits until the kit's work is submitted
+ * first, so TF.js's reads come after the kit's writes.
  */
 export async function toTfjs<T>(tf: TfLike<T>, tensor: Tensor, options: TfHandOffOptions = {}): Promise<T> {
-  const backendDevice = tfDevice(tf);
-  if (!backendDevice) throw new WebGPULayersError('invalid-argument', "toTfjs: TF.js's backend is not WebGPU (tf.setBackend('webgpu') on this device first)");
-  if (backendDevice !== tensor.device) {
+  const backend = tfWebGPU(tf);
+  if (!backend) throw new WebGPULayersError('invalid-argument', "toTfjs: TF.js's backend is not WebGPU (tf.setBackend('webgpu') on this device first)");
+  if (backend.device !== tensor.device) {
     throw new WebGPULayersError(
       'wrong-device',
       "toTfjs: TF.js runs on another GPUDevice; register its WebGPU backend with this tensor's device (new WebGPUBackend(device))",
     );
   }
   if (tensor.dtype !== 'float32') throw new WebGPULayersError('invalid-argument', `toTfjs: TF.js takes float32 tensors here, but this one is ${tensor.dtype}`);
-  if (tensor.memoryFormat === 'channelsLast' && options.layout !== 'same') return toTfjsAsItLies(tf, tensor);
-  const nhwc = tensor.shape.length === 4 && (options.layout ?? 'nhwc') === 'nhwc';
+  const lastAsItLies = tensor.memoryFormat === 'channelsLast' && options.layout !== 'same';
+  const nhwc = !lastAsItLies && tensor.shape.length === 4 && (options.layout ?? 'nhwc') === 'nhwc';
+  const shape = lastAsItLies || nhwc ? [tensor.shape[0]!, ...tensor.shape.slice(2), tensor.shape[1]!] : [...tensor.shape];
+  // A buffer of exactly the values, in the order TF.js takes them: the tensor's own, or a kernel's or a copy's.
+  const exact = lastAsItLies || (!nhwc && sameAsContiguous(tensor.shape, tensor.memoryFormat)) ? asItLies(tensor) : permuted(tensor, nhwc);
+  try {
+    await contextOf(tensor.device).batch.whenSubmitted();
+    if (!options.zeroCopy) return tf.tensor({ buffer: exact.gpuBuffer.buffer }, shape, 'float32');
+    if (exact !== tensor) tensor.disposeWith(exact.reshape(exact.shape));
+    return tf.tensor({ buffer: exact.gpuBuffer.buffer, zeroCopy: true }, shape, 'float32');
+  } finally {
+    // TF.js's copy was submitted inside tf.tensor, so our buffer may go back to the pool.
+    if (exact !== tensor) exact.dispose();
+  }
+}
+
+/** The tensor's memory as it lies in a buffer of exactly its bytes: its own buffer when it is that, else one copy command. */
+function asItLies(tensor: Tensor): Tensor {
+  const view = tensor.gpuBuffer;
+  if (view.byteOffset === 0 && view.buffer.size === view.byteLength) return tensor;
+  const exact = Tensor.empty(tensor.device, [view.byteLength / 4], true);
+  exact.setWrittenBy(copyBytes(tensor, exact));
+  return exact;
+}
+
+/** A contiguous tensor's values, permuted into NHWC (`nhwc`) or in their order, in a buffer of exactly their bytes (one kernel). */
+function permuted(tensor: Tensor, nhwc: boolean): Tensor {
   const source = sameAsContiguous(tensor.shape, tensor.memoryFormat) ? tensor : tensor.contiguous();
   const flat = nhwc ? null : source.reshape([1, 1, 1, tensor.size]);
   const exact = nhwc ? permute4d(source, [0, 2, 3, 1], true) : permute4d(flat!, [0, 1, 2, 3], true);
   flat?.dispose();
   if (source !== tensor) source.dispose();
-  const shape = nhwc ? exact.shape : tensor.shape;
-  try {
-    await contextOf(tensor.device).batch.whenSubmitted();
-    return tf.tensor({ buffer: exact.gpuBuffer.buffer }, [...shape], 'float32');
-  } finally {
-    // TF.js's copy was submitted inside tf.tensor, so our buffer may go back to the pool.
-    exact.dispose();
-  }
-}
-
-/**
- * A channelsLast tensor to TF.js: its memory is NHWC already, so no kernel, only a copy command into a buffer of
- * exactly its bytes (TF.js takes a buffer's size as the data's), unless its own buffer is that already.
- */
-async function toTfjsAsItLies<T>(tf: TfLike<T>, tensor: Tensor): Promise<T> {
-  const [n, c, h, w] = tensor.shape as [number, number, number, number];
-  const view = tensor.gpuBuffer;
-  const own = view.byteOffset === 0 && view.buffer.size === view.byteLength;
-  const exact = own ? null : Tensor.empty(tensor.device, [view.byteLength / 4], true);
-  if (exact) exact.setWrittenBy(copyBytes(tensor, exact));
-  try {
-    await contextOf(tensor.device).batch.whenSubmitted();
-    return tf.tensor({ buffer: exact ? exact.gpuBuffer.buffer : view.buffer }, [n, h, w, c], 'float32');
-  } finally {
-    exact?.dispose();
-  }
+  return exact;
 }
 
 /** Records a copy of `from`'s bytes into `to` (one copy command, no kernel). */
