@@ -31,6 +31,12 @@ function window(first: number, count: number, planeBytes: number, alignment: num
   return { binding: { buffer, offset, size }, base: (start - offset) / elementBytes };
 }
 
+/** Whether `planes` planes of these bytes (input, output) fit one storage binding each: one piece, no windows. */
+export function fitsOneBinding(device: GPUDevice, planes: number, inPlaneBytes: number, outPlaneBytes: number): boolean {
+  const { maxStorageBufferBindingSize: maxBinding } = contextOf(device).limits;
+  return planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding;
+}
+
 /**
  * Launches `launchChunk` for each piece of `planes` planes of inPlaneElements (input) and outPlaneElements
  * (output) f32 values, the pieces cut so that their bound windows fit the device's storage binding limit: one
@@ -54,13 +60,13 @@ export function launchInChunks(
     planeName?: string;
     /** 2 for packed float16 input (bases are then in halves). */
     inputElementBytes?: number;
-    /** 2 for packed float16 output (and its extra outputs). */
+    /** 2 for packed float16 output (and its extra outputs, which start at outputBase too). */
     outputElementBytes?: number;
   } = {},
 ): Promise<void> {
   const [inPlaneBytes, outPlaneBytes] = [inPlaneElements * inputElementBytes, outPlaneElements * outputElementBytes];
   const { maxStorageBufferBindingSize: maxBinding, minStorageBufferOffsetAlignment: alignment } = contextOf(device).limits;
-  if (planes * inPlaneBytes <= maxBinding && planes * outPlaneBytes <= maxBinding) {
+  if (fitsOneBinding(device, planes, inPlaneBytes, outPlaneBytes)) {
     return launchChunk({ firstPlane: 0, planes, input, output, inputBase: 0, outputBase: 0, extraOutputs: [...extraOutputs] });
   }
   // A window starts up to alignment − 4 bytes before its first plane and ends up to 12 bytes after its last.

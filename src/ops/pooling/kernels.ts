@@ -13,7 +13,7 @@ import { quadsPerInvocation } from '../../core/memoryFormat.js';
 import { contextOf } from '../../runtime/context.js';
 import { type BindingSpec, defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
-import { launchInChunks, type PlaneChunk } from '../../runtime/planeChunks.js';
+import { fitsOneBinding, launchInChunks, type PlaneChunk } from '../../runtime/planeChunks.js';
 import { loopFits } from '../../runtime/loopLimit.js';
 import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
 import { product } from './args.js';
@@ -81,7 +81,7 @@ const HALF_STORES = {
  * write and the second as nothing, so the values-only kernel binds and writes no indices buffer, and writes its
  * values with `storeValue(at, value)`. Each comes for one channel an invocation and for four (`vec4`), and for
  * float32 and float16 input (packed halves, computing in f32): `f16` writes f32 as the float32 kernel does (converted
- * after), `f16Halves` (values only) writes the halves itself. `libraries` may define functions of `Value` for both
+ * after), `f16Halves` writes the halves itself (its indices as the others do). `libraries` may define functions of `Value` for both
  * lane widths.
  */
 function defineIndexedPool<const F extends ParamFields>(
@@ -117,9 +117,12 @@ function defineIndexedPool<const F extends ParamFields>(
   });
   const halvesWritten = (lanes: keyof typeof LANES) => {
     const { element, store } = HALF_STORES[lanes];
-    const f16 = withHalves(spec(lanes, false, store), INPUT_HALVES);
-    const bindings = f16.bindings.map((b) => (b.name === 'output' ? { ...b, element } : b));
-    return defineKernel({ ...f16, name: `${f16.name}_halves`, bindings });
+    const kernel = (withIndices: boolean) => {
+      const f16 = withHalves(spec(lanes, withIndices, store), INPUT_HALVES);
+      const bindings = f16.bindings.map((b) => (b.name === 'output' ? { ...b, element } : b));
+      return defineKernel({ ...f16, name: `${f16.name}_halves`, bindings });
+    };
+    return { plain: kernel(false), withIndices: kernel(true) };
   };
   const [scalar, scalarIndexed, vec4, vec4Indexed] = [variant('scalar', false), variant('scalar', true), variant('vec4', false), variant('vec4', true)];
   const byLanes = (dtype: 'f32' | 'f16') => ({
@@ -149,21 +152,24 @@ function poolKernel<F extends ParamFields>(
   lanes: keyof typeof LANES,
   indices: boolean,
 ) {
-  if (storage.writesHalves) {
-    if (indices || (storage.channelsLast && lanes !== 'vec4')) throw new Error('webgpu-layers: this pool cannot write its halves itself');
-    return kernels.f16Halves[lanes];
-  }
-  const byLanes = storage.half ? kernels.f16[lanes] : kernels.f32[lanes];
+  if (storage.writesHalves && storage.channelsLast && lanes !== 'vec4') throw new Error('webgpu-layers: this pool cannot write its halves itself');
+  const byLanes = storage.writesHalves ? kernels.f16Halves[lanes] : storage.half ? kernels.f16[lanes] : kernels.f32[lanes];
   return indices ? byLanes.withIndices : byLanes.plain;
 }
 
 /**
- * Whether a float16 window or adaptive pool can write its halves itself, whole words an invocation: values only, and
- * four channels an invocation (channels last, channels % 4 == 0), or runs of an even number of outputs along rows of
+ * Whether a float16 window or adaptive pool can write its halves itself, whole words an invocation (indices, where
+ * asked, are int32 as ever, and then only in one piece): four channels an invocation (channels last, channels % 4 == 0), or runs of an even number of outputs along rows of
  * even width (so every run starts on a word).
  */
-function writesHalves(plan: WindowPlan | AdaptivePlan, channelsLast: { channels: number } | null | undefined, outputsPerInvocation: number): boolean {
-  if (plan.returnIndices) return false;
+function writesHalves(
+  device: GPUDevice,
+  plan: WindowPlan | AdaptivePlan,
+  channelsLast: { channels: number } | null | undefined,
+  outputsPerInvocation: number,
+): boolean {
+  // Indices (4 bytes) start in a piece's windows where the output's halves do only when there is one piece.
+  if (plan.returnIndices && !fitsOneBinding(device, plan.planes, product(plan.input) * 2, product(plan.output) * 4)) return false;
   if (channelsLast) return channelsLast.channels % 4 === 0;
   return outputsPerInvocation % 2 === 0 && plan.output[2] % 2 === 0;
 }
@@ -243,7 +249,7 @@ function windowStrategy(device: GPUDevice, plan: WindowPlan) {
 
 /** Whether a float16 window pool writes its halves itself on this device (else it writes f32, converted after). */
 export function windowPoolWritesHalves(device: GPUDevice, plan: WindowPlan, channelsLast: { channels: number } | null): boolean {
-  return writesHalves(plan, channelsLast, windowStrategy(device, plan).OUTPUTS_PER_INVOCATION!);
+  return writesHalves(device, plan, channelsLast, windowStrategy(device, plan).OUTPUTS_PER_INVOCATION!);
 }
 
 /**
@@ -343,7 +349,7 @@ function adaptiveStrategy(device: GPUDevice, plan: AdaptivePlan) {
 
 /** Whether a float16 adaptive pool writes its halves itself on this device (else it writes f32, converted after). */
 export function adaptivePoolWritesHalves(device: GPUDevice, plan: AdaptivePlan, channelsLast: { channels: number } | null): boolean {
-  return writesHalves(plan, channelsLast, adaptiveStrategy(device, plan).OUTPUTS_PER_INVOCATION!);
+  return writesHalves(device, plan, channelsLast, adaptiveStrategy(device, plan).OUTPUTS_PER_INVOCATION!);
 }
 
 /**

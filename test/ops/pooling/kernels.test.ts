@@ -157,8 +157,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
       const saved = limits.maxStorageBufferBindingSize;
       const random = seededRandom(BASE_SEED + 2);
       // Even output widths (12; 6 = a run of 4 and a short run of 2; 4; 8) write halves under run4, odd ones (5, 3)
-      // convert after; 3-D windows take the general loops; max pooling with indices always converts. Channels last with
-      // channels % 4 == 0 writes four halves an invocation.
+      // convert after; 3-D windows take the general loops; max pooling with indices writes its halves so too, and its
+      // int32 indices as the reference's. Channels last with channels % 4 == 0 writes four halves an invocation.
       type Pool = {
         forward(x: Tensor): Tensor | [Tensor, Tensor<'int32'>];
         forwardCpu(x: reference.TensorData): reference.TensorData | [reference.TensorData, reference.IndexData];
@@ -174,6 +174,8 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
         [() => new nn.LPPool2d(2, 2), [1, 2, 6, 8]],
         [() => new nn.AdaptiveAvgPool2d([4, 6]), [2, 3, 9, 7]],
         [() => new nn.AdaptiveMaxPool2d([3, 6]), [2, 3, 9, 13]],
+        [() => new nn.AdaptiveMaxPool2d([3, 4], { returnIndices: true }), [1, 3, 7, 9]],
+        [() => new nn.MaxPool2d(3, { stride: 2, padding: 1, returnIndices: true }), [1, 2, 7, 7]],
         [() => new nn.AdaptiveAvgPool2d([3, 5]), [1, 2, 7, 9]],
       ];
       await withStrategy(device, 'pool_window', strategy, () =>
@@ -201,6 +203,10 @@ describe.each(testAdapters())('pooling kernels on %s', (adapter) => {
                   const y = Array.isArray(result) ? result[0] : result;
                   expect([y.dtype, y.memoryFormat], what).toEqual(['float16', memoryFormat]);
                   expect(Array.from(await y.toArray()), what).toEqual(Array.from(want)); // f32 arithmetic as the reference, rounded once
+                  if (Array.isArray(result) && Array.isArray(expected)) {
+                    expect(result[1].memoryFormat, what).toBe(memoryFormat);
+                    expect(Array.from(await result[1].toArray()), `${what}: indices`).toEqual(Array.from(expected[1].data));
+                  }
                   for (const t of Array.isArray(result) ? [x, ...result] : [x, result]) t.dispose();
                 }
               }
