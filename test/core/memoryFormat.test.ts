@@ -3,7 +3,7 @@
 // keeps the format as PyTorch does, in float32 and float16; the ops that read it natively (the global average pool,
 // the pooling windows, the SE scale) in pieces over a small binding; the clear errors.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, deviceContext, nn, type DType, type MemoryFormat } from '../../src/index.js';
+import { F, Tensor, deviceContext, gpuStats, nn, type DType, type MemoryFormat } from '../../src/index.js';
 import { packHalves, unpackHalves } from '../../src/core/half.js';
 import memoryFormat from '../fixtures/memory_format.json';
 import { channelsLastOrder, halfUlp } from '../helpers/compare.js';
@@ -198,21 +198,43 @@ describe.each(testAdapters())('channels-last tensors on %s', (adapter) => {
     }
   });
 
-  test('contiguous() converts a tensor larger than one binding in pieces of samples, both ways, float32 and float16', async () => {
+  test('contiguous() converts whole and in pieces of samples, both ways, float32 and float16 (halves moved as they are)', async () => {
     const limits = deviceContext(device).limits as { maxStorageBufferBindingSize: number };
     const saved = limits.maxStorageBufferBindingSize;
-    const shape = [5, 6, 7, 9];
-    const logical = Float32Array.from({ length: 5 * 6 * 7 * 9 }, (_, i) => (i % 97) / 8 - 5);
+    const specials = [Number.NaN, -0, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 2 ** -24, -(2 ** -20), 65504];
+    // float16 moves halves a word at a time where every piece's output starts on a word: samples of an even size (378
+    // halves), or one piece (one dispatch, not a kernel and a conversion), of an odd total too (3·5·3); samples of an
+    // odd size (189) in pieces start mid-word and widen to f32, converted after.
+    // Pieces: a binding of 2048 bytes (about a float32 sample of 378); samples of 189 get 1500 (pieces of 1 sample
+    // where a float32 output is written, of 3 if halves were: either way pieces start mid-word).
+    const cases: [number[], boolean][] = [
+      [[5, 6, 7, 9], true],
+      [[5, 3, 7, 9], true],
+      [[5, 3, 7, 9], false],
+      [[1, 3, 5, 3], false],
+      [[2, 3, 5, 3], false],
+    ];
     try {
-      limits.maxStorageBufferBindingSize = 2048; // about one sample (1512 bytes) per piece, starting mid-word for halves
-      for (const dtype of ['float32', 'float16'] as const) {
-        const x = Tensor.fromArray(device, logical, shape, { dtype }) as Tensor;
-        const last = x.contiguous('channelsLast');
-        const back = last.contiguous();
-        const want = dtype === 'float16' ? unpackHalves(packHalves(logical), logical.length) : logical;
-        expect(Array.from(await last.toArray()), dtype).toEqual(Array.from(want));
-        expect(Array.from(await back.toArray()), dtype).toEqual(Array.from(want));
-        for (const t of [x, last, back]) t.dispose();
+      for (const [shape, pieces] of cases) {
+        const size = shape.reduce((a, b) => a * b, 1);
+        const logical = Float32Array.from({ length: size }, (_, i) => (i % 11 === 3 ? specials[((i / 11) % specials.length) | 0]! : (i % 97) / 8 - 5));
+        for (const dtype of ['float32', 'float16'] as const) {
+          limits.maxStorageBufferBindingSize = pieces ? ((size / shape[0]!) % 2 === 1 ? 1500 : 2048) : saved;
+          const what = `[${shape}] ${dtype}${pieces ? ' in pieces' : ''}`;
+          const x = Tensor.fromArray(device, logical, shape, { dtype }) as Tensor;
+          const before = gpuStats(device).dispatches;
+          const last = x.contiguous('channelsLast');
+          if (!pieces) expect(gpuStats(device).dispatches - before, `${what}: dispatches`).toBe(1);
+          const back = last.contiguous();
+          const want = dtype === 'float16' ? unpackHalves(packHalves(logical), logical.length) : logical;
+          expect([last.dtype, last.memoryFormat, back.dtype, back.memoryFormat], what).toEqual([dtype, 'channelsLast', dtype, 'contiguous']);
+          expect(Array.from(await last.toArray()), what).toEqual(Array.from(want)); // toEqual tells -0 from 0
+          expect(Array.from(await back.toArray()), what).toEqual(Array.from(want));
+          // The memory holds torch's channels-last order.
+          const bytes = last.viewAs([size], 'contiguous');
+          expect(Array.from(await bytes.toArray()), what).toEqual(Array.from(channelsLastOrder(want, shape)));
+          for (const t of [x, last, back, bytes]) t.dispose();
+        }
       }
     } finally {
       limits.maxStorageBufferBindingSize = saved;

@@ -1,7 +1,9 @@
 import source from '../../../shaders/permute/permute.wgsl?raw';
+import halvesSource from '../../../shaders/permute/permute_halves.wgsl?raw';
+import sourceIndex from '../../../shaders/permute/permute_index.wgsl?raw';
 import { defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
-import { launchInChunks } from '../../runtime/planeChunks.js';
+import { fitsOneBinding, launchInChunks } from '../../runtime/planeChunks.js';
 
 const WORKGROUP_SIZE = 64;
 const spec = {
@@ -22,16 +24,29 @@ const spec = {
     stride3: 'u32', // input strides, in output dimension order
   },
   chunked: true,
+  libraries: [sourceIndex],
 } as const satisfies KernelSpec<ParamFields>;
-// float16: reads halves, writes f32 (an element per invocation), converted after. bits: moves 32-bit words untouched
-// (int32 indices, whose small values are f32 subnormals a GPU may flush).
+const words = spec.bindings.map((b) => ({ ...b, element: 'u32' as const }));
+// f16: reads halves, writes f32 (an element per invocation), converted after. halves: moves halves as they are, a
+// word of two an invocation. bits: moves 32-bit words untouched (int32 indices, whose small values are f32 subnormals
+// a GPU may flush).
 const kernels = {
   f32: defineKernel(spec),
   f16: defineKernel(withHalves(spec, { reads: ['input'] })),
-  bits: defineKernel({ ...spec, name: 'permute_bits', bindings: spec.bindings.map((b) => ({ ...b, element: 'u32' as const })) }),
+  halves: defineKernel({ ...spec, name: 'permute_halves', source: halvesSource, bindings: words }),
+  bits: defineKernel({ ...spec, name: 'permute_bits', bindings: words }),
 };
 
-/** What a permute moves: f32 values, halves (widened to f32 on the way) or 32-bit words as they are. */
+/**
+ * Whether a float16 permute of this 4-D shape moves its halves as they are (`halves`): every piece's output starts on
+ * a word (samples of an even size, or one piece), else it widens to f32 (`f16`), converted after.
+ */
+export function permuteMovesHalves(device: GPUDevice, shape: readonly number[], dims: readonly number[]): boolean {
+  const inner = shape[1]! * shape[2]! * shape[3]!;
+  return dims[0] !== 0 || inner % 2 === 0 || fitsOneBinding(device, shape[0]!, inner * 2, inner * 2);
+}
+
+/** What a permute moves: f32 values, halves (widened to f32 on the way, or as they are) or 32-bit words as they are. */
 export type PermuteElement = keyof typeof kernels;
 
 /**
@@ -66,12 +81,13 @@ export function launchPermute(
         inputBase: chunk.inputBase,
         outputBase: chunk.outputBase,
       },
-      workgroups: Math.ceil(total / WORKGROUP_SIZE),
+      workgroups: Math.ceil((element === 'halves' ? Math.ceil(total / 2) : total) / WORKGROUP_SIZE),
     });
   };
   if (dims[0] !== 0) return record(shape[0]! * inner, { input, output, inputBase: 0, outputBase: 0 });
   return launchInChunks(device, shape[0]!, inner, inner, input, output, (chunk) => record(chunk.planes * inner, chunk), {
     planeName: 'sample',
-    inputElementBytes: element === 'f16' ? 2 : 4,
+    inputElementBytes: element === 'f16' || element === 'halves' ? 2 : 4,
+    outputElementBytes: element === 'halves' ? 2 : 4,
   });
 }
