@@ -26,6 +26,8 @@ export async function runHandOff(device, { tfjs, ortWeb, runs, seededData, copyK
   const rows = [];
   const copyMs = await time(async () => copyKernel(x.gpuBuffer.buffer, target, size));
   rows.push({ handOff: 'copy kernel of the tensor (the floor)', ms: copyMs });
+  // What a row costs with nothing handed over: the call, then waiting for the GPU (onSubmittedWorkDone).
+  rows.push({ handOff: 'nothing (the timing alone: an empty synchronize)', ms: await time(async () => {}) });
   if (!ortWeb.unavailable) {
     rows.push({
       handOff: 'kit → ORT-web (toOrtTensor: the same buffer)',
