@@ -32,19 +32,20 @@ export function seededData(size, seed) {
   });
 }
 
-/** A copy kernel (bench/copy_kernel.wgsl), its pipeline and one bind group over `elements` floats: the floor's dispatch. */
+/** A copy kernel (bench/copy_kernel.wgsl, a vec4 an invocation), its pipeline and one bind group over `elements` floats: the floor's dispatch. */
 function rawFloor(device, code, elements) {
   const pipeline = device.createComputePipeline({ layout: 'auto', compute: { module: device.createShaderModule({ code }), entryPoint: 'main' } });
   const usage = GPUBufferUsage.STORAGE;
-  const buffers = [device.createBuffer({ size: elements * 4, usage }), device.createBuffer({ size: elements * 4, usage })];
+  const vec4s = Math.ceil(elements / 4); // the copy kernel moves a vec4 an invocation
+  const buffers = [device.createBuffer({ size: vec4s * 16, usage }), device.createBuffer({ size: vec4s * 16, usage })];
   const params = device.createBuffer({ size: 16, usage: GPUBufferUsage.UNIFORM, mappedAtCreation: true });
-  new Uint32Array(params.getMappedRange()).set([elements, 0, 0, 0]);
+  new Uint32Array(params.getMappedRange()).set([vec4s, 0, 0, 0]);
   params.unmap();
   const bindGroup = device.createBindGroup({
     layout: pipeline.getBindGroupLayout(0),
     entries: [...buffers, params].map((buffer, binding) => ({ binding, resource: { buffer } })),
   });
-  const groups = Math.ceil(elements / 64);
+  const groups = Math.ceil(vec4s / 64);
   const x = Math.min(groups, device.limits.maxComputeWorkgroupsPerDimension);
   return {
     /** Records `dispatches` dispatches into one pass and submits them; returns the CPU time. */

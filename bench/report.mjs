@@ -18,11 +18,16 @@ const COLORS = {
 
 const ms = (v) => (v == null ? '—' : v < 10 ? v.toFixed(2) : v < 100 ? v.toFixed(1) : v.toFixed(0));
 const ratio = (v) => (v == null ? '—' : `${v.toFixed(2)}×`);
+const gbps = (v) => (v == null ? '—' : v.toFixed(v < 10 ? 2 : 1));
 
-/** One row per case: median (min–max) ms for each implementation, then the ratios (float16 / float32: ours, same run). */
+/**
+ * One row per case: median (min–max) ms for each implementation (`copy` is copyBufferToBuffer of the input), the vec4
+ * copy kernel, the floor (the faster of the two), bytes a forward moves (input read + output written) and GB/s, then
+ * the ratios (all measured in the same run).
+ */
 export function markdownTable(report) {
-  const header = `| case | ${IMPLS.join(' | ')} | copy kernel | best WebGPU peer / ours | ours / copy | ours / copy kernel | float16 / float32 | channels last / contiguous |`;
-  const rule = `|${'---|'.repeat(IMPLS.length + 7)}`;
+  const header = `| case | ${IMPLS.join(' | ')} | copy kernel (vec4) | floor | MB moved | ours GB/s | floor GB/s | best WebGPU peer / ours | ours / floor | float16 / float32 | channels last / contiguous |`;
+  const rule = `|${'---|'.repeat(IMPLS.length + 10)}`;
   const rows = report.cases.map((c) => {
     const cells = IMPLS.map((impl) => {
       const r = report.results.find((x) => x.case === c.case && x.impl === impl);
@@ -30,7 +35,8 @@ export function markdownTable(report) {
       if (r.medianMs == null) return 'n/a'; // the reason is in notes()
       return `${ms(r.medianMs)} (${ms(r.minMs)}–${ms(r.maxMs)})`;
     });
-    return `| ${c.case} | ${cells.join(' | ')} | ${ms(c.copyKernelMs)} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverCopy)} | ${ratio(c.ratios.oursOverCopyKernel)} | ${ratio(c.ratios.float16OverFloat32)} | ${ratio(c.ratios.channelsLastOverContiguous)} |`;
+    const floor = `${ms(c.floorMs)} (${c.floorIs === 'copyBufferToBuffer' ? 'copy' : 'kernel'})`;
+    return `| ${c.case} | ${cells.join(' | ')} | ${ms(c.copyKernelMs)} | ${floor} | ${(c.bytesMoved / 1e6).toFixed(1)} | ${gbps(c.oursGBps)} | ${gbps(c.floorGBps)} | ${ratio(c.ratios.bestWebgpuPeerOverOurs)} | ${ratio(c.ratios.oursOverFloor)} | ${ratio(c.ratios.float16OverFloat32)} | ${ratio(c.ratios.channelsLastOverContiguous)} |`;
   });
   return [header, rule, ...rows].join('\n');
 }

@@ -80,7 +80,7 @@ export async function createRunner(): Promise<Runner> {
   };
   return {
     get label() {
-      return keeper.label;
+      return keeper.device.label;
     },
     get device() {
       return keeper.device;

@@ -12,8 +12,8 @@ const banner = document.getElementById('backend')!;
 banner.textContent = runner.label;
 banner.className = runner.device ? 'backend' : 'backend cpu';
 // A lost device is replaced (DeviceKeeper); say so, and keep going on the new one.
-runner.keeper?.onReplaced((acquired, reason) => {
-  banner.textContent = `${acquired.label} (the previous device was lost: ${reason}; replaced)`;
+runner.keeper?.onReplaced((device, reason) => {
+  banner.textContent = `${device.label} (the previous device was lost: ${reason}; replaced)`;
 });
 
 const attention = mountAttention(runner);

@@ -178,13 +178,14 @@ function adapterLimits(adapter: GPUAdapter): Record<string, number> {
   return Object.fromEntries(names.map((name) => [name, adapter.limits[name]]));
 }
 
+/** What the kit asks for where the adapter has it: GPU timing. (float16 tensors are packed halves on every adapter.) */
+const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query'];
+
 /**
  * A GPUDevice from Dawn: a hardware adapter if any, else a software one. Prints the adapter it chose to
- * stderr unless `quiet`. Throws, naming what to install, when no adapter can be found.
+ * stderr unless `quiet`. Throws, naming what to install, when no adapter can be found. The device's `label` names
+ * the adapter, as `requestBrowserDevice`'s does.
  */
-/** What the kit asks for where the adapter has it: GPU timing, and native halves for float16 tensors. */
-export const WANTED_FEATURES: GPUFeatureName[] = ['timestamp-query', 'shader-f16'];
-
 export async function requestDevice(options: RequestDeviceOptions = {}): Promise<GPUDevice> {
   installWebGPUGlobals();
   const choice = options.adapter ?? choiceFromEnvironment();
@@ -196,12 +197,13 @@ export async function requestDevice(options: RequestDeviceOptions = {}): Promise
   const { adapter } = result;
   const features = WANTED_FEATURES.filter((f) => adapter.features.has(f));
   const requiredLimits = options.limits === 'default' ? {} : adapterLimits(adapter);
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: result.choice });
+  const described = `${describeAdapter(adapter.info, result.choice !== 'hardware')} [${result.choice}]`;
+  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures: features, label: `WebGPU on ${described}` });
   instanceOf.set(device, result.gpu);
   contextOf(device); // the kit's state for this device, made now rather than on first use
   const quiet = options.quiet ?? process.env.WEBGPU_LAYERS_QUIET === '1';
   if (!quiet) {
-    process.stderr.write(`webgpu-layers: using ${describeAdapter(adapter.info, result.choice !== 'hardware')} [${result.choice}]\n`);
+    process.stderr.write(`webgpu-layers: using ${described}\n`);
   }
   const loopCap = await probeLoopLimit(device);
   if (!quiet && Number.isFinite(loopCap)) {

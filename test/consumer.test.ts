@@ -110,7 +110,7 @@ export async function run(): Promise<number[]> {
       join(app, 'main.js'),
       `import { Tensor, nn, requestBrowserDevice } from 'webgpu-layers';
 try {
-  const { device } = await requestBrowserDevice({ autotune: false });
+  const device = await requestBrowserDevice({ autotune: false });
   const x = Tensor.fromArray(device, Float32Array.from({ length: 16 }, (_, i) => i + 1), [1, 1, 4, 4]);
   const y = new nn.AvgPool2d(3, { stride: 2, padding: 1, ceilMode: true }).forward(x);
   document.body.dataset.result = JSON.stringify(Array.from(await y.toArray()));

@@ -7,6 +7,7 @@ import { requestDevice } from '../src/node.js';
 import { expectClose } from './helpers/compare.js';
 import { testAdapters } from './helpers/device.js';
 import { randomData, seededRandom } from './helpers/random.js';
+import { infer } from './helpers/infer.js';
 
 const QUIET = { quiet: true } as const;
 
@@ -35,7 +36,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
       ['adaptive_avg_pool2d', F.adaptiveAvgPool2d(x, [10, 3]), () => reference.adaptiveAvgPool2d(data, shape, [10, 3])],
       ['global pool', F.adaptiveAvgPool2d(x, 1), () => reference.adaptiveAvgPool2d(data, shape, 1)],
       ['relu', F.relu(x), () => reference.activation(data, shape, 'relu')],
-      ['SELayer (channel scale over the whole input)', se.forward(x), () => se.forwardCpu({ data, shape })],
+      ['SELayer (channel scale over the whole input)', infer(se, x), () => se.forwardCpu({ data, shape })],
     ] as const;
     for (const [name, gpu, cpu] of runs) {
       expectClose(await gpu.toArray(), cpu().data, `${name} on [${shape}]`);
@@ -52,7 +53,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     expect(data.byteLength).toBeGreaterThan(device.limits.maxStorageBufferBindingSize);
     const x = Tensor.fromArray(device, data, shape);
     const se = new nn.SELayer(33, 4);
-    const y = se.forward(x);
+    const y = infer(se, x);
     expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `SELayer on [${shape}]`);
     for (const t of [x, y, se]) t.dispose();
   });
@@ -67,7 +68,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
       const data = randomData(random, rows * inFeatures);
       const linear = new nn.Linear(inFeatures, outFeatures);
       const x = Tensor.fromArray(device, data, [rows, inFeatures]);
-      const y = linear.forward(x);
+      const y = infer(linear, x);
       expect(Math.max(x.size, y.size) * 4).toBeGreaterThan(device.limits.maxStorageBufferBindingSize);
       expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inFeatures] }).data, `Linear(${inFeatures}, ${outFeatures}) on ${rows} rows`);
       for (const t of [x, y, linear]) t.dispose();
@@ -77,7 +78,7 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
     const huge = new nn.Linear(4100, 8192); // 134.3 MB of weights
     const x = Tensor.fromArray(device, new Float32Array(4100).fill(1), [1, 4100]);
     const created = gpuStats(device).buffersCreated;
-    expect(() => huge.forward(x)).toThrow(
+    expect(() => infer(huge, x)).toThrow(
       "this Linear's parameter of shape [8192, 4100] would bind 134348800 bytes, more than this device's maxStorageBufferBindingSize (134217728 bytes); parameters are not split",
     );
     expect(gpuStats(device).buffersCreated).toBe(created); // thrown before the weight was uploaded
@@ -113,8 +114,8 @@ describe.each(testAdapters())('big tensors on %s', (adapter) => {
       ['global pool, workgroup', () => F.adaptiveAvgPool2d(x, 1), reference.adaptiveAvgPool2d(wide, [2, 1, 300_000], 1)],
       ['AvgPool2d((1, 70000))', () => F.avgPool2d(x, [1, 70_000]), reference.avgPool2d(wide, [2, 1, 300_000], [1, 70_000])],
       ['adaptive, 70,000-wide windows', () => F.adaptiveAvgPool2d(x, [1, 4]), reference.adaptiveAvgPool2d(wide, [2, 1, 300_000], [1, 4])],
-      ['Linear(300000, 2)', () => linear.forward(rows), linear.forwardCpu({ data: wide, shape: [2, 300_000] })],
-      ['Linear(240000, 2)', () => linear4.forward(rows4), linear4.forwardCpu({ data: narrower, shape: [2, 240_000] })],
+      ['Linear(300000, 2)', () => infer(linear, rows), linear.forwardCpu({ data: wide, shape: [2, 300_000] })],
+      ['Linear(240000, 2)', () => infer(linear4, rows4), linear4.forwardCpu({ data: narrower, shape: [2, 240_000] })],
     ] as const;
     const capped = Number.isFinite(loopLimit(device));
     expect(capped).toBe(adapter === 'llvmpipe'); // measured by requestDevice's probe
@@ -174,8 +175,8 @@ describe('hostile input', () => {
   async function stillWorks() {
     const data = randomData(seededRandom(2), 2 * 8 * 5 * 5);
     const x = tensor([2, 8, 5, 5], data);
-    const y = pool.forward(x);
-    const z = se.forward(x);
+    const y = infer(pool, x);
+    const z = infer(se, x);
     expectClose(await y.toArray(), pool.forwardCpu({ data, shape: [2, 8, 5, 5] }).data, 'pool after the error');
     expectClose(await z.toArray(), se.forwardCpu({ data, shape: [2, 8, 5, 5] }).data, 'SE after the error');
     for (const t of [x, y, z]) t.dispose();
@@ -196,23 +197,23 @@ describe('hostile input', () => {
 
   const cases: [string, () => unknown, string | RegExp | (new (...args: never[]) => Error)][] = [
     // PyTorch's own errors (all of shared/REFERENCE.md; the fixtures check every one exactly).
-    ['stride 0', () => pool.forward(tensor([1, 1, 4, 4])) && new nn.AvgPool2d(3, { stride: 0 }), 'stride should not be zero'],
+    ['stride 0', () => infer(pool, tensor([1, 1, 4, 4])) && new nn.AvgPool2d(3, { stride: 0 }), 'stride should not be zero'],
     ['negative padding', () => new nn.AvgPool2d(3, { padding: -1 }), 'pad must be non-negative, but got pad: -1'],
     ['padding over half the kernel', () => new nn.AvgPool2d(3, { padding: 2 }), 'pad should be at most half of effective kernel size'],
     ['kernel 0', () => new nn.AvgPool2d(0, { stride: 1 }), 'kernel size should be greater than zero, but got kH: 0 kW: 0'],
     ['divisor 0', () => new nn.AvgPool2d(2, { divisorOverride: 0 }), 'divisor must be not zero'],
-    ['output too small', () => pool.forward(tensor([3, 1, 1])) && new nn.AvgPool2d(9).forward(tensor([3, 8, 8])), 'Output size is too small'],
-    ['2-D input to AvgPool2d', () => pool.forward(tensor([8, 8])), 'Dimension out of range (expected to be in range of [-2, 1], but got -3)'],
-    ['5-D input to AvgPool2d', () => pool.forward(tensor([1, 1, 1, 8, 8])), 'Expected 3D or 4D (batch mode) tensor'],
+    ['output too small', () => infer(pool, tensor([3, 1, 1])) && new nn.AvgPool2d(9).forward(tensor([3, 8, 8])), 'Output size is too small'],
+    ['2-D input to AvgPool2d', () => infer(pool, tensor([8, 8])), 'Dimension out of range (expected to be in range of [-2, 1], but got -3)'],
+    ['5-D input to AvgPool2d', () => infer(pool, tensor([1, 1, 1, 8, 8])), 'Expected 3D or 4D (batch mode) tensor'],
     [
       'empty spatial dim',
-      () => pool.forward(tensor([1, 3, 0, 8])),
+      () => infer(pool, tensor([1, 3, 0, 8])),
       'Expected 3D or 4D (batch mode) tensor with optional 0 dim batch size for input, but got:[1, 3, 0, 8]',
     ],
     ['2-D input to AdaptiveAvgPool2d(2)', () => F.adaptiveAvgPool2d(tensor([8, 8]), 2), 'adaptive_avg_pool2d(): Expected 3D or 4D tensor, but got [8, 8]'],
     ['negative adaptive size', () => new nn.AdaptiveAvgPool2d([-1, 3]), 'elements of output_size must be greater than or equal to 0 but received {-1, 3}'],
     ['Linear shape mismatch', () => new nn.Linear(512, 10).forward(tensor([1, 2048])), 'mat1 and mat2 shapes cannot be multiplied (1x2048 and 512x10)'],
-    ['SE on a 3-D input', () => se.forward(tensor([8, 4, 4])), 'not enough values to unpack (expected 4, got 3)'],
+    ['SE on a 3-D input', () => infer(se, tensor([8, 4, 4])), 'not enough values to unpack (expected 4, got 3)'],
     // Sizes that are not sizes.
     ['a non-integer kernel', () => new nn.AvgPool2d(2.5), TypeError],
     ['a NaN stride', () => new nn.AvgPool2d(2, { stride: NaN }), TypeError],
@@ -230,7 +231,7 @@ describe('hostile input', () => {
     ['data longer than the shape', () => Tensor.fromArray(device, new Float32Array(5), [2, 2]), 'data has 5 elements but shape [2, 2] needs 4'],
     ['data that is not float32', () => Tensor.fromArray(device, [1, 2, 3, 4] as unknown as Float32Array, [4]), 'data must be a Float32Array'],
     // Tensors and modules that cannot be used.
-    ['a disposed tensor', () => pool.forward(disposedTensor()), 'this tensor [1, 8, 4, 4] was disposed and cannot be used'],
+    ['a disposed tensor', () => infer(pool, disposedTensor()), 'this tensor [1, 8, 4, 4] was disposed and cannot be used'],
     ['reading a disposed tensor', () => disposedTensor().toArray(), 'was disposed and cannot be used'],
     [
       'a tensor from another device',
@@ -242,7 +243,7 @@ describe('hostile input', () => {
       () => {
         const gone = new nn.AdaptiveAvgPool2d(1);
         gone.dispose();
-        return gone.forward(tensor([1, 2, 2]));
+        return infer(gone, tensor([1, 2, 2]));
       },
       'this AdaptiveAvgPool2d was disposed and cannot be used',
     ],
@@ -313,14 +314,14 @@ describe('resources', () => {
     ];
     const x = Tensor.fromArray(device, randomData(seededRandom(3), 2 * 16 * 9 * 9), [2, 16, 9, 9]);
     for (const module of modules) {
-      const warm = module.forward(x); // weights uploaded, pipelines compiled
+      const warm = infer(module, x); // weights uploaded, pipelines compiled
       await warm.toArray();
       warm.dispose();
     }
     const start = liveBytes(device);
     const pipelines = compiledPipelineCount(device);
     for (let i = 0; i < 250; i++) {
-      const outputs = modules.map((m) => m.forward(x));
+      const outputs = modules.map((m) => infer(m, x));
       if (i % 50 === 49) await outputs[0]!.toArray(); // let the queue drain now and then
       outputs.forEach((y) => y.dispose());
     }
@@ -332,7 +333,7 @@ describe('resources', () => {
       [23, 2],
     ] as const) {
       const other = Tensor.fromArray(device, new Float32Array(2 * 16 * h * w), [2, 16, h, w]);
-      for (const module of [modules[0]!, modules[1]!, modules[3]!]) module.forward(other).dispose();
+      for (const module of [modules[0]!, modules[1]!, modules[3]!]) infer(module, other).dispose();
       other.dispose();
     }
     await device.queue.onSubmittedWorkDone();
@@ -352,16 +353,16 @@ describe('device loss', () => {
     const device = await requestDevice(QUIET);
     const pool = new nn.AdaptiveAvgPool2d(2);
     const x = Tensor.fromArray(device, new Float32Array(64).fill(1), [1, 4, 4, 4]);
-    const pending = pool.forward(x); // queued, not read yet
+    const pending = infer(pool, x); // queued, not read yet
     device.destroy();
     await expect(pending.toArray()).rejects.toThrow(/device was lost/);
     await device.lost;
-    expect(() => pool.forward(x)).toThrow('webgpu-layers: the GPU device was lost (destroyed');
+    expect(() => infer(pool, x)).toThrow('webgpu-layers: the GPU device was lost (destroyed');
     expect(() => Tensor.fromArray(device, new Float32Array(4), [4])).toThrow(/device was lost/);
     const fresh = await requestDevice(QUIET);
     const y = Tensor.fromArray(fresh, new Float32Array(64).fill(2), [1, 4, 4, 4]);
     const fresh2 = new nn.AdaptiveAvgPool2d(2);
-    expect(await fresh2.forward(y).toArray()).toEqual(new Float32Array(16).fill(2));
+    expect(await infer(fresh2, y).toArray()).toEqual(new Float32Array(16).fill(2));
     fresh.destroy();
   });
 });
@@ -379,7 +380,7 @@ describe('concurrency', () => {
       );
       const x = Tensor.fromArray(device, data, shape);
       const module = i % 2 ? se : new nn.AvgPool2d(2, { ceilMode: true });
-      return { x, y: module.forward(x), expected: module.forwardCpu({ data, shape }).data };
+      return { x, y: infer(module, x), expected: module.forwardCpu({ data, shape }).data };
     });
     const order = runs.map((_, i) => i).sort(() => random.next() - 0.5);
     const results = await Promise.all(order.map((i) => runs[i]!.y.toArray()));

@@ -98,7 +98,10 @@ function runBackward(root: Tensor, gradient: Tensor | undefined, options: Backwa
   }
   const uses = dependencies(start);
   // Every check before any GPU work: a freed graph is PyTorch's error, and nothing has been computed yet.
-  for (const node of uses.keys()) if (node.released) throw new TorchError(messages.secondBackward);
+  for (const node of uses.keys()) {
+    if (node.released) throw new TorchError(messages.secondBackward);
+    if (node.refusal) throw new TorchError(node.refusal);
+  }
   const grads = new Map<Node, Tensor>([[start, seedOf(root, gradient)]]);
   const ready = [start];
   withGradMode(false, () => {
@@ -163,4 +166,7 @@ autogradHooks.accumulate = (leaf, grad) => {
 autogradHooks.recordView = (input, view) => {
   const shape = input.shape;
   record('ViewBackward0', [input], view, [], (grad) => [grad.reshape(shape)]);
+};
+autogradHooks.dropGradFn = (gradFn) => {
+  if (gradFn instanceof Node) gradFn.drop();
 };

@@ -23,6 +23,8 @@ export const messages = {
   implicitGrad: 'grad can be implicitly created only for scalar outputs',
   shapeMismatch: (grad: readonly number[], output: readonly number[]) =>
     `Mismatch in shape: grad_output[0] has a shape of torch.Size([${grad.join(', ')}]) and output[0] has a shape of torch.Size([${output.join(', ')}]).`,
+  halfBackward: (name: string) =>
+    `${name}: backward through float16 ops is not implemented yet (float16 is inference storage here); train in float32 with module.to('float32') or tensor.to('float32'), or run the forward under noGrad`,
   cannotTrain: (op: string) =>
     `${op} cannot be trained yet: its backward is not implemented, so the kit refuses to record it rather than give a wrong gradient`,
 };
@@ -30,6 +32,10 @@ export const messages = {
 export class Node implements GradFn {
   #saved: Tensor[];
   #released = false;
+  /** What holds this node (PyTorch's reference count): its output tensor and the nodes whose edges lead here. */
+  #holders = 0;
+  /** Why this node's backward cannot run (a float16 op), checked before a backward does any GPU work; null if it can. */
+  refusal: string | null = null;
 
   constructor(
     readonly name: string,
@@ -40,6 +46,22 @@ export class Node implements GradFn {
     readonly backwardFn: BackwardFn,
   ) {
     this.#saved = saved;
+    for (const edge of edges) if (edge && 'node' in edge) edge.node.#holders++;
+  }
+
+  /** @internal Its output tensor holds it (record). */
+  hold(): void {
+    this.#holders++;
+  }
+
+  /**
+   * One holder let go (its output was disposed, or a node that led here was freed): with none left, what it saved
+   * is freed and it lets go of the nodes it leads to, so disposing a forward's output frees its whole graph.
+   */
+  drop(): void {
+    if (--this.#holders > 0) return;
+    this.release();
+    for (const edge of this.edges) if (edge && 'node' in edge) edge.node.drop();
   }
 
   get released(): boolean {
@@ -86,6 +108,17 @@ export function record<T extends Tensor>(
   backward: (grad: Tensor, needs: readonly boolean[], saved: readonly Tensor[]) => (Tensor | null)[],
 ): T {
   if (!needsGrad(inputs)) return output;
+  // A float16 forward runs in any grad mode; only a backward through it is refused (nothing is saved for it).
+  if (output.dtype === 'float16' || inputs.some((t) => t?.dtype === 'float16')) {
+    const edges = inputs.map((t) => (t ? edgeOf(t) : null));
+    const node = new Node(name, edges, output.shape, [], () => {
+      throw new TorchError(messages.halfBackward(name));
+    });
+    node.refusal = messages.halfBackward(name);
+    node.hold();
+    output.setGradFn(node);
+    return output;
+  }
   const saved = save.map((t) => t.detach());
   const node = new Node(
     name,
@@ -103,6 +136,7 @@ export function record<T extends Tensor>(
       }
     },
   );
+  node.hold();
   output.setGradFn(node);
   return output;
 }

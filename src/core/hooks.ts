@@ -38,6 +38,8 @@ export const autogradHooks = {
   backward: null as ((root: Tensor, gradient: Tensor | undefined, options: BackwardOptions) => void) | null,
   accumulate: null as ((leaf: Tensor, grad: Tensor) => void) | null,
   recordView: null as ((input: Tensor, view: Tensor) => void) | null,
+  /** A tensor holding `gradFn` was disposed: the graph behind it is freed once nothing else holds it. */
+  dropGradFn: null as ((gradFn: GradFn) => void) | null,
 };
 
 /** Tensor's work that lives in an op family: `to(dtype)` and `contiguous(format)` (src/ops/convert/), `Tensor.fromImage` (src/ops/image/). */

@@ -95,7 +95,7 @@ export class Tensor<D extends DType = FloatDType> {
   static fromArray(device: GPUDevice, data: Float32Array, shape: readonly number[], options?: FromArrayOptions): Tensor;
   static fromArray(device: GPUDevice, data: Float32Array | Int32Array, shape: readonly number[], options: FromArrayOptions = {}): Tensor<DType> {
     const dtype: DType = data instanceof Int32Array ? 'int32' : options.dtype === 'float16' || isFloat16Array(data) ? 'float16' : 'float32';
-    if (options.requiresGrad && dtype !== 'float32') throw new TorchError(`only float32 tensors can require gradients here (this one is ${dtype})`);
+    if (options.requiresGrad && dtype === 'int32') throw new TorchError('only Tensors of floating point dtype can require gradients');
     checkData(data, shape, 'Tensor.fromArray: ', true);
     const memoryFormat = checkMemoryFormat(options.memoryFormat ?? 'contiguous', shape);
     if (dtype === 'int32' && memoryFormat !== 'contiguous') throw new TorchError('int32 tensors (indices) are contiguous here');
@@ -124,7 +124,7 @@ export class Tensor<D extends DType = FloatDType> {
         "you can only change requires_grad flags of leaf variables. If you want to use a computed variable in a subgraph that doesn't require differentiation use var_no_grad = var.detach().",
       );
     }
-    if (value && this.dtype !== 'float32') throw new TorchError('only Tensors of floating point dtype can require gradients');
+    if (value && this.dtype === 'int32') throw new TorchError('only Tensors of floating point dtype can require gradients');
     this.#requiresGrad = value;
   }
 
@@ -383,6 +383,7 @@ export class Tensor<D extends DType = FloatDType> {
     const storage = this.#storage;
     if (!storage) return;
     this.#storage = null;
+    if (this.#gradFn) autogradHooks.dropGradFn?.(this.#gradFn); // PyTorch frees a graph when its last output goes
     this.grad?.dispose(); // a leaf's gradient goes with it
     this.grad = null;
     this.#readCheck?.release();

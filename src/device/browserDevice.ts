@@ -15,14 +15,7 @@ export interface BrowserDeviceOptions {
   gpu?: GPU;
 }
 
-export interface AcquiredDevice {
-  device: GPUDevice;
-  /** One line for the page, e.g. "WebGPU on google swiftshader (software)". */
-  label: string;
-  isFallbackAdapter: boolean;
-}
-
-async function attempt(gpu: GPU, options: BrowserDeviceOptions): Promise<AcquiredDevice> {
+async function attempt(gpu: GPU, options: BrowserDeviceOptions): Promise<GPUDevice> {
   const adapter = await gpu.requestAdapter(options.powerPreference ? { powerPreference: options.powerPreference } : undefined);
   if (!adapter) throw new WebGPULayersError('no-adapter', 'WebGPU is present but no adapter is available');
   const requiredLimits =
@@ -32,25 +25,26 @@ async function attempt(gpu: GPU, options: BrowserDeviceOptions): Promise<Acquire
           maxStorageBufferBindingSize: adapter.limits.maxStorageBufferBindingSize,
           maxBufferSize: adapter.limits.maxBufferSize,
         };
-  // GPU timing and native halves (float16 tensors), where the adapter has them.
-  const requiredFeatures = (['timestamp-query', 'shader-f16'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
-  const device = await adapter.requestDevice({ requiredLimits, requiredFeatures });
+  // GPU timing where the adapter has it. float16 tensors are packed halves on every adapter: no kernel uses shader-f16.
+  const requiredFeatures = (['timestamp-query'] as GPUFeatureName[]).filter((f) => adapter.features.has(f));
   const info = adapter.info;
   const name = [info.vendor, info.architecture, info.description].filter(Boolean).join(' ') || 'unknown adapter';
   const isFallbackAdapter = Boolean((info as GPUAdapterInfo & { isFallbackAdapter?: boolean }).isFallbackAdapter);
-  return { device, label: `WebGPU on ${name}${isFallbackAdapter ? ' (software)' : ''}`, isFallbackAdapter };
+  // What the page shows about the adapter rides on the device itself, so Node's and the browser's helpers give one type.
+  const label = `WebGPU on ${name}${isFallbackAdapter ? ' (software)' : ''}`;
+  return adapter.requestDevice({ label, requiredLimits, requiredFeatures });
 }
 
 /**
  * A device from the browser's WebGPU, retried once with a fresh adapter when the first attempt fails. Throws a
  * `no-adapter` WebGPULayersError saying why when there is no WebGPU or no adapter: show it and use the CPU
  * reference (`module.forwardCpu`).
- * @example const { device, label } = await requestBrowserDevice();
+ * @example const device = await requestBrowserDevice(); status.textContent = device.label; // "WebGPU on google swiftshader (software)"
  */
-export async function requestBrowserDevice(options: BrowserDeviceOptions = {}): Promise<AcquiredDevice> {
+export async function requestBrowserDevice(options: BrowserDeviceOptions = {}): Promise<GPUDevice> {
   const gpu = options.gpu ?? (typeof navigator !== 'undefined' ? navigator.gpu : undefined);
   if (!gpu) throw new WebGPULayersError('no-adapter', 'this browser has no WebGPU (navigator.gpu is missing)');
-  let acquired: AcquiredDevice;
+  let acquired: GPUDevice;
   try {
     acquired = await attempt(gpu, options);
   } catch (first) {
@@ -61,7 +55,7 @@ export async function requestBrowserDevice(options: BrowserDeviceOptions = {}): 
       throw new WebGPULayersError('no-adapter', `no WebGPU device (tried twice: ${(first as Error).message.replace(/^webgpu-layers: /, '')}; then ${reason})`);
     }
   }
-  if (options.autotune ?? true) await autotune(acquired.device, { runs: 3 });
+  if (options.autotune ?? true) await autotune(acquired, { runs: 3 });
   return acquired;
 }
 
@@ -72,14 +66,14 @@ export async function requestBrowserDevice(options: BrowserDeviceOptions = {}): 
  * @example const keeper = await DeviceKeeper.create(); keeper.onReplaced((device) => redraw(device));
  */
 export class DeviceKeeper {
-  #current: AcquiredDevice;
-  #listeners: ((acquired: AcquiredDevice, reason: string) => void)[] = [];
+  #current: GPUDevice;
+  #listeners: ((device: GPUDevice, reason: string) => void)[] = [];
   #disposed = false;
   /** Resolves when a lost device has been replaced (or rejects when no new one could be had). */
-  replaced: Promise<AcquiredDevice> | null = null;
+  replaced: Promise<GPUDevice> | null = null;
 
   private constructor(
-    acquired: AcquiredDevice,
+    acquired: GPUDevice,
     readonly options: BrowserDeviceOptions,
   ) {
     this.#current = acquired;
@@ -91,20 +85,16 @@ export class DeviceKeeper {
   }
 
   get device(): GPUDevice {
-    return this.#current.device;
-  }
-
-  get label(): string {
-    return this.#current.label;
+    return this.#current;
   }
 
   /** Calls `listener` with each new device after a loss, and the reason of the loss. */
-  onReplaced(listener: (acquired: AcquiredDevice, reason: string) => void): void {
+  onReplaced(listener: (device: GPUDevice, reason: string) => void): void {
     this.#listeners.push(listener);
   }
 
-  #watch(acquired: AcquiredDevice): void {
-    acquired.device.lost.then((info) => {
+  #watch(acquired: GPUDevice): void {
+    acquired.lost.then((info) => {
       if (this.#disposed || acquired !== this.#current) return;
       const reason = `${info.reason || 'unknown'}${info.message ? `: ${info.message}` : ''}`;
       this.replaced = requestBrowserDevice(this.options).then((next) => {
@@ -120,6 +110,6 @@ export class DeviceKeeper {
   /** Stops replacing devices and destroys the current one. */
   dispose(): void {
     this.#disposed = true;
-    this.#current.device.destroy();
+    this.#current.destroy();
   }
 }

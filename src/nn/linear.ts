@@ -8,17 +8,12 @@ import * as reference from '../ops/reference.js';
 import type { TensorData } from '../core/tensorData.js';
 import type { Tensor } from '../core/tensor.js';
 import { Module, Parameter } from './module.js';
+import { uniformArray as uniform } from '../core/random.js';
 
 export interface LinearOptions {
   bias?: boolean;
 }
 
-/** U(−bound, bound): PyTorch's kaiming_uniform_(a=√5) for weights and its bias init both give bound = 1/√fan_in. */
-function uniform(size: number, bound: number): Float32Array {
-  const values = new Float32Array(size);
-  for (let i = 0; i < size; i++) values[i] = (Math.random() * 2 - 1) * bound;
-  return values;
-}
 
 /**
  * Applies y = x · Wᵀ + b. Weight (out, in) and bias (out) under the keys `weight`, `bias`.
@@ -42,6 +37,7 @@ export class Linear extends Module {
     }
     this.inFeatures = inFeatures;
     this.outFeatures = outFeatures;
+    // U(−bound, bound): PyTorch's kaiming_uniform_(a=√5) for weights and its bias init both give bound = 1/√fan_in.
     const bound = inFeatures > 0 ? 1 / Math.sqrt(inFeatures) : 0;
     // Transposed on the device, so neighbouring invocations of the kernels read neighbouring weights.
     this.weight = this.registerParameter('weight', new Parameter([outFeatures, inFeatures], uniform(outFeatures * inFeatures, bound), 'transposed'));

@@ -66,8 +66,6 @@ export class Parameter {
   requiresGrad = true;
   #data: Float32Array;
   #onDevice: Tensor | null = null;
-  /** Whether the owning module is in training mode (set by `module.train()` / `eval()`). */
-  #training = false;
   /** The gradient in the device layout (what optimizers read), and PyTorch's layout of it when they differ. */
   #grad: Tensor | null = null;
   #gradView: Tensor | null = null;
@@ -113,11 +111,6 @@ export class Parameter {
       );
     }
     return this.#data;
-  }
-
-  /** @internal Set by the module's train() / eval(). */
-  setTraining(training: boolean): void {
-    this.#training = training;
   }
 
   /** @internal Backward's gradient for this parameter, in its device layout (the engine hands it over). */
@@ -207,14 +200,7 @@ export class Parameter {
     } else if (this.#onDevice.device !== device) {
       throw new WebGPULayersError('wrong-device', `this ${owner}'s parameters live on the GPUDevice of its first input; the input is on another device`);
     }
-    const trains = this.#training && this.requiresGrad;
-    if (trains && this.#dtype === 'float16') {
-      throw new WebGPULayersError(
-        'invalid-state',
-        `this ${owner} is float16 and in training mode: training runs in float32 here; call module.to('float32') first, or eval()`,
-      );
-    }
-    this.#onDevice.requiresGrad = trains;
+    this.#onDevice.requiresGrad = this.requiresGrad; // PyTorch's rule: grad mode and requires_grad decide, not train/eval
     return this.#onDevice;
   }
 
@@ -240,7 +226,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   #disposed = false;
   /** What the last forward recorded on the device, to replay on an input of the same shape. */
   #captured: CapturedForward | null = null;
-  #training = false;
+  #training = true;
   /** The first parameter (whose dtype inputs must have), found on the first forward; null for a module without any. */
   #firstParameter: Parameter | null | undefined;
 
@@ -270,22 +256,26 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   }
 
   /**
-   * Whether the module is in training mode. Modules start in eval mode (unlike PyTorch's), so inference records no
-   * graph: in training mode, a forward records one when grad mode is on and a parameter requires grad.
+   * Whether the module is in training mode (PyTorch's `training`): true for a new module. It changes only what it
+   * changes in PyTorch (Dropout, BatchNorm's statistics), never whether gradients flow: that is grad mode's
+   * (`noGrad`) and `requiresGrad`'s.
    */
   get training(): boolean {
     return this.#training;
   }
 
-  /** Training mode for this module and its children (PyTorch's `train()`); returns the module. */
+  /** Training mode for this module and its children (PyTorch's `train(mode)`); returns the module. */
   train(mode = true): this {
+    if (typeof mode !== 'boolean') throw new TypeError('training mode is expected to be boolean');
     this.#training = mode;
-    for (const p of this.#parameters.values()) p.setTraining(mode);
     for (const child of this.#children.values()) child.train(mode);
     return this;
   }
 
-  /** Eval mode: forwards record no graph (PyTorch's `eval()`). */
+  /**
+   * Evaluation mode for this module and its children (PyTorch's `eval()`, i.e. `train(false)`). Gradients still
+   * flow: inference goes under `noGrad(() => model.forward(x))`.
+   */
   eval(): this {
     return this.train(false);
   }
@@ -326,11 +316,10 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     return this.stateDict();
   }
 
-  /** Whether this forward records a graph: grad mode on, and the input or (in training mode) a parameter requires grad. */
+  /** Whether this forward records a graph (PyTorch's rule): grad mode on, and the input or a parameter requires grad. */
   protected recordsGraph(input: Tensor): boolean {
     if (!isGradEnabled()) return false;
-    if (input.requiresGrad) return true;
-    return this.#training && this.parameters().some((p) => p.requiresGrad);
+    return input.requiresGrad || this.parameters().some((p) => p.requiresGrad);
   }
 
   /** Runs the layer. Bad input shapes throw synchronously, with PyTorch's message, before any GPU work. */
@@ -408,9 +397,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     if (strict && unexpectedKeys.length) problems.unshift(`Unexpected key(s) in state_dict: ${unexpectedKeys.map((k) => `"${k}"`).join(', ')}. `);
     if (strict && missingKeys.length) problems.unshift(`Missing key(s) in state_dict: ${missingKeys.map((k) => `"${k}"`).join(', ')}. `);
     if (problems.length) {
-      const error = new Error(`Error(s) in loading state_dict for ${this.typeName}:\n\t${problems.join('\n\t')}`);
-      error.name = 'RuntimeError';
-      throw error;
+      throw new TorchError(`Error(s) in loading state_dict for ${this.typeName}:\n\t${problems.join('\n\t')}`);
     }
     for (const [parameter, data] of updates) parameter.data = data;
     return { missingKeys, unexpectedKeys };

@@ -2,7 +2,7 @@
 // frozen parameters, modules in train / eval mode (a fused Sequential trains unfused), PyTorch's errors before any
 // GPU work, ops that cannot train yet refusing, and weights back as safetensors.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, TorchError, isGradEnabled, liveBytes, loadSafetensors, nn, noGrad, optim, saveSafetensors } from '../../src/index.js';
+import { F, Tensor, TorchError, enableGrad, isGradEnabled, liveBytes, loadSafetensors, nn, noGrad, optim, saveSafetensors, synchronize } from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
@@ -65,14 +65,64 @@ describe('autograd', () => {
     expect(y.gradFn).toBeNull();
     const z = F.avgPool1d(x.detach(), 2);
     expect(z.requiresGrad).toBe(false);
-    const model = new nn.Linear(4, 2);
-    const out = model.forward(Tensor.fromArray(device, new Float32Array(4), [1, 4]));
-    expect(out.gradFn).toBeNull(); // eval mode (the default): inference records nothing
-    for (const t of [x, y, z, out]) t.dispose();
+    const model = new nn.Linear(4, 2).eval();
+    const input = Tensor.fromArray(device, new Float32Array(4), [1, 4]);
+    const out = noGrad(() => model.forward(input));
+    expect(out.gradFn).toBeNull(); // inference under noGrad records nothing, whatever the mode
+    expect(enableGrad(() => noGrad(() => isGradEnabled()))).toBe(false);
+    const inner = noGrad(() => enableGrad(() => model.forward(input)));
+    expect(inner.gradFn?.name).toBe('AddmmBackward0'); // torch.enable_grad inside torch.no_grad records
+    for (const t of [x, y, z, out, inner, input]) t.dispose();
   });
 
-  test('a head in train mode trains through a fused Sequential; a frozen parameter gets no gradient', async () => {
-    const head = new nn.Sequential(new nn.Flatten(), new nn.Linear(8, 4), new nn.ReLU(), new nn.Linear(4, 3)).train();
+  test("PyTorch's module semantics: a new module trains, eval() changes no gradient, grad mode and requiresGrad decide", () => {
+    const model = new nn.Sequential(new nn.Linear(4, 3), new nn.ReLU(), new nn.Linear(3, 2));
+    expect(model.training).toBe(true);
+    expect(model.at(0).training).toBe(true);
+    expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
+    const x = Tensor.fromArray(device, Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)), [2, 4]);
+    for (const mode of ['train', 'eval'] as const) {
+      model[mode]();
+      expect(model.at(2).training).toBe(mode === 'train');
+      model.zeroGrad();
+      const y = model.forward(x);
+      expect(y.gradFn?.name).toBe('AddmmBackward0'); // recorded in both modes
+      const loss = F.mseLoss(y, Tensor.fromArray(device, new Float32Array(4), [2, 2]));
+      loss.backward();
+      expect(model.parameters().map((p) => p.grad?.shape)).toEqual([[3, 4], [3], [2, 3], [2]]);
+      for (const t of [y, loss]) t.dispose();
+    }
+    for (const p of model.parameters()) p.requiresGrad = false;
+    const frozen = model.forward(x);
+    expect(frozen.gradFn).toBeNull(); // nothing requires grad: nothing is recorded
+    expect(() => model.train('yes' as unknown as boolean)).toThrow('training mode is expected to be boolean');
+    expect(() => noGrad((async () => model.forward(x)) as () => unknown)).toThrow(TypeError);
+    expect(() => enableGrad(() => Promise.resolve(1))).toThrow('grad mode cannot follow an await');
+    expect(isGradEnabled()).toBe(true);
+    for (const t of [x, frozen]) t.dispose();
+    model.dispose();
+  });
+
+  test('a recorded forward returns liveBytes to where it was once its output (and graph) are disposed', async () => {
+    const model = new nn.Sequential(new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(8, 4), new nn.Hardswish(), new nn.Linear(4, 3));
+    const x = Tensor.fromArray(device, Float32Array.from({ length: 2 * 8 * 3 * 3 }, (_, i) => Math.sin(i)), [2, 8, 3, 3]);
+    noGrad(() => model.forward(x)).dispose(); // parameters uploaded
+    await synchronize(device);
+    const before = liveBytes(device);
+    for (let i = 0; i < 3; i++) {
+      const y = model.forward(x);
+      expect(y.gradFn).not.toBeNull();
+      expect(liveBytes(device)).toBeGreaterThan(before); // the graph holds what its backward needs
+      y.dispose();
+      await synchronize(device);
+      expect(liveBytes(device)).toBe(before);
+    }
+    x.dispose();
+    model.dispose();
+  });
+
+  test('a new head trains (no train() call, as in PyTorch) through a fused Sequential; a frozen parameter gets no gradient', async () => {
+    const head = new nn.Sequential(new nn.Flatten(), new nn.Linear(8, 4), new nn.ReLU(), new nn.Linear(4, 3));
     // Seeded weights (nn.Linear's own init is random): the run, and what it asserts, are the same every time.
     const random = seededRandom(2026_12_02);
     const seeded = (shape: number[], scale: number) => ({
@@ -117,7 +167,7 @@ describe('autograd', () => {
     restored.loadStateDict(loadSafetensors(saveSafetensors(state, { format: 'pt' })));
     const cpu = restored.forwardCpu({ data: Float32Array.from({ length: 16 }, (_, i) => Math.sin(i)), shape: [2, 2, 2, 2] });
     head.eval();
-    const gpu = head.forward(x);
+    const gpu = noGrad(() => head.forward(x));
     expectClose(await gpu.toArray(), cpu.data, 'the trained head, GPU vs the restored CPU copy');
     for (const t of [x, target, gpu]) t.dispose();
   });

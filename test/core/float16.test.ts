@@ -2,7 +2,7 @@
 // (test/fixtures/float16.json: ties to even, subnormals, the overflow edge, ±0, ±Inf, NaN), packed storage, and the
 // clear error of an op that does not take float16 yet.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, reference, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
+import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, noGrad, reference, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
 import { halfBits, halfValue, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
 import memoryFormat from '../fixtures/memory_format.json';
@@ -322,7 +322,7 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
     se.dispose();
   });
 
-  test('mixing float16 and float32 gives PyTorch’s error before any GPU work; float16 refuses to train', async () => {
+  test('mixing float16 and float32 gives PyTorch’s error before any GPU work; float16 runs in any mode, only its backward refuses', async () => {
     const linear = new nn.Linear(4, 2);
     const half = Tensor.fromArray(device, new Float32Array(8).fill(0.5), [2, 4], { dtype: 'float16' });
     const full = Tensor.fromArray(device, new Float32Array(8).fill(0.5), [2, 4]);
@@ -335,11 +335,20 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
     expect(() => F.linear(full, weight)).toThrow('mat1 and mat2 must have the same dtype, but got Float and Half');
     expect(() => se.forward(maps)).toThrow('mat1 and mat2 must have the same dtype, but got Float and Half');
     expect(liveBytes(device)).toBe(before);
-    linear.to('float16').train();
-    expect(() => linear.forward(half)).toThrow("training runs in float32 here; call module.to('float32') first");
+    linear.to('float16');
+    expect(linear.training).toBe(true);
+    const recorded = linear.forward(half); // training mode, grad mode on: the forward runs (PyTorch's does too)
+    expect(recorded.dtype).toBe('float16');
+    expect(recorded.gradFn?.name).toBe('AddmmBackward0');
+    expect(() => recorded.backward(Tensor.fromArray(device, new Float32Array(4), [2, 2], { dtype: 'float16' }))).toThrow(
+      'AddmmBackward0: backward through float16 ops is not implemented yet',
+    );
     linear.eval();
-    const y = linear.forward(half);
+    const y = noGrad(() => linear.forward(half));
     expect(y.dtype).toBe('float16');
+    expect(y.gradFn).toBeNull();
+    expectClose(await y.toArray(), await recorded.toArray(), 'noGrad and recorded float16 forwards agree');
+    recorded.dispose();
     expect(() => linear.to('bfloat16' as never)).toThrow("to(): dtype must be 'float32' or 'float16', but got bfloat16");
     for (const t of [half, full, y0, weight, maps, y]) t.dispose();
     for (const m of [linear, se]) m.dispose();
@@ -354,9 +363,10 @@ describe.each(testAdapters())('float16 tensors on %s', (adapter) => {
     );
     expect(liveBytes(device)).toBe(before);
     target.dispose();
-    expect(() => Tensor.fromArray(device, new Float32Array(2), [2], { dtype: 'float16', requiresGrad: true })).toThrow(
-      'only float32 tensors can require gradients',
-    );
+    const leaf = Tensor.fromArray(device, new Float32Array(4).fill(1), [1, 1, 2, 2], { dtype: 'float16', requiresGrad: true });
+    const pooled = F.avgPool2d(leaf, 2); // a float16 leaf may require grad, as in PyTorch; its backward says it cannot run yet
+    expect(() => pooled.backward()).toThrow('AvgPool2DBackward0: backward through float16 ops is not implemented yet');
+    for (const t of [leaf, pooled]) t.dispose();
     const widened = half.to('float32');
     const y = F.avgPool2d(widened, 2);
     expect(Array.from(await y.toArray())).toEqual([1, 1, 1, 1]);

@@ -11,6 +11,7 @@ import {
   loadSafetensors,
   measureGpuTime,
   nn,
+  noGrad,
   reference,
   type MemoryFormat,
 } from '../../src/index.js';
@@ -49,7 +50,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   test.each(outputs.map((c) => [c.name, c] as const))('%s matches PyTorch', async (_, fixture) => {
     const module = await buildModule(fixture);
     const x = Tensor.fromArray(device, fixtureInput(fixture.input), fixture.input);
-    const y = module.forward(x);
+    const y = noGrad(() => module.forward(x));
     expect(y.shape).toEqual(fixture.shape);
     expectClose(await y.toArray(), decode(fixture.data!), fixture.name);
     for (const t of [x, y, module]) t.dispose();
@@ -62,7 +63,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     const before = gpuStats(device);
     let thrown: Error | undefined;
     try {
-      module.forward(x);
+      noGrad(() => module.forward(x));
     } catch (error) {
       thrown = error as Error;
     }
@@ -72,7 +73,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     x.dispose();
     if ((fixture.module === 'ResNetHead' || fixture.module === 'SqueezeAndExcite') && !fixture.args) {
       const good = Tensor.fromArray(device, fixtureInput([1, fixture.input[1]!, 7, 7]), [1, fixture.input[1]!, 7, 7]);
-      const y = module.forward(good);
+      const y = noGrad(() => module.forward(good));
       expect((await y.toArray()).every(Number.isFinite)).toBe(true);
       for (const t of [good, y]) t.dispose();
     }
@@ -145,7 +146,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
           shape.reduce((a, b) => a * b, 1),
         );
         const x = Tensor.fromArray(device, data, shape);
-        const y = se.forward(x);
+        const y = noGrad(() => se.forward(x));
         expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `${strategy} on [${shape}]`);
         for (const t of [x, y, se]) t.dispose();
       }
@@ -223,7 +224,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
         const linear = new nn.Linear(inF, outF);
         const data = randomData(random, rows * inF);
         const x = Tensor.fromArray(device, data, [rows, inF]);
-        const y = linear.forward(x);
+        const y = noGrad(() => linear.forward(x));
         expectClose(await y.toArray(), linear.forwardCpu({ data, shape: [rows, inF] }).data, `${strategy}: Linear(${inF}, ${outF}) on ${rows} rows`);
         for (const t of [x, y, linear]) t.dispose();
       }
@@ -254,10 +255,10 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
       const shape = [4, 64, 28, 28];
       const data = randomData(seededRandom(8), 4 * 64 * 28 * 28);
       const x = Tensor.fromArray(device, data, shape);
-      await se.forward(x).toArray(); // uploads the weights, compiles the pipelines
+      await noGrad(() => se.forward(x)).toArray(); // uploads the weights, compiles the pipelines
       await device.queue.onSubmittedWorkDone();
       const before = gpuStats(device);
-      const y = se.forward(x);
+      const y = noGrad(() => se.forward(x));
       const grown = liveBytes(device) - before.liveBytes;
       const result = await y.toArray();
       const after = gpuStats(device);
@@ -291,7 +292,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
             shape.reduce((a, b) => a * b, 1),
           );
           const x = Tensor.fromArray(device, data, shape);
-          const y = se.forward(x);
+          const y = noGrad(() => se.forward(x));
           expectClose(await y.toArray(), se.forwardCpu({ data, shape }).data, `SqueezeAndExcite(${channels}, divide ${divide}), ${strategy}`);
           for (const t of [x, y, se]) t.dispose();
         }
@@ -326,9 +327,9 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
                 shape.reduce((a, b) => a * b, 1),
               );
               const x = Tensor.fromArray(device, data, shape);
-              await head.forward(x).toArray(); // uploads the weights, compiles the pipelines
+              await noGrad(() => head.forward(x)).toArray(); // uploads the weights, compiles the pipelines
               const before = gpuStats(device);
-              const y = head.forward(x);
+              const y = noGrad(() => head.forward(x));
               const grown = liveBytes(device) - before.liveBytes;
               const result = await y.toArray();
               expect(gpuStats(device).dispatches - before.dispatches, `${strategy} ${rows} ${shape}`).toBe(dispatches);
@@ -345,7 +346,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
               const shape = [5, 20, 3, 5]; // 1,200 bytes a row: three pieces, their windows at aligned offsets
               const data = randomData(random, 5 * 20 * 3 * 5);
               const x = Tensor.fromArray(device, data, shape);
-              const y = head.forward(x);
+              const y = noGrad(() => head.forward(x));
               expectClose(await y.toArray(), head.forwardCpu({ data, shape }).data, `ResNetHead in pieces, ${strategy}, ${rows}`);
               for (const t of [x, y, head]) t.dispose();
             } finally {
@@ -359,14 +360,14 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
   test('measureGpuTime reports the GPU time of the passes a forward queues (where timestamp-query exists)', async () => {
     const se = new nn.SELayer(32, 4);
     const x = Tensor.fromArray(device, randomData(seededRandom(9), 2 * 32 * 28 * 28), [2, 32, 28, 28]);
-    const timing = await withStrategy(device, 'squeeze_excitation', 'split', () => measureGpuTime(device, () => se.forward(x).dispose()));
+    const timing = await withStrategy(device, 'squeeze_excitation', 'split', () => measureGpuTime(device, () => noGrad(() => se.forward(x)).dispose()));
     if (!device.features.has('timestamp-query')) {
       expect(timing).toBeNull();
     } else {
       expect(timing!.passes).toBe(3); // pool, excitation, scale: each its own pass while measuring
       expect(timing!.ms).toBeGreaterThan(0);
     }
-    const y = se.forward(x); // and a plain forward afterwards still works
+    const y = noGrad(() => se.forward(x)); // and a plain forward afterwards still works
     expectClose(await y.toArray(), se.forwardCpu({ data: await x.toArray(), shape: [2, 32, 28, 28] }).data, 'after measuring');
     for (const t of [x, y, se]) t.dispose();
   });
@@ -389,7 +390,7 @@ describe.each(testAdapters())('layers on %s', (adapter) => {
     const data = randomData(seededRandom(3), 4 * 6);
     const x = Tensor.fromArray(device, data, [4, 6]);
     const before = gpuStats(device).dispatches;
-    const y = mlp.forward(x);
+    const y = noGrad(() => mlp.forward(x));
     expect(gpuStats(device).dispatches - before).toBe(2);
     const sd = mlp.stateDict();
     let expected = reference.linear(data, [4, 6], sd['0.weight']!, sd['0.bias']!);

@@ -9,6 +9,7 @@ import { packHalves, unpackHalves } from '../../src/core/half.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
+import { infer } from '../helpers/infer.js';
 
 type AnyModule = nn.Module<unknown, unknown>;
 const size = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);
@@ -63,16 +64,16 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     ];
     for (const [name, module, shape] of cases) {
       const first = input(shape);
-      await read(module.forward(first.tensor)); // uploads the parameters (if any): not captured
+      await read(infer(module, first.tensor)); // uploads the parameters (if any): not captured
       let before = gpuStats(device);
-      expectOutputs(await read(module.forward(first.tensor)), expected(module, first.data, shape), `${name} (captured)`);
+      expectOutputs(await read(infer(module, first.tensor)), expected(module, first.data, shape), `${name} (captured)`);
       const capturedDispatches = gpuStats(device).dispatches - before.dispatches;
       const run = runCalls(module);
       // Three new inputs of that shape, queued together, outputs kept: each replay binds its own input and
       // writes buffers of its own.
       const inputs = [input(shape), input(shape), input(shape)];
       before = gpuStats(device);
-      const outputs = inputs.map((x) => module.forward(x.tensor));
+      const outputs = inputs.map((x) => infer(module, x.tensor));
       expect(gpuStats(device).dispatches - before.dispatches, `${name}: dispatches`).toBe(3 * capturedDispatches);
       expect(run, `${name}: replays do not run the module`).toHaveBeenCalledTimes(0);
       for (const [i, output] of outputs.entries()) expectOutputs(await read(output), expected(module, inputs[i]!.data, shape), `${name} (replay ${i})`);
@@ -80,7 +81,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
       // forward to the next, so after two forwards), and the replay binds them with bind groups made before.
       for (let i = 0; i < 4; i++) {
         before = gpuStats(device);
-        expectOutputs(await read(module.forward(inputs[0]!.tensor)), expected(module, inputs[0]!.data, shape), `${name} (steady ${i})`);
+        expectOutputs(await read(infer(module, inputs[0]!.tensor)), expected(module, inputs[0]!.data, shape), `${name} (steady ${i})`);
         const after = gpuStats(device);
         const created = [
           after.buffersCreated - before.buffersCreated,
@@ -91,7 +92,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
       }
       // Another shape runs the module again, and is captured in turn.
       const other = input(shape.map((d, i) => (i === 0 ? d + 1 : d)));
-      expectOutputs(await read(module.forward(other.tensor)), expected(module, other.data, other.tensor.shape as number[]), `${name} (other shape)`);
+      expectOutputs(await read(infer(module, other.tensor)), expected(module, other.data, other.tensor.shape as number[]), `${name} (other shape)`);
       expect(run, name).toHaveBeenCalledTimes(1);
       for (const x of [first, other, ...inputs]) x.tensor.dispose();
       module.dispose();
@@ -136,15 +137,15 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
         };
         const inputs = Array.from({ length: 3 }, () => randomData(random, size(shape)));
         const xs = inputs.map(upload);
-        await check(module.forward(xs[0]!), inputs[0]!, `${what} (uploads)`);
+        await check(infer(module, xs[0]!), inputs[0]!, `${what} (uploads)`);
         let before = gpuStats(device);
-        await check(module.forward(xs[0]!), inputs[0]!, `${what} (captured)`);
+        await check(infer(module, xs[0]!), inputs[0]!, `${what} (captured)`);
         const capturedDispatches = gpuStats(device).dispatches - before.dispatches;
         const run = runCalls(module);
         for (let i = 0; i < 4; i++) {
           before = gpuStats(device);
           const k = i % 3;
-          await check(module.forward(xs[k]!), inputs[k]!, `${what} (replay ${i})`);
+          await check(infer(module, xs[k]!), inputs[k]!, `${what} (replay ${i})`);
           const after = gpuStats(device);
           expect(after.dispatches - before.dispatches, `${what}: dispatches`).toBe(capturedDispatches);
           const created = [
@@ -158,7 +159,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
         // The same shape in another layout (or dtype) is not this capture's: the module runs.
         const otherFormat = memoryFormat === 'channelsLast' ? 'contiguous' : 'channelsLast';
         const other = xs[1]!.contiguous(otherFormat);
-        const y = module.forward(other);
+        const y = infer(module, other);
         expect(run, what).toHaveBeenCalledTimes(1);
         expect((Array.isArray(y) ? y[0] : y).memoryFormat, what).toBe(otherFormat);
         for (const t of [...xs, other, ...(Array.isArray(y) ? y : [y])]) t.dispose();
@@ -173,22 +174,22 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     const xs = Array.from({ length: 6 }, () => input(shape));
     const submits = () => gpuStats(device).submits;
     const check = async (y: Tensor, data: Float32Array, name: string) => expectOutputs(await read(y), expected(se, data, shape), name);
-    await check(se.forward(xs[0]!.tensor), xs[0]!.data, 'upload'); // uploads: not captured
-    await check(se.forward(xs[0]!.tensor), xs[0]!.data, 'captured'); // shares its batch with the readback
+    await check(infer(se, xs[0]!.tensor), xs[0]!.data, 'upload'); // uploads: not captured
+    await check(infer(se, xs[0]!.tensor), xs[0]!.data, 'captured'); // shares its batch with the readback
 
     // Alone in its stretch, but the batch before it mixed it with a readback: recorded for the end of the stretch.
     let before = submits();
-    const a = se.forward(xs[1]!.tensor);
+    const a = infer(se, xs[1]!.tensor);
     expect(submits(), 'after a mixed batch').toBe(before);
     await whenSubmitted(device);
     expect(submits()).toBe(before + 1);
     // Its batch was its commands alone: the next one is submitted before forward returns; the ones after it in
     // the same stretch share one batch.
     before = submits();
-    const b = se.forward(xs[2]!.tensor);
+    const b = infer(se, xs[2]!.tensor);
     expect(submits(), 'alone: submitted at once').toBe(before + 1);
-    const c = se.forward(xs[3]!.tensor);
-    const d = se.forward(xs[4]!.tensor);
+    const c = infer(se, xs[3]!.tensor);
+    const d = infer(se, xs[4]!.tensor);
     expect(submits(), 'same stretch').toBe(before + 1);
     await whenSubmitted(device);
     expect(submits()).toBe(before + 2);
@@ -197,7 +198,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     // A render loop, a forward a frame read back after it: the readbacks' batches, without it, do not count.
     for (let frame = 0; frame < 3; frame++) {
       before = submits();
-      const y = se.forward(xs[frame]!.tensor);
+      const y = infer(se, xs[frame]!.tensor);
       expect(submits(), `frame ${frame}: submitted at once`).toBe(before + 1);
       await synchronize(device);
       await check(y, xs[frame]!.data, `frame ${frame}`);
@@ -206,7 +207,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     // Beside other work in its stretch it joins that work's batch.
     before = submits();
     const other = F.relu(xs[2]!.tensor);
-    const e = se.forward(xs[5]!.tensor);
+    const e = infer(se, xs[5]!.tensor);
     expect(submits(), 'beside other work').toBe(before);
     await whenSubmitted(device);
     expect(submits()).toBe(before + 1);
@@ -215,7 +216,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
 
     // Its last batch held other work: the next forward waits for the end of its stretch, in a batch of its own.
     before = submits();
-    const f = se.forward(xs[1]!.tensor);
+    const f = infer(se, xs[1]!.tensor);
     expect(submits(), 'after sharing a batch with other work').toBe(before);
     await whenSubmitted(device);
     // After a batch that still waits for a pipeline, in a later stretch, it waits too: it reads what that batch
@@ -226,7 +227,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     expect(gpuStats(device).pipelines, 'a pipeline compiled for this test').toBe(pipelines + 1);
     await Promise.resolve(); // a later stretch; the compile is still running
     before = submits();
-    const g = se.forward(relu6);
+    const g = infer(se, relu6);
     expect(submits(), 'after pending work').toBe(before);
     const gated = reference.activation(xs[3]!.data, shape, 'relu6').data;
     await check(g, gated, 'after pending work');
@@ -240,7 +241,7 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     const x = input(shape);
     const se = new nn.SqueezeAndExcite(16, 16, 7);
     const run = runCalls(se);
-    const check = async (why: string) => expectOutputs(await read(se.forward(x.tensor)), expected(se, x.data, shape), why);
+    const check = async (why: string) => expectOutputs(await read(infer(se, x.tensor)), expected(se, x.data, shape), why);
     await check('first');
     await check('captured');
     // New weights: the replay must not bind the old ones (their buffers went back to the pool).
@@ -278,24 +279,24 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     squatter.dispose();
     // A disposed child: the parent's forward fails as it would without a capture.
     linear.dispose();
-    expect(() => se.forward(x.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
+    expect(() => infer(se, x.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
     se.dispose();
     const head = new nn.ResNetHead(16, 3);
-    for (let i = 0; i < 2; i++) await read(head.forward(x.tensor));
+    for (let i = 0; i < 2; i++) await read(infer(head, x.tensor));
     head.avgpool.dispose(); // no parameters
-    expect(() => head.forward(x.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
+    expect(() => infer(head, x.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
     head.dispose();
 
     // An evicted parameter uniform (its buffer destroyed): more distinct plans than the cache keeps.
     const pool = new nn.AvgPool2d(2);
     const y0 = input([1, 2, 6, 6]);
-    for (let i = 0; i < 2; i++) expectOutputs(await read(pool.forward(y0.tensor)), expected(pool, y0.data, [1, 2, 6, 6]), 'pool');
+    for (let i = 0; i < 2; i++) expectOutputs(await read(infer(pool, y0.tensor)), expected(pool, y0.data, [1, 2, 6, 6]), 'pool');
     const small = Tensor.fromArray(device, new Float32Array(4 * 8), [1, 1, 4, 8]);
     for (let divisor = 1; divisor <= 2100; divisor++) F.avgPool2d(small, 2, { divisorOverride: divisor }).dispose();
     small.dispose();
     await synchronize(device); // the evicted uniforms are destroyed once that work is submitted
     const y1 = input([1, 2, 6, 6]); // other values: a forward that did not run would leave the last ones
-    expectOutputs(await read(pool.forward(y1.tensor)), expected(pool, y1.data, [1, 2, 6, 6]), 'pool after evictions');
+    expectOutputs(await read(infer(pool, y1.tensor)), expected(pool, y1.data, [1, 2, 6, 6]), 'pool after evictions');
     y0.tensor.dispose();
     y1.tensor.dispose();
     pool.dispose();
@@ -306,28 +307,28 @@ describe.each(testAdapters())('captured forwards on %s', (adapter) => {
     const shape = [1, 8, 10, 10];
     const pool = new nn.AvgPool2d(3, { stride: 2 });
     const x = input(shape);
-    await read(pool.forward(x.tensor));
+    await read(infer(pool, x.tensor));
     const run = runCalls(pool);
     // A caller's buffer (its device is checked before any work on it is submitted).
     const buffer = device.createBuffer({ size: size(shape) * 4, usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC });
     device.queue.writeBuffer(buffer, 0, x.data.buffer as ArrayBuffer);
     const external = Tensor.fromGPUBuffer(device, buffer, shape);
-    expectOutputs(await read(pool.forward(external)), expected(pool, x.data, shape), 'external input');
+    expectOutputs(await read(infer(pool, external)), expected(pool, x.data, shape), 'external input');
     expect(run).toHaveBeenCalledTimes(1);
     // A disposed input, an int32 input: the module's own errors.
     const gone = input(shape);
     gone.tensor.dispose();
-    expect(() => pool.forward(gone.tensor)).toThrow(WebGPULayersError);
-    expect(() => pool.forward(gone.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
+    expect(() => infer(pool, gone.tensor)).toThrow(WebGPULayersError);
+    expect(() => infer(pool, gone.tensor)).toThrow(expect.objectContaining({ code: 'disposed' }) as Error);
     const ints = Tensor.fromArray(device, new Int32Array(size(shape)), shape);
-    expect(() => pool.forward(ints as unknown as Tensor)).toThrow('avg_pool2d() takes float32 tensors, but got an int32 one');
+    expect(() => infer(pool, ints as unknown as Tensor)).toThrow('avg_pool2d() takes float32 tensors, but got an int32 one');
     // The module still replays afterwards.
-    await read(pool.forward(x.tensor));
+    await read(infer(pool, x.tensor));
     const calls = run.mock.calls.length;
-    expectOutputs(await read(pool.forward(x.tensor)), expected(pool, x.data, shape), 'replay after errors');
+    expectOutputs(await read(infer(pool, x.tensor)), expected(pool, x.data, shape), 'replay after errors');
     expect(run.mock.calls.length).toBe(calls);
     // measureGpuTime: every dispatch writes timestamps, so the forward runs as usual (where timestamps exist).
-    const timing = await measureGpuTime(device, () => pool.forward(x.tensor).dispose());
+    const timing = await measureGpuTime(device, () => infer(pool, x.tensor).dispose());
     if (timing) {
       expect(run.mock.calls.length).toBe(calls + 1);
       expect(timing.passes).toBe(1);

@@ -6,6 +6,7 @@ import { F, Tensor, WebGPULayersError, gpuStats, memoryStats, nn, reference, syn
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
+import { infer } from '../helpers/infer.js';
 
 /** A caller's buffer holding `data` at `byteOffset`, its size not rounded past the data (4-byte multiples). */
 function callerBuffer(
@@ -60,9 +61,9 @@ describe.each(testAdapters())('external buffers on %s', (adapter) => {
       ['adaptive_avg_pool2d', F.adaptiveAvgPool2d(x, [2, 3]), reference.adaptiveAvgPool2d(data, shape, [2, 3]).data],
       ['global pool', F.adaptiveAvgPool2d(x, 1), reference.adaptiveAvgPool2d(data, shape, 1).data],
       ['relu', F.relu(x), reference.activation(data, shape, 'relu').data],
-      ['SELayer (channel scale reads vec4s)', se.forward(x), se.forwardCpu({ data, shape }).data],
-      ['Linear (reads vec4s)', linear.forward(rows), linear.forwardCpu({ data, shape: [3, 25] }).data],
-      ['ResNetHead', head.forward(x), head.forwardCpu({ data, shape }).data],
+      ['SELayer (channel scale reads vec4s)', infer(se, x), se.forwardCpu({ data, shape }).data],
+      ['Linear (reads vec4s)', infer(linear, rows), linear.forwardCpu({ data, shape: [3, 25] }).data],
+      ['ResNetHead', infer(head, x), head.forwardCpu({ data, shape }).data],
     ];
     for (const [name, y, expected] of runs) {
       expectClose(await y.toArray(), expected, name);

@@ -28,6 +28,7 @@ import { launch } from '../../src/runtime/launch.js';
 import { expectClose } from '../helpers/compare.js';
 import { testAdapters, testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
+import { infer } from '../helpers/infer.js';
 
 const shaders = import.meta.glob('../../shaders/**/*.wgsl', { query: '?raw', import: 'default', eager: true }) as Record<string, string>;
 
@@ -116,13 +117,13 @@ describe.each(testAdapters())('runtime on %s', (adapter) => {
       for (let i = 0; i < 3; i++) {
         // Warm-up: weights uploaded, pipelines compiled, pool and caches filled (SE intermediates swap buffers
         // of one size bucket from one forward to the next, so two forwards see both bind groups).
-        const y = module.forward(x);
+        const y = infer(module, x);
         await y.toArray();
         y.dispose();
       }
       for (let i = 0; i < 3; i++) {
         const before = gpuStats(device);
-        const y = module.forward(x);
+        const y = infer(module, x);
         const result = await y.toArray();
         y.dispose();
         const after = gpuStats(device);
@@ -198,7 +199,7 @@ describe.each(testAdapters())('runtime on %s', (adapter) => {
     setMemoryCap(device, cap);
     resetPeakMemoryStats(device);
     const pool = new nn.AdaptiveAvgPool2d(2);
-    const warm = pool.forward(Tensor.fromArray(device, new Float32Array(4), [1, 1, 2, 2]));
+    const warm = infer(pool, Tensor.fromArray(device, new Float32Array(4), [1, 1, 2, 2]));
     await warm.toArray();
     warm.dispose();
     const pipelines = compiledPipelineCount(device);
@@ -208,7 +209,7 @@ describe.each(testAdapters())('runtime on %s', (adapter) => {
       const shape = [1, 2, 3 + (i % 100), 3 + Math.floor(i / 100)];
       const data = new Float32Array(shape.reduce((a, b) => a * b, 1)).fill((i % 7) + 1);
       const x = Tensor.fromArray(device, data, shape);
-      const y = pool.forward(x);
+      const y = infer(pool, x);
       x.dispose();
       if (last) last.y.dispose();
       last = { y, data, shape };
