@@ -1,7 +1,8 @@
 // Measures the kit's pooling kernels on each software adapter Dawn can use here (SwiftShader, llvmpipe),
 // to choose the default software adapter of requestDevice(). Run: npm run bench:adapters
 // Wall time from submit to onSubmittedWorkDone (llvmpipe has no timestamp-query), median of the runs.
-import { F, Tensor, median } from 'webgpu-layers';
+import { F, Tensor } from 'webgpu-layers';
+import { median } from './stats.mjs';
 import { requestDevice } from 'webgpu-layers/node';
 
 const CASES = [

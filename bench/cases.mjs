@@ -1,7 +1,17 @@
 // The benchmark's cases, each named by its shape, with how every implementation expresses it (or why it can't).
 // `prepare(device, tfjs)` builds what a case needs once (modules, weights); nothing in it is timed. `half`: the float16
 // run where it needs modules of its own (layers with weights); the pooling modules take float16 input as they are.
-import { F, nn } from 'webgpu-layers';
+import { F, nn, noGrad } from 'webgpu-layers';
+
+/**
+ * A case's prepared parts, its forwards run as inference is written in PyTorch (`with torch.no_grad()`): modules start
+ * in training mode with parameters that require grad, so without noGrad every forward would record a graph.
+ */
+export function prepareCase(testCase, device, tfjs) {
+  const prepared = testCase.prepare(device, tfjs);
+  const infer = (forward) => forward && ((x) => noGrad(() => forward(x)));
+  return { ...prepared, ours: infer(prepared.ours), half: infer(prepared.half), dispose: prepared.dispose };
+}
 
 /** The float16 run of a layer with weights: a copy of `module` converted with module.to('float16'). */
 function halfForward(module, make) {

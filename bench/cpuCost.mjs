@@ -8,8 +8,9 @@
 //    awaits its own work), where ONNX can express the layer;
 //  - throughput: 100 forwards queued before one readback, per forward;
 //  - the GPU objects one steady-state forward creates, from gpuStats.
-import { Tensor, deviceContext, gpuStats, median, synchronize, whenSubmitted } from 'webgpu-layers';
-import { CASE_MAKERS } from './cases.mjs';
+import { Tensor, gpuStats, synchronize, whenSubmitted } from 'webgpu-layers';
+import { median } from './stats.mjs';
+import { CASE_MAKERS, prepareCase } from './cases.mjs';
 import { onnxModel } from './onnx.mjs';
 
 export const CPU_COST_CASES = [
@@ -73,7 +74,7 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
     const size = testCase.shape.reduce((a, b) => a * b, 1);
     const data = seededData(size, 100 + index);
     const x = Tensor.fromArray(device, data, testCase.shape);
-    const prepared = testCase.prepare(device, tfjs.unavailable ? null : tfjs);
+    const prepared = prepareCase(testCase, device, tfjs.unavailable ? null : tfjs);
     const row = { case: testCase.name };
 
     // Warm-up: weights uploaded, pipelines compiled, pool and caches filled.
@@ -94,7 +95,6 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
     // starts from, and the floor's copies move more memory than most forwards, so a fixed order would charge
     // that to whichever side always comes second.
     const floor = rawFloor(device, copyKernelCode, size);
-    const context = deviceContext(device);
     const ours = [];
     const raw = [];
     const measureOurs = async () => {
@@ -102,7 +102,7 @@ export async function runCpuCost(device, { tfjs, ortWeb, runs, log, copyKernelCo
       const y = prepared.ours(x);
       await whenSubmitted(device);
       // Until queue.submit returned: the promise hops after it are the bench's, not the forward's.
-      ours.push(context.lastSubmitAt - t0);
+      ours.push(gpuStats(device).lastSubmitAt - t0);
       await synchronize(device);
       y.dispose();
     };

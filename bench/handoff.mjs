@@ -1,7 +1,8 @@
 // "Hand-off": what it costs to move a tensor between the kit and ONNX Runtime Web or TF.js on one device, against
 // the floor of copying it once with a WGSL copy kernel (the goal: at most one copy kernel). Each time is
 // wall clock from the call until the GPU has finished (onSubmittedWorkDone), median of the runs.
-import { Tensor, fromOrtTensor, fromTfjs, median, synchronize, toOrtTensor, toTfjs } from 'webgpu-layers';
+import { Tensor, fromOrtTensor, fromTfjs, synchronize, toOrtTensor, toTfjs } from 'webgpu-layers';
+import { median } from './stats.mjs';
 
 import { HANDOFF_SHAPE } from './report.mjs';
 

@@ -6,9 +6,9 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { Tensor, measureGpuTime, median, reference, synchronize, whenSubmitted } from 'webgpu-layers';
+import { Tensor, measureGpuTime, synchronize, whenSubmitted } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
-import { CASES } from './cases.mjs';
+import { CASES, prepareCase } from './cases.mjs';
 import { runCpuCost, seededData } from './cpuCost.mjs';
 import { runHandOff } from './handoff.mjs';
 import { onnxModel } from './onnx.mjs';
@@ -16,6 +16,7 @@ import { loadOrtNode } from './peers/ortNode.mjs';
 import { loadOrtWeb } from './peers/ortWeb.mjs';
 import { loadTfjs, loadTfjsTraining } from './peers/tfjs.mjs';
 import { runTraining } from './training.mjs';
+import { firstMismatch, median } from './stats.mjs';
 import { cpuCostTable, handOffTable, markdownTable, notes, oursDetail, svgChart, trainingTable } from './report.mjs';
 
 const args = process.argv.slice(2);
@@ -131,7 +132,7 @@ for (const [index, testCase] of selected.entries()) {
   const data = seededData(size, index + 1);
   const input = { data, shape: testCase.shape };
   const x = Tensor.fromArray(device, data, testCase.shape);
-  const prepared = testCase.prepare(device, tfjs.unavailable ? null : tfjs);
+  const prepared = prepareCase(testCase, device, tfjs.unavailable ? null : tfjs);
   const caseResults = [];
   const add = (impl, timing, fields) => {
     const row = { case: testCase.name, impl, medianMs: null, minMs: null, maxMs: null, ...timing, ...fields };
@@ -140,7 +141,7 @@ for (const [index, testCase] of selected.entries()) {
   };
   /** Checks a peer's output against the reference; returns a note when it does not match. */
   const check = (output) => {
-    const bad = reference.worstMismatch(output, expected.data);
+    const bad = firstMismatch(output, expected.data);
     return bad && `output does not match the reference (index ${bad.index}: ${bad.actual} vs ${bad.expected})`;
   };
 
@@ -157,7 +158,7 @@ for (const [index, testCase] of selected.entries()) {
   const x16 = x.to('float16');
   const half = prepared.half ?? prepared.ours;
   const halfFirst = half(x16);
-  const halfMismatch = reference.worstMismatch(await halfFirst.toArray(), expected.data, { rtol: 2 ** -7, atol: 2 ** -7 });
+  const halfMismatch = firstMismatch(await halfFirst.toArray(), expected.data, { rtol: 2 ** -7, atol: 2 ** -7 });
   halfFirst.dispose();
   if (halfMismatch) throw new Error(`${testCase.name}: ours in float16 differs from the reference beyond half precision at ${halfMismatch.index}`);
   const memoryFormat = { 4: 'channelsLast', 5: 'channelsLast3d' }[testCase.shape.length];

@@ -103,7 +103,7 @@ export async function runTraining(device, { tfjsTraining, measure, seededData, l
     const labels = Int32Array.from({ length: n }, (_, i) => i % 3);
     const x = Tensor.fromArray(device, data, testCase.shape);
     const target = Tensor.fromArray(device, labels, [n]);
-    const head = testCase.ours().train();
+    const head = testCase.ours(); // a new module trains, as in PyTorch
     const opt = new optim.Adam(head.parameters(), { lr: 1e-3 });
     const step = () => {
       opt.zeroGrad();

@@ -1,5 +1,5 @@
 // Where the demo runs its layers: the browser's WebGPU when there is an adapter, else the CPU reference.
-import { DeviceKeeper, reference, synchronize, Tensor } from '../src/index.js';
+import { DeviceKeeper, noGrad, reference, synchronize, Tensor } from '../src/index.js';
 import type { nn } from '../src/index.js';
 
 export interface TensorData {
@@ -66,7 +66,7 @@ export async function createRunner(): Promise<Runner> {
     const x = Tensor.fromArray(device, input.data, input.shape);
     try {
       const t0 = performance.now();
-      const y = gpu(x); // PyTorch's errors are thrown here, before any GPU work
+      const y = noGrad(() => gpu(x)); // inference records nothing; PyTorch's errors are thrown here, before any GPU work
       await synchronize(device);
       const ms = performance.now() - t0;
       const data = await y.toArray();
@@ -95,7 +95,7 @@ export async function createRunner(): Promise<Runner> {
     indices: async (module, input) => {
       if (keeper.replaced) await keeper.replaced;
       const x = Tensor.fromArray(keeper.device, input.data, input.shape);
-      const [values, indices] = module.forward(x);
+      const [values, indices] = noGrad(() => module.forward(x));
       try {
         const data = await indices.toArray();
         const expected = module.forwardCpu(input)[1].data;

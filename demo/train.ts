@@ -5,7 +5,7 @@
 import * as ort from 'onnxruntime-web/webgpu';
 import { backboneModel, inputShape, sessionOptions, type BackboneFixture } from '../examples/backboneNetwork.mjs';
 import backbone from '../test/fixtures/backbone.json';
-import { F, fromOrtTensor, nn, noGrad, optim, saveSafetensors, Tensor, toOrtTensor } from '../src/index.js';
+import { F, fromOrtTensor, manualSeed, nn, noGrad, optim, saveSafetensors, Tensor, toOrtTensor } from '../src/index.js';
 import type { Runner } from './backend.js';
 import { webcam } from './network.js';
 import { seededValues } from './seeded.js';
@@ -138,6 +138,7 @@ export function mountTraining(runner: Runner): { ready: Promise<void> } {
           ),
         };
       };
+      manualSeed(77); // nn.Linear's own init (PyTorch's), seeded: every load trains the same way
       const head = new nn.Sequential(
         new nn.SELayer(channels, 4),
         new nn.AdaptiveAvgPool2d(1),
@@ -145,17 +146,7 @@ export function mountTraining(runner: Runner): { ready: Promise<void> } {
         new nn.Linear(channels, 16),
         new nn.ReLU(),
         new nn.Linear(16, CLASSES.length),
-      ).train();
-      // Seeded weights in nn.Linear's range (its own init is random), so every load trains the same way.
-      head.loadStateDict(
-        Object.fromEntries(
-          head.namedParameters().map(([key, p], i) => {
-            const fanIn = p.shape.length > 1 ? p.shape[1]! : head.namedParameters()[i - 1]![1].shape[1]!;
-            const bound = 1 / Math.sqrt(fanIn);
-            return [key, { shape: [...p.shape], data: seededValues(p.data.length, 77 + i, -bound, bound) }];
-          }),
-        ),
-      );
+      ); // a new module is in training mode, as in PyTorch
       const optimizer = new optim.AdamW(head.parameters(), { lr: 3e-2 });
       const { x, y } = batch(training);
       const losses: number[] = [];

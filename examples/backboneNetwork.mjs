@@ -1,7 +1,7 @@
 // The network of examples/backbone.mjs, browser-safe (the demo runs it too): a CNN backbone as an ONNX model for
 // ONNX Runtime Web, and the kit's layers after it, all with PyTorch's weights from test/fixtures/backbone.json
 // (test/fixtures/generate_backbone.py).
-import { Tensor, fromOrtTensor, nn, toOrtTensor } from 'webgpu-layers';
+import { Tensor, fromOrtTensor, nn, noGrad, toOrtTensor } from 'webgpu-layers';
 import { onnxModel } from '../bench/onnx.mjs';
 
 const weightOf = (fixture) => (key) => ({ data: Float32Array.from(fixture.state_dict[key].data), shape: fixture.state_dict[key].shape });
@@ -73,7 +73,7 @@ export async function runNetwork(device, ort, session, layers, image, { size, me
   const made = [x];
   for (const layer of steps) {
     made.push(current);
-    current = layer.forward(current);
+    current = noGrad(() => layer.forward(current));
   }
   return { logits: current, dispose: () => made.forEach((t) => t.dispose()) };
 }

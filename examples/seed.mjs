@@ -1,9 +1,10 @@
 // The main job: the seed's four AdaptiveAvgPool2d examples, the ceil-mode conformance vector, the rest of the
 // pooling family, an SE block and the ResNet head at two image sizes, on the GPU, each compared with the CPU reference. Run: npm start
-import { Tensor, nn, reference } from 'webgpu-layers';
+import { Tensor, manualSeed, nn, noGrad, reference } from 'webgpu-layers';
 import { requestDevice } from 'webgpu-layers/node';
 
 const device = await requestDevice(); // prints which adapter it chose
+manualSeed(0); // the layers' weights are initialised as PyTorch does, reproducibly
 
 function randomInput(shape, seed) {
   let state = seed;
@@ -67,7 +68,7 @@ for (const [i, example] of examples.entries()) {
   let x, y;
   try {
     x = Tensor.fromArray(device, data, example.inputShape);
-    y = example.module.forward(x);
+    y = noGrad(() => example.module.eval().forward(x)); // inference, as in PyTorch: eval() and no_grad
   } catch (error) {
     // The seed's lesson: a fixed-size pool breaks when the image size changes. PyTorch fails the same way.
     console.log(`${example.label.padEnd(50)} ${input} → ${error.name}: ${error.message}`);

@@ -16,7 +16,8 @@ export * as reference from './ops/reference.js';
 export { F } from './ops/F.js';
 export { loadSafetensors, saveSafetensors, SafetensorsError } from './io/safetensors.js';
 export { TorchError, WebGPULayersError } from './core/errors.js';
-export type { KitErrorCode } from './core/errors.js';
+export type { KitErrorCode, TorchErrorKind } from './core/errors.js';
+export type { ActivationName } from './ops/activation/kernel.js';
 export {
   liveBytes,
   compiledPipelineCount,
@@ -25,17 +26,16 @@ export {
   emptyCache,
   setMemoryCap,
   resetPeakMemoryStats,
-  deviceContext,
+  releaseDevice,
+  deviceContext, // @internal in its declaration: kept out of the published types, for the bench's raw replay
   synchronize,
   whenSubmitted,
 } from './runtime/context.js';
-export type { DeviceContext } from './runtime/context.js';
 export type { MemoryStats } from './runtime/allocator.js';
 export { loopLimit, probeLoopLimit } from './runtime/loopLimit.js';
 export { measureGpuTime } from './runtime/profiler.js';
 export type { GpuTiming } from './runtime/profiler.js';
 export { autotune } from './device/autotune.js';
-export { median } from './core/stats.js';
 export { requestBrowserDevice, DeviceKeeper } from './device/browserDevice.js';
 export { fromOrtTensor, toOrtTensor, fromTfjs, toTfjs } from './io/interop.js';
 export type { OrtLike, OrtTensorLike, TfLike, TfTensorLike, TfHandOffOptions } from './io/interop.js';

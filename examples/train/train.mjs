@@ -79,7 +79,6 @@ const head = new nn.Sequential(
   new nn.ReLU(),
   new nn.Linear(32, CLASSES.length),
 );
-head.train();
 const optimizer = new optim.AdamW(head.parameters(), { lr: 3e-3, weightDecay: 1e-2 });
 const batches = Array.from({ length: Math.ceil(train.length / BATCH) }, (_, i) => batchTensors(train.slice(i * BATCH, (i + 1) * BATCH)));
 const started = performance.now();

@@ -147,7 +147,6 @@ export class Tensor<D extends DType = FloatDType> {
     return this.#gradSink ?? this;
   }
 
-  /** @internal */
   set gradSink(sink: GradSink | null) {
     this.#gradSink = sink;
   }

@@ -8,6 +8,7 @@ export type { MaxOutput, MaxCpuOutput } from './pooling.js';
 export { Linear } from './linear.js';
 export type { LinearOptions } from './linear.js';
 export { Activation, ReLU, ReLU6, Sigmoid, Hardsigmoid, Hardswish } from './activation.js';
+export type { ActivationOptions } from './activation.js';
 export { Flatten, Sequential } from './container.js';
 export { SELayer, SqueezeAndExcite } from './squeezeExcitation.js';
 export type { SqueezeAndExciteOptions } from './squeezeExcitation.js';

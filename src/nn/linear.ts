@@ -14,7 +14,6 @@ export interface LinearOptions {
   bias?: boolean;
 }
 
-
 /**
  * Applies y = x · Wᵀ + b. Weight (out, in) and bias (out) under the keys `weight`, `bias`.
  * Shapes: input (*, inFeatures) → output (*, outFeatures).

@@ -103,6 +103,7 @@ export class Parameter {
     this.zeroGrad();
   }
 
+  /** The values in PyTorch's layout (a copy of them is what stateDict holds); setting them refreshes the device copy on next use. */
   get data(): Float32Array {
     if (this.#deviceAhead) {
       throw new WebGPULayersError(
@@ -165,7 +166,7 @@ export class Parameter {
     this.#deviceAhead = false;
   }
 
-  /** Replaces the values; the device copy is refreshed on next use (queued work keeps the old values). */
+  // Replaces the values; the device copy is refreshed on next use (queued work keeps the old values).
   set data(values: Float32Array) {
     this.#data = this.#dtype === 'float16' ? unpackHalves(packHalves(values), values.length) : values;
     this.#deviceAhead = false;

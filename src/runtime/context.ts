@@ -17,6 +17,7 @@ export interface Profile {
   capacity: number;
 }
 
+/** @internal Everything the kit keeps for one GPUDevice (see docs/architecture.md). */
 export class DeviceContext {
   readonly device: GPUDevice;
   /** Set once `device.lost` resolves; every later use throws this instead of hanging. */
@@ -214,9 +215,17 @@ export function contextOf(device: GPUDevice): DeviceContext {
   return context;
 }
 
-/** The kit's context for `device`: its caches, allocator and counters. `deviceContext(device).dispose()` frees them. */
+/** @internal The kit's context for `device`: its caches, allocator and counters (tests, the bench's raw replay). */
 export function deviceContext(device: GPUDevice): DeviceContext {
   return contextOf(device);
+}
+
+/**
+ * Releases everything the kit holds for `device` (pipelines, pooled buffers, caches, strategies); the device itself
+ * stays usable, and the kit starts afresh on it at the next op. Tensors and modules made before must be made again.
+ */
+export function releaseDevice(device: GPUDevice): void {
+  contexts.get(device)?.dispose();
 }
 
 /** Like torch.cuda.memory_stats: allocated (live) and reserved (live + pooled) bytes, peaks and counts. */
@@ -259,7 +268,8 @@ export function compiledPipelineCount(device: GPUDevice): number {
  */
 export function gpuStats(device: GPUDevice) {
   const context = contextOf(device);
-  return { liveBytes: liveBytes(device), pipelines: context.pipelines.size, ...context.counts };
+  // lastSubmitAt: performance.now() when the kit last returned from queue.submit (the bench's CPU-cost timing).
+  return { liveBytes: liveBytes(device), pipelines: context.pipelines.size, lastSubmitAt: context.lastSubmitAt, ...context.counts };
 }
 
 /**

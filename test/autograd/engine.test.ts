@@ -2,7 +2,20 @@
 // frozen parameters, modules in train / eval mode (a fused Sequential trains unfused), PyTorch's errors before any
 // GPU work, ops that cannot train yet refusing, and weights back as safetensors.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, TorchError, enableGrad, isGradEnabled, liveBytes, loadSafetensors, nn, noGrad, optim, saveSafetensors, synchronize } from '../../src/index.js';
+import {
+  F,
+  Tensor,
+  TorchError,
+  enableGrad,
+  isGradEnabled,
+  liveBytes,
+  loadSafetensors,
+  nn,
+  noGrad,
+  optim,
+  saveSafetensors,
+  synchronize,
+} from '../../src/index.js';
 import { expectClose } from '../helpers/compare.js';
 import { testDevice } from '../helpers/device.js';
 import { randomData, seededRandom } from '../helpers/random.js';
@@ -80,7 +93,11 @@ describe('autograd', () => {
     expect(model.training).toBe(true);
     expect(model.at(0).training).toBe(true);
     expect(model.parameters().every((p) => p.requiresGrad)).toBe(true);
-    const x = Tensor.fromArray(device, Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)), [2, 4]);
+    const x = Tensor.fromArray(
+      device,
+      Float32Array.from({ length: 8 }, (_, i) => Math.cos(i)),
+      [2, 4],
+    );
     for (const mode of ['train', 'eval'] as const) {
       model[mode]();
       expect(model.at(2).training).toBe(mode === 'train');
@@ -105,7 +122,11 @@ describe('autograd', () => {
 
   test('a recorded forward returns liveBytes to where it was once its output (and graph) are disposed', async () => {
     const model = new nn.Sequential(new nn.AdaptiveAvgPool2d(1), new nn.Flatten(), new nn.Linear(8, 4), new nn.Hardswish(), new nn.Linear(4, 3));
-    const x = Tensor.fromArray(device, Float32Array.from({ length: 2 * 8 * 3 * 3 }, (_, i) => Math.sin(i)), [2, 8, 3, 3]);
+    const x = Tensor.fromArray(
+      device,
+      Float32Array.from({ length: 2 * 8 * 3 * 3 }, (_, i) => Math.sin(i)),
+      [2, 8, 3, 3],
+    );
     noGrad(() => model.forward(x)).dispose(); // parameters uploaded
     await synchronize(device);
     const before = liveBytes(device);

@@ -2,7 +2,8 @@
 // (test/fixtures/float16.json: ties to even, subnormals, the overflow edge, ±0, ±Inf, NaN), packed storage, and the
 // clear error of an op that does not take float16 yet.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, deviceContext, liveBytes, loadSafetensors, nn, noGrad, reference, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
+import { F, Tensor, liveBytes, loadSafetensors, nn, noGrad, reference, saveSafetensors, setKernelStrategy, type DType } from '../../src/index.js';
+import { deviceContext } from '../../src/runtime/context.js';
 import { halfBits, halfValue, packHalves, unpackHalves } from '../../src/core/half.js';
 import float16 from '../fixtures/float16.json';
 import memoryFormat from '../fixtures/memory_format.json';

@@ -3,7 +3,8 @@
 // keeps the format as PyTorch does, in float32 and float16; the ops that read it natively (the global average pool,
 // the pooling windows, the SE scale) in pieces over a small binding; the clear errors.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, deviceContext, gpuStats, nn, type DType, type MemoryFormat } from '../../src/index.js';
+import { F, Tensor, gpuStats, nn, type DType, type MemoryFormat } from '../../src/index.js';
+import { deviceContext } from '../../src/runtime/context.js';
 import { packHalves, unpackHalves } from '../../src/core/half.js';
 import memoryFormat from '../fixtures/memory_format.json';
 import { channelsLastOrder, halfUlp } from '../helpers/compare.js';

@@ -2,7 +2,6 @@
 // parameters require grad, so a forward outside noGrad records a graph (and is never captured).
 import { noGrad } from '../../src/index.js';
 
-// biome-ignore lint/suspicious/noExplicitAny: any module's forward, whatever it takes
 export function infer<M extends { forward: (...args: any[]) => unknown }>(module: M, ...args: Parameters<M['forward']>): ReturnType<M['forward']> {
   return noGrad(() => module.forward(...args)) as ReturnType<M['forward']>;
 }

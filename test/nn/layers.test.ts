@@ -5,7 +5,6 @@ import {
   F,
   KERNEL_STRATEGIES,
   Tensor,
-  deviceContext,
   gpuStats,
   liveBytes,
   loadSafetensors,
@@ -15,6 +14,7 @@ import {
   reference,
   type MemoryFormat,
 } from '../../src/index.js';
+import { deviceContext } from '../../src/runtime/context.js';
 import type { LoadableStateDict, StateDict } from '../../src/nn/index.js';
 import { packHalves, unpackHalves } from '../../src/core/half.js';
 import { channelScale } from '../../src/ops/squeezeExcitation/functional.js';

@@ -9,7 +9,6 @@ import {
   TorchError,
   WebGPULayersError,
   compiledPipelineCount,
-  deviceContext,
   emptyCache,
   gpuStats,
   liveBytes,
@@ -22,6 +21,7 @@ import {
   synchronize,
   whenSubmitted,
 } from '../../src/index.js';
+import { deviceContext } from '../../src/runtime/context.js';
 import { CACHE_ENTRIES } from '../../src/runtime/caches.js';
 import { defineKernel } from '../../src/runtime/kernel.js';
 import { launch } from '../../src/runtime/launch.js';

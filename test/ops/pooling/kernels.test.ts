@@ -10,12 +10,12 @@ import {
   type TorchError,
   autotune,
   compiledPipelineCount,
-  deviceContext,
   kernelStrategy,
   liveBytes,
   nn,
   reference,
 } from '../../../src/index.js';
+import { deviceContext } from '../../../src/runtime/context.js';
 import { halfBits, halfValue, packHalves, unpackHalves } from '../../../src/core/half.js';
 import { channelsLastOrder, expectClose, halfUlp } from '../../helpers/compare.js';
 import { env, testAdapters, testDevice } from '../../helpers/device.js';
