@@ -2,7 +2,7 @@
 // `optimizer.minimize` on the same device (the @tensorflow/tfjs union package, which registers the gradients), and
 // the raw floor: the very dispatches and copies of one of our steps, recorded once and replayed through the raw
 // WebGPU API in one compute pass and one submit (no JavaScript of ours). Steps per second = 1000 / median ms.
-import { deviceContext, F, nn, optim, synchronize, Tensor } from 'webgpu-layers';
+import { F, nn, optim, recordedCommands, synchronize, Tensor } from 'webgpu-layers';
 
 const CASES = [
   {
@@ -42,21 +42,7 @@ const CASES = [
 ];
 
 /** Records the commands one call of `fn` queues on `device` (the kit's command batch), for the raw replay. */
-function recordCommands(device, fn) {
-  const batch = deviceContext(device).batch;
-  const original = batch.record;
-  const commands = [];
-  batch.record = function (command) {
-    commands.push(command);
-    return original.call(this, command);
-  };
-  try {
-    fn();
-  } finally {
-    batch.record = original;
-  }
-  return commands;
-}
+const recordCommands = (device, fn) => recordedCommands(device, fn);
 
 /** The recorded commands through the raw API: bind groups made once, then one encoder, one pass, one submit. */
 async function rawReplay(device, commands) {

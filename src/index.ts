@@ -27,7 +27,7 @@ export {
   setMemoryCap,
   resetPeakMemoryStats,
   releaseDevice,
-  deviceContext, // @internal in its declaration: kept out of the published types, for the bench's raw replay
+  recordedCommands, // @internal in its declaration: kept out of the published types, for the bench's raw replay
   synchronize,
   whenSubmitted,
 } from './runtime/context.js';
@@ -46,8 +46,8 @@ export type { CrossEntropyOptions, LossReduction, MSELossOptions } from './ops/l
 export type { FromImageOptions } from './ops/image/plan.js';
 export type { ImageSource, PixelData } from './ops/image/source.js';
 export type { AutotuneResult } from './device/autotune.js';
-export { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy } from './runtime/strategies.js';
-export type { TunableKernel, StrategyOf } from './runtime/strategies.js';
+export { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy } from './ops/strategies.js';
+export type { KernelStrategyTable, TunableKernel, StrategyOf } from './ops/strategies.js';
 export type { AdaptiveOutputSize, AdaptiveSize, IntOrPair, IntOrTuple } from './ops/pooling/args.js';
 export type { AvgPool1dOptions, AvgPool2dOptions, AvgPool3dOptions, LPPoolOptions } from './ops/pooling/windowPlan.js';
 export type { MaxPoolOptions } from './ops/pooling/maxPoolPlan.js';

@@ -5,7 +5,8 @@
 import { median } from '../core/stats.js';
 import { synchronize } from '../runtime/context.js';
 import { probeLoopLimit } from '../runtime/loopLimit.js';
-import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, tuningWorkloads, type TunableKernel } from '../runtime/strategies.js';
+import { KERNEL_STRATEGIES, kernelStrategy, setKernelStrategy, tuningWorkloads } from '../runtime/strategies.js';
+import type { TunableKernel } from '../ops/strategies.js';
 // The ops register their kernels' strategies and workloads when they are loaded.
 import '../ops/F.js';
 
@@ -43,7 +44,7 @@ export async function autotune(device: GPUDevice, { runs = 5 }: { runs?: number 
     const timesMs: Record<string, number> = {};
     const workloads = tuningWorkloads(kernel).map((make) => make(device));
     try {
-      for (const strategy of Object.keys(KERNEL_STRATEGIES[kernel])) {
+      for (const strategy of Object.keys(KERNEL_STRATEGIES[kernel]!)) {
         setKernelStrategy(device, kernel, strategy as never);
         timesMs[strategy] = 0;
         for (const workload of workloads) timesMs[strategy] += await timeWorkload(device, () => workload.run(), runs);

@@ -60,6 +60,7 @@ export interface FreeList {
   readonly buffers: GPUBuffer[];
 }
 
+/** @internal The caching allocator of one device (docs/architecture.md). */
 export class CachingAllocator {
   readonly #context: DeviceContext;
   /** Free buffers by usage and size. */

@@ -38,7 +38,7 @@ function sameWords(a: Uint32Array, b: Uint32Array): boolean {
   return true;
 }
 
-/** Uniform buffers of packed `struct Params`, keyed by kernel and contents. */
+/** @internal Uniform buffers of packed `struct Params`, keyed by kernel and contents. */
 export class ParamsCache {
   readonly #context: DeviceContext;
   /** Entries by hash (a short list where hashes collide), least recently used first. */
@@ -93,7 +93,7 @@ export class ParamsCache {
   }
 }
 
-/** Bind groups by pipeline and bound windows; dropped with any buffer they bind when it is destroyed. */
+/** @internal Bind groups by pipeline and bound windows; dropped with any buffer they bind when it is destroyed. */
 export class BindGroupCache {
   readonly #context: DeviceContext;
   readonly #groups = new Map<string, { group: GPUBindGroup; ids: number[] }>();

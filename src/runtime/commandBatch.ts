@@ -62,6 +62,7 @@ function compiled(commands: readonly DispatchCommand[]): boolean {
   return true;
 }
 
+/** @internal The command batch of one device: records ops, submits them together (docs/architecture.md). */
 export class CommandBatch {
   readonly #context: DeviceContext;
   #pending: Command[] = [];

@@ -221,6 +221,26 @@ export function deviceContext(device: GPUDevice): DeviceContext {
 }
 
 /**
+ * @internal The commands `fn` records on `device`'s command batch, as recorded (they still run): the bench replays a
+ * training step's dispatches through the raw API as its floor.
+ */
+export function recordedCommands(device: GPUDevice, fn: () => void): unknown[] {
+  const batch = contextOf(device).batch;
+  const original = batch.record;
+  const commands: unknown[] = [];
+  batch.record = function (this: typeof batch, command: Parameters<typeof original>[0]) {
+    commands.push(command);
+    return original.call(this, command);
+  } as typeof original;
+  try {
+    fn();
+  } finally {
+    batch.record = original;
+  }
+  return commands;
+}
+
+/**
  * Releases everything the kit holds for `device` (pipelines, pooled buffers, caches, strategies); the device itself
  * stays usable, and the kit starts afresh on it at the next op. Tensors and modules made before must be made again.
  */

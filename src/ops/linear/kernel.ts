@@ -9,20 +9,14 @@ import { ACTIVATIONS, ACTIVATION_FUNCTIONS, type ActivationName } from '../activ
 
 const WORKGROUP_SIZE = 64;
 // FOUR_FEATURES applies only where the weight layout allows it (transposed, outFeatures % 4 == 0).
-const LINEAR_STRATEGIES = defineStrategies('linear', {
+export const LINEAR_STRATEGIES = defineStrategies('linear', {
   row: { ROWS_PER_INVOCATION: 1, FOUR_FEATURES: 0 },
   quad: { ROWS_PER_INVOCATION: 1, FOUR_FEATURES: 1 },
   rows8: { ROWS_PER_INVOCATION: 8, FOUR_FEATURES: 1 },
 });
 // A Linear after a global pool (a ResNet head): one dispatch whose workgroups pool their row, or the pool first.
-const GLOBAL_POOL_LINEAR_STRATEGIES = defineStrategies('global_pool_linear', { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } });
+export const GLOBAL_POOL_LINEAR_STRATEGIES = defineStrategies('global_pool_linear', { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } });
 
-declare module '../../runtime/strategies.js' {
-  interface KernelStrategyTable {
-    linear: typeof LINEAR_STRATEGIES;
-    global_pool_linear: typeof GLOBAL_POOL_LINEAR_STRATEGIES;
-  }
-}
 /** Input features a workgroup can pool into workgroup memory (16 KiB, WebGPU's guaranteed minimum). */
 export const MAX_POOLED_FEATURES = 4096;
 

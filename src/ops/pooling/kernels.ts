@@ -26,18 +26,10 @@ const WORKGROUP_SIZE = 64;
 
 /** Neighbouring outputs of a row per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
 const RUNS = { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } } as const;
-const WINDOW_STRATEGIES = defineStrategies('pool_window', RUNS);
-const ADAPTIVE_STRATEGIES = defineStrategies('pool_adaptive', RUNS);
+export const WINDOW_STRATEGIES = defineStrategies('pool_window', RUNS);
+export const ADAPTIVE_STRATEGIES = defineStrategies('pool_adaptive', RUNS);
 /** "workgroup": a workgroup per plane with a tree reduction (GPUs); "invocation": an invocation per plane (software adapters). */
-const GLOBAL_STRATEGIES = defineStrategies('global_avg_pool', { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } });
-
-declare module '../../runtime/strategies.js' {
-  interface KernelStrategyTable {
-    pool_window: typeof WINDOW_STRATEGIES;
-    pool_adaptive: typeof ADAPTIVE_STRATEGIES;
-    global_avg_pool: typeof GLOBAL_STRATEGIES;
-  }
-}
+export const GLOBAL_STRATEGIES = defineStrategies('global_avg_pool', { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } });
 
 /** The pooling kernels' float16 variants read the input as halves; they write f32 (converted once, after) or halves. */
 const INPUT_HALVES = { reads: ['input'] };

@@ -12,13 +12,8 @@ const WORKGROUP_SIZE = 64;
  * [8,1024,14,14]: 4 → 1.7, 8 → 2.3.
  */
 const POSITIONS_PER_INVOCATION = 4;
-const CHANNEL_SCALE_STRATEGIES = defineStrategies('channel_scale', { vec4: { VEC4S_PER_INVOCATION: 1 }, run16: { VEC4S_PER_INVOCATION: 4 } });
+export const CHANNEL_SCALE_STRATEGIES = defineStrategies('channel_scale', { vec4: { VEC4S_PER_INVOCATION: 1 }, run16: { VEC4S_PER_INVOCATION: 4 } });
 
-declare module '../../runtime/strategies.js' {
-  interface KernelStrategyTable {
-    channel_scale: typeof CHANNEL_SCALE_STRATEGIES;
-  }
-}
 const spec = {
   name: 'channel_scale',
   source,

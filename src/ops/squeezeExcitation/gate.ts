@@ -7,13 +7,7 @@ import { defineStrategies } from '../../runtime/strategies.js';
 import type { DenseLayer } from '../linear/kernel.js';
 
 // The SE excitation over a small global pool: one dispatch that pools and runs the MLP, or the pool first.
-const SQUEEZE_EXCITATION_STRATEGIES = defineStrategies('squeeze_excitation', { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } });
-
-declare module '../../runtime/strategies.js' {
-  interface KernelStrategyTable {
-    squeeze_excitation: typeof SQUEEZE_EXCITATION_STRATEGIES;
-  }
-}
+export const SQUEEZE_EXCITATION_STRATEGIES = defineStrategies('squeeze_excitation', { fused: { POOL_INPUT: 1 }, split: { POOL_INPUT: 0 } });
 
 const WORKGROUP_SIZE = 64;
 /** The hidden layer lives in workgroup memory: at most 4 KiB of the 16 KiB every WebGPU device guarantees (sized per hidden size). */
