@@ -53,4 +53,5 @@ export type { AvgPool1dOptions, AvgPool2dOptions, AvgPool3dOptions, LPPoolOption
 export type { MaxPoolOptions } from './ops/pooling/maxPoolPlan.js';
 export type { AdaptiveMaxPoolOptions } from './ops/pooling/adaptivePlan.js';
 export type { MaxUnpoolOptions } from './ops/pooling/unpoolPlan.js';
-export type { MaxPoolResult, MaxUnpoolCallOptions, WithIndices } from './ops/pooling/functional.js';
+export type { MaxPoolResult, WithIndices } from './ops/pooling/functional.js';
+export type { MaxUnpoolCallOptions } from './ops/pooling/unpool.js';

@@ -1,10 +1,10 @@
 // Tensor's work that lives above core (core imports nothing above it): the autograd engine's entry points, set by
 // src/autograd/engine.ts, and dtype conversion and image loading, set by src/ops/convert/ and src/ops/image/, each when
-// it loads (src/index.ts loads them). Also the autograd types a tensor shows.
+// it loads (src/index.ts loads them). Also the option and view types a tensor's methods show.
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
 import type { MemoryFormat } from './memoryFormat.js';
-import type { DType, Tensor } from './tensor.js';
+import type { DType, FloatDType, Tensor } from './tensor.js';
 
 /**
  * A node of the autograd graph, as a tensor shows it (`tensor.gradFn`): PyTorch's grad_fn name, e.g.
@@ -31,6 +31,25 @@ export interface FromArrayOptions {
   dtype?: 'float32' | 'float16';
   /** The order `data` is in (and the tensor keeps): 'contiguous' (default), or channels last (N, H, W, C). */
   memoryFormat?: MemoryFormat;
+}
+
+export interface FromGPUBufferOptions {
+  /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
+  byteOffset?: number;
+  /** 'float16': the buffer holds halves, two to a 4-byte word (ORT-web's float16 layout); default float32. */
+  dtype?: FloatDType;
+  /** The order the buffer holds the elements in (e.g. 'channelsLast' for TF.js's NHWC); the shape stays logical. */
+  memoryFormat?: MemoryFormat;
+  /** Called once the kit no longer uses the buffer: the tensor and its views disposed and their work submitted. */
+  onRelease?: () => void;
+}
+
+/** Where a tensor's data is on the GPU, to hand it to other code (`tensor.gpuBuffer`). */
+export interface GPUBufferView {
+  buffer: GPUBuffer;
+  byteOffset: number;
+  /** The tensor's bytes: size · 4, or 2 · size rounded up to a whole word for float16 (the buffer may be longer). */
+  byteLength: number;
 }
 
 /** The engine's entry points, set once by src/autograd/engine.ts. */

@@ -9,33 +9,23 @@ import { contextOf, type DeviceContext } from '../runtime/context.js';
 import type { FromImageOptions } from '../ops/image/plan.js';
 import type { ImageSource } from '../ops/image/source.js';
 import { registerTensorKind, type CapturedOutput } from '../runtime/capture.js';
-import { autogradHooks, tensorHooks, type BackwardOptions, type FromArrayOptions, type GradFn, type GradSink } from './hooks.js';
+import {
+  autogradHooks,
+  tensorHooks,
+  type BackwardOptions,
+  type FromArrayOptions,
+  type FromGPUBufferOptions,
+  type GPUBufferView,
+  type GradFn,
+  type GradSink,
+} from './hooks.js';
 import { checkData, checkShape, sameShape } from './shape.js';
 import { checkExternalBuffer, checkFits } from './tensorChecks.js';
 import { halfBytes, packHalves, unpackHalves } from './half.js';
 import { readBytes, RESOLVED, Storage } from './storage.js';
 import { checkMemoryFormat, permuteChannels, sameAsContiguous, type MemoryFormat } from './memoryFormat.js';
 
-export type { BackwardOptions, FromArrayOptions, GradFn, GradSink } from './hooks.js';
-
-export interface FromGPUBufferOptions {
-  /** Where the tensor starts in the buffer: a multiple of the device's minStorageBufferOffsetAlignment (256). */
-  byteOffset?: number;
-  /** 'float16': the buffer holds halves, two to a 4-byte word (ORT-web's float16 layout); default float32. */
-  dtype?: FloatDType;
-  /** The order the buffer holds the elements in (e.g. 'channelsLast' for TF.js's NHWC); the shape stays logical. */
-  memoryFormat?: MemoryFormat;
-  /** Called once the kit no longer uses the buffer: the tensor and its views disposed and their work submitted. */
-  onRelease?: () => void;
-}
-
-/** Where a tensor's data is on the GPU, to hand it to other code (`tensor.gpuBuffer`). */
-export interface GPUBufferView {
-  buffer: GPUBuffer;
-  byteOffset: number;
-  /** The tensor's bytes: size · 4 (the buffer may be longer). */
-  byteLength: number;
-}
+export type { BackwardOptions, FromArrayOptions, FromGPUBufferOptions, GPUBufferView, GradFn, GradSink } from './hooks.js';
 
 /** A tensor's element type: float32, float16 (stored as packed halves), or int32 (indices, as max pooling returns them). */
 export type DType = 'float32' | 'float16' | 'int32';

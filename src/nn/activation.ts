@@ -20,6 +20,11 @@ export abstract class Activation extends Module {
     super();
   }
 
+  /** The output shape for an input shape: the same (elementwise); no GPU work. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return [...inputShape];
+  }
+
   protected run(input: Tensor): Tensor {
     return activation(input, this.activation);
   }

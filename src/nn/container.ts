@@ -33,18 +33,9 @@ export class Sequential extends Module {
     return layer;
   }
 
-  /**
-   * The output shape for an input shape, or the first child's PyTorch error; no GPU work. Children without
-   * `outputShape` (the activations) keep the shape.
-   */
+  /** The output shape for an input shape, or the first child's PyTorch error; no GPU work. */
   outputShape(inputShape: readonly number[]): number[] {
-    return this.#layers.reduce<number[]>(
-      (shape, layer) => {
-        const shaped = layer as Module & { outputShape?: (shape: readonly number[]) => number[] };
-        return shaped.outputShape ? shaped.outputShape(shape) : shape;
-      },
-      [...inputShape],
-    );
+    return this.#layers.reduce<number[]>((shape, layer) => layer.outputShape(shape), [...inputShape]);
   }
 
   /**

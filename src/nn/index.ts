@@ -1,4 +1,5 @@
-export { Module, Parameter } from './module.js';
+export { Module } from './module.js';
+export { Parameter } from './parameter.js';
 export type { AnyModule } from './module.js';
 export type { IncompatibleKeys, LoadStateDictOptions, LoadableStateDict, ParameterData, StateDict } from './module.js';
 export { AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d, LPPool1d, LPPool2d } from './pooling.js';

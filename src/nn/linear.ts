@@ -7,7 +7,8 @@ import { planLinear } from '../ops/linear/plan.js';
 import * as reference from '../ops/reference.js';
 import type { TensorData } from '../core/tensorData.js';
 import type { Tensor } from '../core/tensor.js';
-import { Module, Parameter } from './module.js';
+import { Module } from './module.js';
+import { Parameter } from './parameter.js';
 import { uniformArray as uniform } from '../core/random.js';
 
 export interface LinearOptions {

@@ -4,7 +4,7 @@ import { WebGPULayersError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { TensorData } from '../core/tensorData.js';
 import { crossEntropy, mseLoss } from '../ops/loss/functional.js';
-import { checkReduction, type CrossEntropyOptions, type MSELossOptions } from '../ops/loss/plan.js';
+import { checkReduction, planCrossEntropy, planMSELoss, type CrossEntropyOptions, type MSELossOptions } from '../ops/loss/plan.js';
 import * as lossReference from '../ops/loss/reference.js';
 import { Module } from './module.js';
 
@@ -20,6 +20,16 @@ export class CrossEntropyLoss extends Module<Tensor, TensorData, [target: Tensor
     super();
     checkReduction(options.reduction);
     this.options = { ...options };
+  }
+
+  /**
+   * The loss's shape for an input shape and a target (class indices of shape (N, d…) by default; `probabilities`:
+   * a target shaped like the input): [] reduced, else (N, d…); or PyTorch's error. No GPU work.
+   */
+  outputShape(inputShape: readonly number[], targetShape?: readonly number[], probabilities = false): number[] {
+    const shape = targetShape ?? (probabilities ? inputShape : [inputShape[0] ?? 0, ...inputShape.slice(2)]);
+    const target = { shape, dtype: probabilities ? ('float32' as const) : ('int32' as const) };
+    return planCrossEntropy(inputShape, target, { ...this.options, weight: this.options.weight }).outputShape;
   }
 
   protected run(input: Tensor, target: Tensor<DType>): Tensor {
@@ -48,6 +58,11 @@ export class MSELoss extends Module<Tensor, TensorData, [target: Tensor], [targe
     super();
     checkReduction(options.reduction);
     this.options = { ...options };
+  }
+
+  /** The loss's shape for an input (and target) shape: [] reduced, else the input's; or PyTorch's error. No GPU work. */
+  outputShape(inputShape: readonly number[], targetShape: readonly number[] = inputShape): number[] {
+    return planMSELoss(inputShape, targetShape, this.options).outputShape;
   }
 
   protected run(input: Tensor, target: Tensor): Tensor {

@@ -34,6 +34,11 @@ export class ResNetHead extends Module {
     this.fc = this.registerModule('fc', new Linear(inFeatures, numClasses));
   }
 
+  /** The output shape for an input shape, (N, numClasses), or PyTorch's error (the fixed pool's on 14×14 maps); no GPU work. */
+  outputShape(inputShape: readonly number[]): number[] {
+    return this.fc.outputShape(flattenShape(this.avgpool.outputShape(inputShape), 1));
+  }
+
   protected run(x: Tensor): Tensor {
     const flatShape = flattenShape(this.avgpool.outputShape(x.shape), 1);
     this.fc.outputShape(flatShape); // the fixed head's failure on 14×14 maps surfaces here, before GPU work

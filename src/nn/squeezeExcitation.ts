@@ -36,15 +36,11 @@ export abstract class ExcitationBlock extends Module {
   /** How the block flattens the pooled map: PyTorch's `.view(b, c)` (SELayer) or `.view(b, -1)` (SqueezeAndExcite). */
   protected abstract readonly pooledView: 'channels' | 'flatten';
 
-  /**
-   * The attention weights, one per channel: the MLP of the pooled, flattened input. Every shape is checked
-   * first, with PyTorch's errors, before any GPU work. Shapes: (N, C, H, W) → (N, C).
-   */
-  excitation(x: Tensor): Tensor {
-    this.checkUsable();
+  /** PyTorch's shape errors for an input shape (pool, view, MLP, the gate's view as (b, c, 1, 1)); no GPU work. */
+  #checkShapes(shape: readonly number[]): { b: number; c: number; features: number } {
     const { pool, mlp } = this.parts();
-    const [b, c] = unpack4(x.shape);
-    const pooledShape = pool.outputShape(x.shape);
+    const [b, c] = unpack4(shape);
+    const pooledShape = pool.outputShape(shape);
     const features = pooledShape.slice(1).reduce((p, d) => p * d, 1);
     if (this.pooledView === 'channels' && features !== c) throw new TorchError(messages.invalidView([b, c], b * features));
     const gateShape = mlp.outputShape([b, features]);
@@ -55,6 +51,23 @@ export abstract class ExcitationBlock extends Module {
           gateShape.reduce((p, d) => p * d, 1),
         ),
       );
+    return { b, c, features };
+  }
+
+  /** The output shape for an input shape (the input's: x scaled per channel), or PyTorch's error; no GPU work. */
+  outputShape(inputShape: readonly number[]): number[] {
+    this.#checkShapes(inputShape);
+    return [...inputShape];
+  }
+
+  /**
+   * The attention weights, one per channel: the MLP of the pooled, flattened input. Every shape is checked
+   * first, with PyTorch's errors, before any GPU work. Shapes: (N, C, H, W) → (N, C).
+   */
+  excitation(x: Tensor): Tensor {
+    this.checkUsable();
+    const { pool, mlp } = this.parts();
+    const { b, features } = this.#checkShapes(x.shape);
     // Recorded for backward, or an MLP that is not Linear (+ activation) pairs: module by module.
     const layers = this.recordsGraph(x) ? null : mlp.denseLayers(x.device);
     if (layers && layers.length > 0) return excitationGate(x, pool, features, layers);

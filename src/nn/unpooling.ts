@@ -2,7 +2,7 @@
 import type { IndexData, TensorData } from '../core/tensorData.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { IntOrTuple, Rank } from '../ops/pooling/args.js';
-import { torchDtypeName, unpool } from '../ops/pooling/functional.js';
+import { torchDtypeName, unpool } from '../ops/pooling/unpool.js';
 import { maxUnpool } from '../ops/pooling/reference.js';
 import { planMaxUnpool, resolveMaxUnpoolArgs, type MaxUnpoolArgs, type MaxUnpoolOptions, type UnpoolPlan } from '../ops/pooling/unpoolPlan.js';
 import { Module } from './module.js';
@@ -18,8 +18,13 @@ abstract class MaxUnpoolNd extends Module<Tensor, TensorData, UnpoolExtra, Unpoo
     this.args = Object.freeze(resolveMaxUnpoolArgs(rank, kernelSize, options));
   }
 
-  #plan(shape: readonly number[], indicesShape: readonly number[], dtype: 'Long' | 'Float', outputSize: readonly number[] | null): UnpoolPlan {
+  #plan(shape: readonly number[], indicesShape: readonly number[], dtype: string, outputSize: readonly number[] | null): UnpoolPlan {
     return planMaxUnpool(shape, indicesShape, dtype, this.args, outputSize);
+  }
+
+  /** The output shape for an input (and indices) shape and PyTorch's `output_size`, or PyTorch's error; no GPU work. */
+  outputShape(inputShape: readonly number[], indicesShape: readonly number[] = inputShape, outputSize: readonly number[] | null = null): number[] {
+    return [...this.#plan(inputShape, indicesShape, 'Long', outputSize).outputShape];
   }
 
   protected run(input: Tensor, indices: Tensor<DType>, outputSize: readonly number[] | null = null): Tensor {

@@ -18,10 +18,8 @@ import {
   maxPool1d,
   maxPool2d,
   maxPool3d,
-  maxUnpool1d,
-  maxUnpool2d,
-  maxUnpool3d,
 } from './pooling/functional.js';
+import { maxUnpool1d, maxUnpool2d, maxUnpool3d } from './pooling/unpool.js';
 // Loaded for their kernels' autotune workloads (the SE blocks run these ops through nn).
 import './squeezeExcitation/functional.js';
 

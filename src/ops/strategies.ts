@@ -2,7 +2,8 @@
 // typed (the runtime's registry, src/runtime/strategies.ts, knows no op and keeps names as strings).
 import * as runtime from '../runtime/strategies.js';
 import type { GLOBAL_POOL_LINEAR_STRATEGIES, LINEAR_STRATEGIES } from './linear/kernel.js';
-import type { ADAPTIVE_STRATEGIES, GLOBAL_STRATEGIES, WINDOW_STRATEGIES } from './pooling/kernels.js';
+import type { GLOBAL_STRATEGIES } from './pooling/globalKernel.js';
+import type { ADAPTIVE_STRATEGIES, WINDOW_STRATEGIES } from './pooling/kernels.js';
 import type { CHANNEL_SCALE_STRATEGIES } from './squeezeExcitation/channelScale.js';
 import type { SQUEEZE_EXCITATION_STRATEGIES } from './squeezeExcitation/gate.js';
 

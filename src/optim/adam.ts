@@ -1,6 +1,6 @@
 // torch.optim.Adam and AdamW (1.13, single-tensor): amsgrad, weight decay (L2 for Adam, decoupled for AdamW),
 // maximize; bias corrections in float64 on the host.
-import type { Parameter } from '../nn/module.js';
+import type { Parameter } from '../nn/parameter.js';
 import { invalid, Optimizer, pyFloat } from './optimizer.js';
 
 export interface AdamOptions {

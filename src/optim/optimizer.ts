@@ -6,7 +6,7 @@ import { TorchError } from '../core/errors.js';
 import { Tensor } from '../core/tensor.js';
 import { defineKernel } from '../runtime/kernel.js';
 import { launch } from '../runtime/launch.js';
-import { transpose2d, type Parameter } from '../nn/module.js';
+import { transpose2d, type Parameter } from '../nn/parameter.js';
 
 const WORKGROUP_SIZE = 64;
 const kernel = defineKernel({

@@ -1,5 +1,5 @@
 // torch.optim.SGD (1.13): weight decay, momentum with dampening, nesterov, maximize.
-import type { Parameter } from '../nn/module.js';
+import type { Parameter } from '../nn/parameter.js';
 import { invalid, Optimizer } from './optimizer.js';
 
 export interface SGDOptions {

@@ -1,10 +1,10 @@
-// The pooling family's functional ops (PyTorch's F.avg_pool1d … F.max_unpool3d): plan (checks, in PyTorch's order,
+// The pooling family's functional ops (PyTorch's F.avg_pool1d … F.adaptive_max_pool3d; unpooling in unpool.ts): plan (checks, in PyTorch's order,
 // before any GPU work), then record the kind's kernel. Whole-map average windows and 1×1 adaptive pools take the
 // global reduction, at every rank.
 import { needsGrad, record, refuseGrad } from '../../autograd/graph.js';
-import { TorchError, WebGPULayersError } from '../../core/errors.js';
+import { WebGPULayersError } from '../../core/errors.js';
 import { sameAsContiguous, type MemoryFormat } from '../../core/memoryFormat.js';
-import { Tensor, type DType } from '../../core/tensor.js';
+import { Tensor } from '../../core/tensor.js';
 import { defineTuning } from '../../runtime/strategies.js';
 import { checkInputs, produceAll } from '../produce.js';
 import { onInput } from '../tuning.js';
@@ -18,19 +18,10 @@ import {
   type AdaptiveMaxPoolOptions,
   type AdaptivePlan,
 } from './adaptivePlan.js';
-import { lpStage, maxUnpoolBackward, poolBackward, poolGradFnName, type TrainablePlan } from './backward.js';
-import {
-  adaptivePoolWritesHalves,
-  adaptiveWindowsFitU32,
-  launchAdaptivePool,
-  launchGlobalAvgPool,
-  launchMaxUnpool,
-  launchWindowPool,
-  type PoolStorage,
-  windowPoolWritesHalves,
-} from './kernels.js';
+import { lpStage, poolBackward, poolGradFnName, type TrainablePlan } from './backward.js';
+import { adaptivePoolWritesHalves, adaptiveWindowsFitU32, launchAdaptivePool, launchWindowPool, type PoolStorage, windowPoolWritesHalves } from './kernels.js';
+import { launchGlobalAvgPool } from './globalKernel.js';
 import { poolingMessages as messages } from './messages.js';
-import { planMaxUnpool, resolveMaxUnpoolArgs, unpoolVolumeSizes, type MaxUnpoolOptions, type UnpoolPlan } from './unpoolPlan.js';
 import {
   planAvgPool1d,
   planAvgPool2d,
@@ -299,101 +290,6 @@ export function adaptiveMaxPool2d<O extends AdaptiveMaxPoolOptions = {}>(input: 
 /** PyTorch's `F.adaptive_max_pool3d`. */
 export function adaptiveMaxPool3d<O extends AdaptiveMaxPoolOptions = {}>(input: Tensor, outputSize: AdaptiveSize, options?: O): MaxPoolResult<O> {
   return adaptiveMaxPool(3, input, outputSize, options ?? {}) as MaxPoolResult<O>;
-}
-
-// ---- max unpooling -----------------------------------------------------------------------------------------
-
-/** PyTorch's name of a tensor's element type, for the indices check ("Long": the kit's int32 stands for int64). */
-export const torchDtypeName = (t: { dtype: DType }) => (t.dtype === 'int32' ? 'Long' : 'Float') as 'Long' | 'Float';
-
-/**
- * @internal Max unpooling on a plan: zeros, with each value at its index. An index outside its plane cannot be
- * seen before the GPU runs: the kernel skips it, and the output's `toArray()` rejects with PyTorch's "Found an
- * invalid max index" error (one 8-byte readback per call checks it).
- */
-export function unpool(input: Tensor, indices: Tensor<DType>, plan: UnpoolPlan): Tensor {
-  if (indices.dtype === 'int32' && !sameAsContiguous(indices.shape, indices.memoryFormat)) {
-    // Channels-last indices (a channels-last max pool's): read in the logical order.
-    const logical = indices.contiguous();
-    try {
-      return unpool(input, logical, plan);
-    } finally {
-      logical.dispose();
-    }
-  }
-  if (!sameAsContiguous(input.shape, input.memoryFormat)) {
-    // Channels last: unpooled in the contiguous format, laid out back (PyTorch keeps channels_last through max_unpool2d).
-    const contiguous = input.contiguous();
-    const output = unpool(contiguous, indices, plan);
-    contiguous.dispose();
-    if (input.memoryFormat !== 'channelsLast') return output;
-    const kept = output.contiguous('channelsLast');
-    kept.setWrittenBy(Promise.all([kept.whenWritten, output.whenWritten]).then(() => {})); // keeps the invalid-index error
-    output.dispose();
-    return kept;
-  }
-  const device = input.device;
-  const sizes = unpoolVolumeSizes(plan);
-  const outputs = [
-    { shape: plan.outputShape },
-    { shape: [Math.max(1, product(plan.outputShape))], dtype: 'int32' as const },
-    { shape: [2], dtype: 'int32' as const },
-  ];
-  const [output, claims, status] = produceAll(
-    plan.op,
-    [input],
-    outputs,
-    (x, [y, c, s], dtype) => launchMaxUnpool(device, plan, { input: x, indices: indices.binding, output: y!, claims: c!, status: s! }, dtype === 'float16'),
-    { indexTensors: [indices], halves: 'convert' },
-  );
-  claims!.dispose(); // returns to the pool once the recorded work is submitted
-  if (output!.size === 0 || input.size === 0) {
-    status!.dispose();
-    return output as Tensor;
-  }
-  const checked = status!
-    .toArray()
-    .then(([position, index]) => {
-      if (position! >= 0) throw new TorchError(messages.invalidMaxIndex(index!, sizes));
-    })
-    .finally(() => status!.dispose());
-  checked.catch(() => {}); // reported to whoever reads the output; never an unhandled rejection
-  output!.setWrittenBy(Promise.all([output!.whenWritten, checked]).then(() => {})); // the kernels' work (a float16 conversion too), then the check
-  const rank = Number(/(\d)d$/.exec(plan.op)![1]);
-  const planes = product(input.shape.slice(0, -rank));
-  const outVolume = product(plan.outputShape.slice(-rank));
-  return record(
-    plan.op.endsWith('1d') ? 'SqueezeBackward1' : `MaxUnpool${rank}DBackward0`,
-    [input],
-    output as Tensor,
-    [indices as unknown as Tensor],
-    (grad, _needs, [saved]) => [maxUnpoolBackward(grad, saved as unknown as Tensor<'int32'>, input.shape, planes, outVolume)],
-  );
-}
-
-/** Options of `F.maxUnpool*d`: PyTorch's `output_size` (the spatial sizes, or with N and C in front). */
-export interface MaxUnpoolCallOptions extends MaxUnpoolOptions {
-  outputSize?: readonly number[] | null;
-}
-
-function maxUnpool(rank: Rank, input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions): Tensor {
-  const plan = planMaxUnpool(input.shape, indices.shape, torchDtypeName(indices), resolveMaxUnpoolArgs(rank, kernelSize, options), options.outputSize ?? null);
-  return unpool(input, indices, plan);
-}
-
-/** PyTorch's `F.max_unpool1d`: the inverse of max_pool1d with indices (int32, as the kit's max pooling gives them). */
-export function maxUnpool1d(input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions = {}): Tensor {
-  return maxUnpool(1, input, indices, kernelSize, options);
-}
-
-/** PyTorch's `F.max_unpool2d`. */
-export function maxUnpool2d(input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions = {}): Tensor {
-  return maxUnpool(2, input, indices, kernelSize, options);
-}
-
-/** PyTorch's `F.max_unpool3d`. */
-export function maxUnpool3d(input: Tensor, indices: Tensor<DType>, kernelSize: IntOrTuple, options: MaxUnpoolCallOptions = {}): Tensor {
-  return maxUnpool(3, input, indices, kernelSize, options);
 }
 
 // Autotune times each kernel's strategies on the shapes it is used at: many small maps (a ResNet head) and fewer

@@ -1,38 +1,27 @@
-// The pooling family's kernels, one per kind, for every rank (shaders/pooling/): windows (max, average, LP),
-// adaptive windows (average, max), the global reduction that whole-map windows and 1×1 adaptive pools take, and
-// max unpooling. Each launcher takes the kind's plan; large tensors run in pieces of planes.
+// The pooling family's window kernels, for every rank (shaders/pooling/): windows (max, average, LP) and adaptive
+// windows (average, max); the global reduction is in globalKernel.ts, max unpooling's in unpoolKernel.ts. Each
+// launcher takes the kind's plan; large tensors run in pieces of planes.
 import adaptiveWindows from '../../../shaders/pooling/adaptive_windows.wgsl?raw';
-import globalSource from '../../../shaders/pooling/global_avg_pool.wgsl?raw';
-import globalVec4Source from '../../../shaders/pooling/global_avg_pool_vec4.wgsl?raw';
-import unpoolSource from '../../../shaders/pooling/max_unpool.wgsl?raw';
 import adaptiveSource from '../../../shaders/pooling/pool_adaptive.wgsl?raw';
 import windowSource from '../../../shaders/pooling/pool_window.wgsl?raw';
 import torchPow from '../../../shaders/pooling/torch_pow.wgsl?raw';
-import { WebGPULayersError } from '../../core/errors.js';
-import { quadsPerInvocation } from '../../core/memoryFormat.js';
-import { contextOf } from '../../runtime/context.js';
 import { type BindingSpec, defineKernel, type KernelSpec, type ParamFields, withHalves } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
 import { fitsOneBinding, launchInChunks, type PlaneChunk } from '../../runtime/planeChunks.js';
-import { loopFits } from '../../runtime/loopLimit.js';
 import { defineStrategies, strategyWithinLoopLimit } from '../../runtime/strategies.js';
 import { product } from './args.js';
 import type { AdaptivePlan } from './adaptivePlan.js';
-import { poolingMessages as messages } from './messages.js';
-import type { UnpoolPlan } from './unpoolPlan.js';
 import type { WindowPlan } from './windowPlan.js';
 
-const WORKGROUP_SIZE = 64;
+export const WORKGROUP_SIZE = 64;
 
 /** Neighbouring outputs of a row per invocation: 1 suits GPUs; more amortise a software adapter's per-invocation cost. */
 const RUNS = { output: { OUTPUTS_PER_INVOCATION: 1 }, run4: { OUTPUTS_PER_INVOCATION: 4 } } as const;
 export const WINDOW_STRATEGIES = defineStrategies('pool_window', RUNS);
 export const ADAPTIVE_STRATEGIES = defineStrategies('pool_adaptive', RUNS);
-/** "workgroup": a workgroup per plane with a tree reduction (GPUs); "invocation": an invocation per plane (software adapters). */
-export const GLOBAL_STRATEGIES = defineStrategies('global_avg_pool', { workgroup: { STRATEGY: 0 }, invocation: { STRATEGY: 1 } });
 
 /** The pooling kernels' float16 variants read the input as halves; they write f32 (converted once, after) or halves. */
-const INPUT_HALVES = { reads: ['input'] };
+export const INPUT_HALVES = { reads: ['input'] };
 
 /**
  * What an invocation of the window and adaptive kernels pools: one channel (f32 values, i32 indices), or four
@@ -125,7 +114,7 @@ function defineIndexedPool<const F extends ParamFields>(
 }
 
 /** The kernels for an input's dtype, and the bytes of one of its elements (halves are packed two to a word). */
-const byDtype = <K>(kernels: { f32: K; f16: K }, half: boolean) => ({ kernels: half ? kernels.f16 : kernels.f32, inputElementBytes: half ? 2 : 4 });
+export const byDtype = <K>(kernels: { f32: K; f16: K }, half: boolean) => ({ kernels: half ? kernels.f16 : kernels.f32, inputElementBytes: half ? 2 : 4 });
 
 /** How a window or adaptive pool's tensors are stored. */
 export interface PoolStorage {
@@ -381,143 +370,4 @@ export function launchAdaptivePool(
     },
     { extraOutputs: indices ? [indices] : [], ...elementBytes(storage) },
   );
-}
-
-const globalSpec: KernelSpec<{ planes: 'u32'; planeSize: 'u32'; channels: 'u32'; divisor: 'f32' }> = {
-  name: 'global_avg_pool',
-  source: globalSource,
-  bindings: [
-    { name: 'input', access: 'read' },
-    { name: 'output', access: 'read_write' },
-  ],
-  params: {
-    planes: 'u32',
-    planeSize: 'u32', // the pooled volume: H·W (D·H·W)
-    channels: 'u32', // CHANNELS_LAST: the channels of a sample
-    divisor: 'f32', // the volume, or the average pool's divisor of a window covering the whole volume
-  },
-  chunked: true,
-};
-const globalKernels = { f32: defineKernel(globalSpec), f16: defineKernel(withHalves(globalSpec, INPUT_HALVES)) };
-/** The invocation strategy reading vec4s (four halves a load for float16), where the layout's vec4s line up. */
-const globalVec4Spec: KernelSpec<typeof globalSpec.params> = {
-  ...globalSpec,
-  name: 'global_avg_pool_vec4',
-  source: globalVec4Source,
-  bindings: [{ name: 'input', access: 'read', element: 'vec4<f32>' }, globalSpec.bindings[1]!],
-};
-const globalVec4Kernels = { f32: defineKernel(globalVec4Spec), f16: defineKernel(withHalves(globalVec4Spec, INPUT_HALVES)) };
-
-/**
- * Records a global average pool: each plane of `planeSize` → sum / divisor, in the device's chosen strategy.
- * `channelsLast`: the input is [samples, planeSize, channels] (its planes are sample · channels + channel).
- */
-export function launchGlobalAvgPool(
-  device: GPUDevice,
-  planes: number,
-  planeSize: number,
-  divisor: number,
-  input: GPUBufferBinding,
-  output: GPUBufferBinding,
-  half = false,
-  channelsLast: { channels: number } | null = null,
-): Promise<void> {
-  const { kernels, inputElementBytes } = byDtype(globalKernels, half);
-  // Channels last: pieces of whole samples (a sample's planes are interleaved).
-  const group = channelsLast?.channels ?? 1;
-  // Loop lengths: an invocation per plane (or per channels-last vec4s) takes 4 values (positions) an iteration; a
-  // workgroup's invocations, 1 in 64.
-  const { strategy, constants } = strategyWithinLoopLimit(
-    device,
-    'global_avg_pool',
-    (_, s) => Math.ceil(planeSize / (s === 'invocation' || channelsLast ? 4 : WORKGROUP_SIZE)),
-    `a ${planeSize}-element plane`,
-  );
-  // Four values a load where they line up: four channels of a position, or four elements of a plane (the invocation
-  // strategy's order; the workgroup strategy strides its reads across invocations, as GPUs want).
-  const vec4 = channelsLast ? group % 4 === 0 : strategy === 'invocation' && planeSize % 4 === 0;
-  // Channels last on software adapters (the invocation strategy): up to 8 vec4s of channels an invocation, so that 8
-  // neighbouring invocations read whole positions (shaders/pooling/global_avg_pool_vec4.wgsl), in workgroups of a
-  // sample's invocations (8 to 64). GPUs: one vec4 an invocation, workgroups of 64.
-  const quads = group / 4;
-  const perInvocation = strategy === 'invocation' ? quadsPerInvocation(quads) : 1;
-  const channelsLastGroup = strategy === 'invocation' ? Math.min(WORKGROUP_SIZE, Math.max(8, quads / perInvocation)) : WORKGROUP_SIZE;
-  return launchInChunks(
-    device,
-    planes / group,
-    planeSize * group,
-    group,
-    input,
-    output,
-    (chunk) => {
-      const chunkPlanes = chunk.planes * group;
-      const params = { planes: chunkPlanes, planeSize, channels: group, divisor, inputBase: chunk.inputBase, outputBase: chunk.outputBase };
-      if (vec4 && chunk.inputBase % 4 === 0) {
-        const size = channelsLast ? channelsLastGroup : WORKGROUP_SIZE;
-        return launch(device, half ? globalVec4Kernels.f16 : globalVec4Kernels.f32, {
-          constants: {
-            WORKGROUP_SIZE: size,
-            CHANNELS_LAST: channelsLast ? 1 : 0,
-            QUADS_PER_INVOCATION: channelsLast ? perInvocation : 1,
-            POSITIONS_PER_ITERATION: loopFits(device, planeSize) ? 1 : 4,
-          },
-          bindings: [chunk.input, chunk.output],
-          params,
-          workgroups: Math.ceil((channelsLast ? chunkPlanes / 4 / perInvocation : chunkPlanes) / size),
-        });
-      }
-      return launch(device, kernels, {
-        constants: { WORKGROUP_SIZE, ...constants, CHANNELS_LAST: channelsLast ? 1 : 0 },
-        bindings: [chunk.input, chunk.output],
-        params,
-        workgroups: strategy === 'workgroup' && !channelsLast ? chunkPlanes : Math.ceil(chunkPlanes / WORKGROUP_SIZE),
-      });
-    },
-    { inputElementBytes },
-  );
-}
-
-const unpoolSpec: KernelSpec<{ inTotal: 'u32'; outTotal: 'u32'; inVolume: 'u32'; outVolume: 'u32' }> = {
-  name: 'max_unpool',
-  source: unpoolSource,
-  bindings: [
-    { name: 'input', access: 'read' },
-    { name: 'indices', access: 'read', element: 'i32' },
-    { name: 'output', access: 'read_write' },
-    { name: 'claims', access: 'read_write', element: 'atomic<i32>' },
-    { name: 'status', access: 'read_write', element: 'atomic<i32>' },
-  ],
-  params: { inTotal: 'u32', outTotal: 'u32', inVolume: 'u32', outVolume: 'u32' },
-};
-const unpoolKernels = { f32: defineKernel(unpoolSpec), f16: defineKernel(withHalves(unpoolSpec, INPUT_HALVES)) };
-
-export interface UnpoolBuffers {
-  input: GPUBufferBinding;
-  indices: GPUBufferBinding;
-  output: GPUBufferBinding;
-  /** One i32 per output element, scratch. */
-  claims: GPUBufferBinding;
-  /** Two i32: the last input position with an invalid index (−1: none), and that index. */
-  status: GPUBufferBinding;
-}
-
-/** Records max unpooling: three dispatches (shaders/pooling/max_unpool.wgsl). The tensors must fit one binding each. */
-export function launchMaxUnpool(device: GPUDevice, plan: UnpoolPlan, buffers: UnpoolBuffers, half = false): Promise<void> {
-  const inVolume = product(plan.input);
-  const outVolume = product(plan.output);
-  const inTotal = plan.planes * inVolume;
-  const outTotal = plan.planes * outVolume;
-  if (Math.max(inTotal, outTotal) >= 2 ** 31 || outTotal * 4 > contextOf(device).limits.maxStorageBufferBindingSize) {
-    throw new WebGPULayersError('too-large', messages.unpoolTooLarge(inTotal, outTotal));
-  }
-  const bindings = [buffers.input, buffers.indices, buffers.output, buffers.claims, buffers.status];
-  const params = { inTotal, outTotal, inVolume, outVolume };
-  const stage = (STAGE: number, items: number) =>
-    launch(device, half ? unpoolKernels.f16 : unpoolKernels.f32, {
-      constants: { WORKGROUP_SIZE, STAGE },
-      bindings,
-      params,
-      workgroups: Math.max(1, Math.ceil(items / WORKGROUP_SIZE)),
-    });
-  return Promise.all([stage(0, outTotal), stage(1, inTotal), stage(2, inTotal)]).then(() => {});
 }

@@ -37,7 +37,7 @@ export function resolveMaxUnpoolArgs(rank: Rank, kernelSize: IntOrTuple, options
 export function planMaxUnpool(
   shape: readonly number[],
   indicesShape: readonly number[],
-  indicesDtype: 'Long' | 'Float',
+  indicesDtype: string,
   args: MaxUnpoolArgs,
   outputSize: readonly number[] | null = null,
 ): UnpoolPlan {
