@@ -53,7 +53,7 @@ export interface RequestDeviceOptions {
 
 /**
  * The software adapter 'auto' falls back to. Chosen by measurement on this project's machines
- * (bench/adapters.ts; numbers in README): see the README's "Adapters" section.
+ * (bench/adapters.mjs, `npm run bench:adapters`).
  */
 export const DEFAULT_SOFTWARE_ADAPTER: 'swiftshader' | 'llvmpipe' = 'llvmpipe';
 

@@ -1,5 +1,5 @@
 // Shared by the kernels that apply an activation (linear, activation, squeeze_excitation_gate): not a kernel
-// itself, it is prepended to their source. Ids match ACTIVATIONS in src/kernels/activations.ts.
+// itself, it is prepended to their source. Ids match ACTIVATIONS in src/ops/activation/kernel.ts.
 // NaN is tested with the prelude's isNan.
 
 fn activate(x: f32, kind: u32) -> f32 {

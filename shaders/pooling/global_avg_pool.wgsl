@@ -1,5 +1,5 @@
 // Global average pooling (output 1×1) of each (n, c) plane, in one of two strategies (STRATEGY, chosen per
-// device by autotune, src/autotune.ts):
+// device by autotune, src/device/autotune.ts):
 //   0 "workgroup": one workgroup per plane; each invocation sums a strided slice, then a tree reduction in
 //     workgroup memory. Real GPUs want this: coalesced reads, many invocations per plane.
 //   1 "invocation": one invocation per plane summing it in order, four at a time. Software adapters want this:

@@ -5,7 +5,7 @@ import { defineKernel, type KernelSpec, withHalves } from '../../runtime/kernel.
 import { launch } from '../../runtime/launch.js';
 import { launchInChunks } from '../../runtime/planeChunks.js';
 
-/** Activation ids as the WGSL `activate()` switch reads them (shaders/activation_functions.wgsl). */
+/** Activation ids as the WGSL `activate()` switch reads them (shaders/activation/activation_functions.wgsl). */
 export const ACTIVATIONS = { identity: 0, relu: 1, relu6: 2, sigmoid: 3, hardsigmoid: 4, hardswish: 5 } as const;
 export type ActivationName = keyof typeof ACTIVATIONS;
 

@@ -1,7 +1,7 @@
 // Tensor.fromImage: an image, canvas, video frame or pixel array → a (1, 3, H, W) float tensor on the GPU.
 // Browser sources go through copyExternalImageToTexture into a texture (kept per size), then into a buffer of
 // packed RGBA8 pixels; pixel arrays (ImageData, or `{ data, width, height }` in Node) are uploaded into it
-// directly. Then one kernel resizes and normalises (shaders/image_to_tensor.wgsl).
+// directly. Then one kernel resizes and normalises (shaders/image/image_to_tensor.wgsl).
 import { WebGPULayersError } from '../../core/errors.js';
 import { contextOf } from '../../runtime/context.js';
 import { planImage, type FromImageOptions } from './plan.js';

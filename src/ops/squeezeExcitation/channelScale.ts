@@ -45,7 +45,7 @@ function asVec4s(gate: GPUBufferBinding): GPUBufferBinding {
   return { buffer: gate.buffer, offset, size: Math.min(Math.ceil(size / 16) * 16, gate.buffer.size - offset) };
 }
 
-/** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/channel_scale.wgsl). */
+/** Records y = x · gate, one gate value per planeSize-long (n, c) map, as vec4s (shaders/squeezeExcitation/channel_scale.wgsl). */
 export function launchChannelScale(
   device: GPUDevice,
   planes: number,
