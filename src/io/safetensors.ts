@@ -6,7 +6,7 @@ import type { StateDict } from '../nn/module.js';
 /** The reference implementation's limit; a larger header is treated as hostile. */
 export const MAX_HEADER_BYTES = 100_000_000;
 
-const ITEM_SIZES = { F32: 4, F16: 2, BF16: 2, F64: 8 } as const;
+const ITEM_SIZES = { F32: 4, F16: 2, BF16: 2, F64: 8, I64: 8 } as const;
 type SupportedDtype = keyof typeof ITEM_SIZES;
 
 export class SafetensorsError extends Error {
@@ -42,6 +42,7 @@ function decode(dtype: SupportedDtype, bytes: Uint8Array): Float32Array {
   for (let i = 0; i < count; i++) {
     if (dtype === 'F32') out[i] = view.getFloat32(i * 4, true);
     else if (dtype === 'F64') out[i] = view.getFloat64(i * 8, true);
+    else if (dtype === 'I64') out[i] = Number(view.getBigInt64(i * 8, true));
     else if (dtype === 'F16') out[i] = halfToFloat(view.getUint16(i * 2, true));
     else out[i] = bfloat16ToFloat(view.getUint16(i * 2, true));
   }
@@ -85,7 +86,7 @@ function parseEntry(name: string, value: unknown, dataBytes: number): Entry {
  * Parses a .safetensors file into a state dict: every value in a Float32Array, exactly for F32, F16 and BF16 (F64 is
  * rounded). F16 entries say `dtype: 'float16'`: a float16 module (`module.to('float16')`) loads their halves bit for
  * bit, and saveSafetensors writes them back as F16. Any module converts on load, as PyTorch's load_state_dict does (BF16
- * into a float16 module rounds to nearest even).
+ * into a float16 module rounds to nearest even). I64 entries (num_batches_tracked) say `dtype: 'int64'`.
  * @example model.loadStateDict(loadSafetensors(await (await fetch('se.safetensors')).arrayBuffer()))
  */
 export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
@@ -120,7 +121,8 @@ export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
   return Object.fromEntries(
     entries.map((e) => {
       const entry = { data: decode(e.dtype, data.subarray(e.begin, e.end)), shape: e.shape };
-      return [e.name, e.dtype === 'F16' ? { ...entry, dtype: 'float16' as const } : entry];
+      const dtype = e.dtype === 'F16' ? ('float16' as const) : e.dtype === 'I64' ? ('int64' as const) : null;
+      return [e.name, dtype ? { ...entry, dtype } : entry];
     }),
   );
 }
@@ -128,7 +130,7 @@ export function loadSafetensors(file: ArrayBuffer | Uint8Array): StateDict {
 /**
  * Writes a state dict as a .safetensors file (little-endian, the header padded to 8 bytes), which
  * `safetensors.torch.load_file` loads: F16 for entries of `dtype: 'float16'` (a float16 module's state dict; values
- * rounded to nearest even), F32 otherwise. `metadata`: string pairs for the header's `__metadata__`.
+ * rounded to nearest even), I64 for `dtype: 'int64'` (BatchNorm's num_batches_tracked, as PyTorch saves it), F32 otherwise. `metadata`: string pairs for the header's `__metadata__`.
  * @example const file = saveSafetensors(await head.readStateDict(), { format: 'pt' });
  */
 export function saveSafetensors(
@@ -143,15 +145,16 @@ export function saveSafetensors(
   }
   let offset = 0;
   // As safetensors' own writer orders them: wider dtypes first (F32 data stays 4-byte aligned), then by name.
-  const width = (name: string) => (stateDict[name]!.dtype === 'float16' ? 2 : 4);
+  const WIDTHS: Record<string, number> = { float32: 4, float16: 2, int64: 8 };
+  const width = (name: string) => WIDTHS[stateDict[name]!.dtype ?? 'float32'] ?? 4;
   const names = Object.keys(stateDict).sort((a, b) => width(b) - width(a) || (a < b ? -1 : a > b ? 1 : 0));
   for (const name of names) {
     const { data, shape, dtype = 'float32' } = stateDict[name]!;
-    if (dtype !== 'float32' && dtype !== 'float16') fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; saved: float32 (F32), float16 (F16)`);
+    if (!(dtype in WIDTHS)) fail(`tensor "${name}" has dtype ${JSON.stringify(dtype)}; saved: float32 (F32), float16 (F16), int64 (I64)`);
     const size = shape.reduce((a, b) => a * b, 1);
     if (data.length !== size) fail(`tensor "${name}" has ${data.length} values but shape [${shape.join(', ')}]`);
-    const bytes = size * (dtype === 'float16' ? 2 : 4);
-    header[name] = { dtype: dtype === 'float16' ? 'F16' : 'F32', shape: [...shape], data_offsets: [offset, offset + bytes] };
+    const bytes = size * WIDTHS[dtype]!;
+    header[name] = { dtype: { float32: 'F32', float16: 'F16', int64: 'I64' }[dtype as 'float32'], shape: [...shape], data_offsets: [offset, offset + bytes] };
     offset += bytes;
   }
   let json = JSON.stringify(header);
@@ -166,8 +169,9 @@ export function saveSafetensors(
     const { data, dtype } = stateDict[name]!;
     for (const v of data) {
       if (dtype === 'float16') view.setUint16(at, halfBits(v), true);
+      else if (dtype === 'int64') view.setBigInt64(at, BigInt(Math.round(v)), true);
       else view.setFloat32(at, v, true);
-      at += dtype === 'float16' ? 2 : 4;
+      at += width(name);
     }
   }
   return file;

@@ -1,5 +1,6 @@
 export { Module } from './module.js';
-export { Parameter } from './parameter.js';
+export { Buffer, CountBuffer, Parameter } from './parameter.js';
+export type { ModuleBuffer } from './parameter.js';
 export type { AnyModule } from './module.js';
 export type { IncompatibleKeys, LoadStateDictOptions, LoadableStateDict, ParameterData, StateDict } from './module.js';
 export { AvgPool1d, AvgPool2d, AvgPool3d, MaxPool1d, MaxPool2d, MaxPool3d, LPPool1d, LPPool2d } from './pooling.js';
@@ -16,3 +17,8 @@ export type { SqueezeAndExciteOptions } from './squeezeExcitation.js';
 export { ResNetHead } from './resnetHead.js';
 export type { ResNetHeadOptions } from './resnetHead.js';
 export { CrossEntropyLoss, MSELoss } from './loss.js';
+export { BatchNorm2d } from './normalization.js';
+export type { BatchNormOptions } from './normalization.js';
+export { Dropout, Identity } from './dropout.js';
+export { Conv2d } from './convolution.js';
+export type { Conv2dModuleOptions } from './convolution.js';

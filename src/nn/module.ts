@@ -10,7 +10,7 @@ import { linearMessages } from '../ops/linear/messages.js';
 import { TORCH_DTYPES } from '../ops/produce.js';
 import { CapturedForward } from '../runtime/capture.js';
 import { invalidateCaptures } from '../runtime/captureGeneration.js';
-import { Parameter } from './parameter.js';
+import { Buffer, type ModuleBuffer, type Parameter } from './parameter.js';
 
 /**
  * One entry of a state dict: row-major data and its shape (a torch tensor's `.numpy()`, `.shape`). `dtype`: the
@@ -19,7 +19,8 @@ import { Parameter } from './parameter.js';
 export interface ParameterData {
   data: Float32Array;
   shape: readonly number[];
-  dtype?: FloatDType;
+  /** 'float16': a float16 module's values (exact in the Float32Array); 'int64': a count (num_batches_tracked). */
+  dtype?: FloatDType | 'int64';
 }
 
 export type StateDict = Record<string, ParameterData>;
@@ -51,6 +52,8 @@ export type AnyModule = Module<unknown, unknown, any[], any[]>;
 export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends unknown[] = [], CpuExtra extends unknown[] = []> {
   readonly #children = new Map<string, AnyModule>();
   readonly #parameters = new Map<string, Parameter>();
+  /** Buffers by name; null: registered as None in PyTorch (not in the state dict), e.g. trackRunningStats false. */
+  readonly #buffers = new Map<string, ModuleBuffer | null>();
   #disposed = false;
   /** What the last forward recorded on the device, to replay on an input of the same shape. */
   #captured: CapturedForward | null = null;
@@ -69,6 +72,32 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
   protected registerParameter(name: string, parameter: Parameter): Parameter {
     this.#parameters.set(name, parameter);
     return parameter;
+  }
+
+  protected registerBuffer<B extends ModuleBuffer | null>(name: string, buffer: B): B {
+    this.#buffers.set(name, buffer);
+    return buffer;
+  }
+
+  /** Every buffer under its state-dict key (PyTorch's `named_buffers()`): the module's own, then its children's. */
+  namedBuffers(prefix = ''): [string, ModuleBuffer][] {
+    const own = [...this.#buffers]
+      .filter((entry): entry is [string, ModuleBuffer] => entry[1] !== null)
+      .map(([name, b]) => [prefix + name, b] as [string, ModuleBuffer]);
+    const nested = [...this.#children].flatMap(([name, child]) => child.namedBuffers(`${prefix}${name}.`));
+    return [...own, ...nested];
+  }
+
+  /** The buffers (PyTorch's `buffers()`): running statistics and counts, in state-dict order. */
+  buffers(): ModuleBuffer[] {
+    return this.namedBuffers().map(([, b]) => b);
+  }
+
+  /** Every state-dict entry in PyTorch's order: a module's parameters, then its buffers, then its children's. */
+  #namedState(prefix = ''): [string, Parameter | ModuleBuffer][] {
+    const own = [...this.#parameters, ...[...this.#buffers].filter((entry): entry is [string, ModuleBuffer] => entry[1] !== null)];
+    const nested = [...this.#children].flatMap(([name, child]) => child.#namedState(`${prefix}${name}.`));
+    return [...own.map(([name, t]) => [prefix + name, t] as [string, Parameter | ModuleBuffer]), ...nested];
   }
 
   /** Every parameter under its state-dict key, in registration order (PyTorch's order). */
@@ -116,7 +145,8 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     this.checkUsable();
     if (dtype !== 'float32' && dtype !== 'float16')
       throw new WebGPULayersError('invalid-argument', `to(): dtype must be 'float32' or 'float16', but got ${String(dtype)}`);
-    const parameters = this.parameters();
+    // PyTorch's half() converts the floating buffers too (running statistics), never a count.
+    const parameters = [...this.parameters(), ...this.buffers().filter((b): b is Buffer => b instanceof Buffer)];
     if (parameters.some((p) => p.dtype !== dtype)) {
       for (const p of parameters) void p.data; // every update read back first: nothing converts unless all can
       for (const p of parameters) p.to(dtype);
@@ -140,7 +170,7 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
    */
   async readStateDict(): Promise<StateDict> {
     this.checkUsable();
-    await Promise.all(this.parameters().map((p) => p.readBack()));
+    await Promise.all(this.#namedState().map(([, t]) => t.readBack()));
     return this.stateDict();
   }
 
@@ -198,10 +228,10 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     if (this.#disposed) throw new WebGPULayersError('disposed', `this ${this.typeName} was disposed and cannot be used`);
   }
 
-  /** Copies of the parameters under PyTorch's keys. */
+  /** Copies of the parameters and buffers under PyTorch's keys, in PyTorch's order. */
   stateDict(): StateDict {
     return Object.fromEntries(
-      this.namedParameters().map(([key, p]) => [
+      this.#namedState().map(([key, p]) => [
         key,
         p.dtype === 'float32' ? { data: p.data.slice(), shape: [...p.shape] } : { data: p.data.slice(), shape: [...p.shape], dtype: p.dtype },
       ]),
@@ -216,11 +246,11 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     this.checkUsable();
     if (typeof stateDict !== 'object' || stateDict === null) throw new TypeError('loadStateDict: expected an object of { data, shape } entries');
     const strict = options.strict ?? true;
-    const parameters = new Map(this.namedParameters());
+    const parameters = new Map(this.#namedState());
     const missingKeys = [...parameters.keys()].filter((key) => !(key in stateDict));
     const unexpectedKeys = Object.keys(stateDict).filter((key) => !parameters.has(key));
     const problems: string[] = [];
-    const updates: [Parameter, Float32Array][] = [];
+    const updates: [Parameter | ModuleBuffer, Float32Array][] = [];
     for (const [key, parameter] of parameters) {
       if (!(key in stateDict)) continue;
       const entry = stateDict[key]!;
@@ -243,12 +273,13 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     this.#captured = null;
     invalidateCaptures(); // a parent's captured forward may run this module's dispatches
     for (const parameter of this.#parameters.values()) parameter.dispose();
+    for (const buffer of this.#buffers.values()) buffer?.dispose();
     for (const child of this.#children.values()) child.dispose();
   }
 }
 
 /** PyTorch's size-mismatch line, or a clear line for a malformed entry; null when the entry fits. */
-function checkEntry(key: string, entry: LoadableStateDict[string], parameter: Parameter): string | null {
+function checkEntry(key: string, entry: LoadableStateDict[string], parameter: Parameter | ModuleBuffer): string | null {
   if (typeof entry !== 'object' || entry === null || !Array.isArray(entry.shape)) {
     return `value for ${key} must be { data: Float32Array, shape: number[] }.`;
   }

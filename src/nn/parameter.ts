@@ -176,3 +176,41 @@ export class Parameter {
     this.#onDevice = null;
   }
 }
+
+/**
+ * A module's state that is not learned (PyTorch's buffers, e.g. BatchNorm's running statistics): in the state dict
+ * beside the parameters, on the device with them, updated there by the ops (read back with `readStateDict`); never
+ * in `parameters()`, never given a gradient.
+ */
+export class Buffer extends Parameter {
+  constructor(shape: readonly number[], data: Float32Array) {
+    super(shape, data);
+    this.requiresGrad = false;
+  }
+}
+
+/**
+ * An int64 scalar buffer kept on the CPU (BatchNorm's `num_batches_tracked`): a count the module advances itself.
+ * In state dicts as `{ data: [value], shape: [], dtype: 'int64' }` (saveSafetensors writes I64, as PyTorch does).
+ */
+export class CountBuffer {
+  readonly shape: readonly number[] = Object.freeze([]);
+  readonly dtype = 'int64' as const;
+  value = 0;
+
+  get data(): Float32Array {
+    return Float32Array.of(this.value);
+  }
+
+  set data(values: Float32Array) {
+    this.value = Math.round(values[0] ?? 0);
+  }
+
+  /** Kept on the CPU: nothing to read back. */
+  async readBack(): Promise<void> {}
+
+  dispose(): void {}
+}
+
+/** A module buffer: a float tensor on the device, or a CPU count. */
+export type ModuleBuffer = Buffer | CountBuffer;

@@ -1,5 +1,6 @@
 // The functional API, `F`, as in torch.nn.functional: the public ops of every family's functional module.
 import type { Tensor } from '../core/tensor.js';
+import * as families from './families.js';
 import { activation } from './activation/functional.js';
 import { linear } from './linear/functional.js';
 import { crossEntropy, mseLoss } from './loss/functional.js';
@@ -22,6 +23,11 @@ import {
 import { maxUnpool1d, maxUnpool2d, maxUnpool3d } from './pooling/unpool.js';
 // Loaded for their kernels' autotune workloads (the SE blocks run these ops through nn).
 import './squeezeExcitation/functional.js';
+
+type Family = (typeof families)[keyof typeof families];
+type Intersection<U> = (U extends unknown ? (ops: U) => void : never) extends (ops: infer All) => void ? All : never;
+/** Every family's functional ops together (each family's index.ts `functional`). */
+type FamilyOps = Intersection<Family['functional']>;
 
 export const F = {
   crossEntropy,
@@ -49,4 +55,5 @@ export const F = {
   sigmoid: (x: Tensor) => activation(x, 'sigmoid'),
   hardsigmoid: (x: Tensor) => activation(x, 'hardsigmoid'),
   hardswish: (x: Tensor) => activation(x, 'hardswish'),
+  ...(Object.assign({}, ...Object.values(families).map((family) => family.functional)) as FamilyOps),
 } as const;

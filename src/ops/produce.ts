@@ -30,7 +30,8 @@ export interface InputChecks {
   mismatch?: DtypeMismatch;
   /**
    * 'contiguous' (default): inputs in the logical order only (a channels-last one whose layout differs is an error).
-   * 'elementwise': any layout; outputs of the first input's shape keep its memory format. 'any': the kernel reads the
+   * 'elementwise': any layout, the others of the first's shape in the first's layout (or contiguous); outputs of the
+   * first input's shape keep its memory format. 'any': the kernel reads the
    * first input's layout itself; outputs are contiguous.
    */
   layouts?: 'contiguous' | 'elementwise' | 'any';
@@ -56,7 +57,8 @@ export function checkInputs(
       throw new WebGPULayersError('invalid-argument', `${op}() takes ${wanted} tensors, but got ${t.dtype === 'int32' ? 'an' : 'a'} ${t.dtype} one${hint}`);
     }
     if (t.device !== device) throw new WebGPULayersError('wrong-device', `${op}() got tensors from different GPUDevices; move them to one device`);
-    if ((layouts === 'contiguous' || t !== tensors[0]) && !sameAsContiguous(t.shape, t.memoryFormat)) {
+    const laidOutAsFirst = layouts === 'elementwise' && t.memoryFormat === tensors[0]!.memoryFormat && sameShape(t.shape, tensors[0]!.shape);
+    if ((layouts === 'contiguous' || t !== tensors[0]) && !laidOutAsFirst && !sameAsContiguous(t.shape, t.memoryFormat)) {
       throw new WebGPULayersError(
         'invalid-argument',
         `${op}() takes tensors in the contiguous memory format, but got a ${t.memoryFormat} one; convert with tensor.contiguous()`,

@@ -26,6 +26,7 @@ export interface CopyCommand {
   source: GPUBuffer;
   sourceOffset?: number;
   destination: GPUBuffer;
+  destinationOffset?: number;
   size: number;
 }
 
@@ -285,7 +286,8 @@ export class CommandBatch {
       if (command.kind !== 'dispatch') {
         pass?.end();
         pass = null;
-        if (command.kind === 'copy') encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, 0, command.size);
+        if (command.kind === 'copy')
+          encoder.copyBufferToBuffer(command.source, command.sourceOffset ?? 0, command.destination, command.destinationOffset ?? 0, command.size);
         else
           encoder.copyTextureToBuffer({ texture: command.texture }, { buffer: command.destination, bytesPerRow: command.bytesPerRow }, [
             command.width,

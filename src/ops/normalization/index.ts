@@ -1,0 +1,4 @@
+// The normalization family's registration: F.batchNorm.
+import { batchNorm } from './functional.js';
+
+export const functional = { batchNorm };
