@@ -69,6 +69,15 @@ read + write of the input). Until 2026-12-08 the "copy kernel" copied one float 
 by side, a forward of each in turn every round, so that their ratios compare the same stretch of time. The machines
 are noisy: compare within a run, as the ratios do.
 
+**How far from the floor, and why (2026-12-08 runs).** On both software adapters the floor is `copyBufferToBuffer`
+(a memcpy), 4–20× faster than even the vec4 copy kernel: every compute dispatch pays the adapter's per-invocation
+cost, so no kernel comes near it there. Nearest: the global average pool on large maps (1.8× on llvmpipe) and the
+elementwise kernels (Hardswish 5×), which read each value once. Farthest: the adaptive and overlapping window pools
+(AvgPool2d(3, 2, 1) 16× on llvmpipe, 105× on SwiftShader; adaptive 7×7 20–43× / 190–260×), which read each input
+up to 9 times through scalar loads with index arithmetic per tap, and the small-output layers (ResNetHead 21–36× /
+130–140×), whose few kilobytes of output leave them bound by dispatch latency and the GEMV's weight reads rather than
+by the input's bytes. On a real GPU the floor is a kernel's, and these ratios are to be measured there.
+
 **CPU cost per forward** (\`bench/cpuCost.mjs\`, \`-- --only cpu\`): batch-1 layers, timed from \`forward()\` until
 \`queue.submit\` has returned with their work, against a raw WebGPU loop recording the same dispatches of a copy kernel
 (pipeline and bind group made once), alternating ours, floor, floor, ours so neither side always follows the other's
