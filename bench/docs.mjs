@@ -69,7 +69,7 @@ read + write of the input). Until 2026-12-08 the "copy kernel" copied one float 
 by side, a forward of each in turn every round, so that their ratios compare the same stretch of time. The machines
 are noisy: compare within a run, as the ratios do.
 
-**How far from the floor, and why (2026-12-08 runs).** On both software adapters the floor is `copyBufferToBuffer`
+**How far from the floor, and why (2026-12-08 runs).** On both software adapters the floor is \`copyBufferToBuffer\`
 (a memcpy), 4–20× faster than even the vec4 copy kernel: every compute dispatch pays the adapter's per-invocation
 cost, so no kernel comes near it there. Nearest: the global average pool on large maps (1.8× on llvmpipe) and the
 elementwise kernels (Hardswish 5×), which read each value once. Farthest: the adaptive and overlapping window pools
