@@ -55,3 +55,6 @@ export type { AdaptiveMaxPoolOptions } from './ops/pooling/adaptivePlan.js';
 export type { MaxUnpoolOptions } from './ops/pooling/unpoolPlan.js';
 export type { MaxPoolResult, WithIndices } from './ops/pooling/functional.js';
 export type { MaxUnpoolCallOptions } from './ops/pooling/unpool.js';
+export type { Conv2dOptions, PaddingMode } from './ops/convolution/plan.js';
+export type { BatchNormOptions as BatchNormFunctionalOptions } from './ops/normalization/plan.js';
+export type { DropoutOptions } from './ops/dropout/functional.js';

@@ -8,3 +8,5 @@ export { crossEntropy, mseLoss } from './loss/reference.js';
 export type { CrossEntropyReferenceOptions } from './loss/reference.js';
 export { maxAbsDiff } from '../core/compare.js';
 export { imageToTensor } from './image/reference.js';
+export { conv2dReference as conv2d } from './convolution/reference.js';
+export { batchNormReference as batchNorm } from './normalization/reference.js';

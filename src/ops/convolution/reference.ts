@@ -1,6 +1,6 @@
 // Conv2d on the CPU, forward and backward side by side, over the same plan and padding map as the kernels, summing in
 // the kernels' order (input channel, kernel row, kernel column; for the gradients n, then output rows and columns).
-import { type Conv2dPlan, sourceIndex } from './plan.js';
+import { type Conv2dOptions, type Conv2dPlan, type PaddingMode, planConv2d, resolveConv2dArgs, sourceIndex } from './plan.js';
 
 /** y[n, oc, oh, ow] = bias[oc] + Σ x_padded[n, g·icg + ic, oh·s − pad + kh·d, …] · w[oc, ic, kh, kw]. */
 export function conv2d(x: Float32Array, weight: Float32Array, bias: Float32Array | null, plan: Conv2dPlan): Float32Array {
@@ -69,4 +69,18 @@ export function conv2dBackward(
         }
     }
   return { input: Float32Array.from(dX), weight: Float32Array.from(dW), bias: Float32Array.from(dB) };
+}
+
+/**
+ * The CPU reference with PyTorch's arguments: `F.conv2d(x, weight, bias, …)` on `{ data, shape }` (also the padding
+ * modes of nn.Conv2d) → `{ data, shape }`, or PyTorch's error.
+ */
+export function conv2dReference(
+  x: { data: Float32Array; shape: readonly number[] },
+  weight: { data: Float32Array; shape: readonly number[] },
+  bias: Float32Array | null = null,
+  options: Conv2dOptions & { paddingMode?: PaddingMode } = {},
+): { data: Float32Array; shape: number[] } {
+  const plan = planConv2d(x.shape, weight.shape, bias ? [bias.length] : null, resolveConv2dArgs(options));
+  return { data: conv2d(x.data, weight.data, bias, plan), shape: [...plan.outputShape] };
 }

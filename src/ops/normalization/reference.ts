@@ -1,5 +1,5 @@
 // Batch norm on the CPU, forward and backward side by side, in f32 steps as the kernels run them (row sums first).
-import type { BatchNormPlan } from './plan.js';
+import { type BatchNormPlan, planBatchNorm } from './plan.js';
 
 /** Per-channel means and biased variances of x (N, C, S) contiguous: [means..., variances...]. */
 export function batchNormStats(x: Float32Array, plan: BatchNormPlan): Float32Array {
@@ -93,4 +93,24 @@ export function batchNormBackward(
     input[i] = training ? scale * (g[i]! - sumG[c]! / count - (x[i]! - stats[c]!) * inverseStd * (sumGX[c]! / count)) : g[i]! * scale;
   }
   return { input, weight: sumGX, bias: sumG };
+}
+
+/**
+ * The CPU reference with PyTorch's arguments: `F.batch_norm(x, running_mean, running_var, weight, bias, training,
+ * momentum, eps)` on `{ data, shape }`; in training the running arrays given are updated in place.
+ */
+export function batchNormReference(
+  x: { data: Float32Array; shape: readonly number[] },
+  runningMean: Float32Array | null,
+  runningVar: Float32Array | null,
+  options: Omit<BatchNormReferenceOptions, 'runningMean' | 'runningVar'> = {},
+): { data: Float32Array; shape: number[] } {
+  const sizes = {
+    runningMean: runningMean?.length ?? null,
+    runningVar: runningVar?.length ?? null,
+    weight: options.weight?.length ?? null,
+    bias: options.bias?.length ?? null,
+  };
+  const plan = planBatchNorm(x.shape, sizes, options.training ?? false);
+  return { data: batchNorm(x.data, plan, { ...options, runningMean, runningVar }).output, shape: [...x.shape] };
 }

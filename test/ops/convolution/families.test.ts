@@ -3,7 +3,7 @@
 // the CPU reference against the same fixtures; float16 and channels last against the float32 reference; PyTorch's
 // errors before any GPU work; the memory a recorded forward holds given back.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { F, Tensor, TorchError, liveBytes, loadSafetensors, manualSeed, nn, noGrad, saveSafetensors, synchronize } from '../../../src/index.js';
+import { F, Tensor, TorchError, liveBytes, loadSafetensors, manualSeed, nn, noGrad, reference, saveSafetensors, synchronize } from '../../../src/index.js';
 import { expectClose, halfUlp } from '../../helpers/compare.js';
 import { batchNormCases, batchNormInput, buildBatchNorm, buildConv, convCases, convInput, errorCall, errorCases } from '../../helpers/convFixtures.js';
 import { testAdapters, testDevice } from '../../helpers/device.js';
@@ -95,6 +95,24 @@ describe.each(testAdapters())('convolution, batch norm, dropout, add on %s', (ad
     expect(sortedSets((thrown as TorchError).message)).toBe(sortedSets(c.error.message));
     expect((thrown as TorchError).name).toBe(c.error.type);
     expect(liveBytes(device)).toBeLessThanOrEqual(before + 4096); // only the call's own zero inputs, if any
+  });
+
+  test("reference.conv2d and reference.batchNorm take PyTorch's arguments", () => {
+    const c = convCases.find((k) => k.name === 'reflect')!;
+    const conv = buildConv(c);
+    const y = reference.conv2d({ data: convInput(c), shape: c.input }, { data: conv.weight.data, shape: conv.weight.shape }, conv.bias!.data, {
+      padding: 2,
+      paddingMode: 'reflect',
+    });
+    expect(y.shape).toEqual(c.shape);
+    expectClose(y.data, decode(c.output), 'reference.conv2d');
+    const b = batchNormCases.find((k) => k.name === 'eval after no training')!;
+    const bn = buildBatchNorm(b);
+    const z = reference.batchNorm({ data: batchNormInput(b, 0), shape: b.input }, new Float32Array(b.channels), new Float32Array(b.channels).fill(1), {
+      weight: bn.weight!.data,
+      bias: bn.bias!.data,
+    });
+    expectClose(z.data, decode(b.outputs[0]!), 'reference.batchNorm');
   });
 
   test('float16 and channels last: conv and batch norm match the float32 reference on the half values', async () => {
