@@ -42,9 +42,16 @@ module.exports = {
     {
       name: 'nn-only-from-entries-device-io',
       severity: 'error',
-      comment: 'Nothing imports nn/ but nn itself, the entry points, device/ (autotune), io/ and optim/ (its parameters, as types).',
-      from: { path: '^src/', pathNot: '^src/(nn|io|device|optim)/|^src/(index|node)\\.ts$' },
+      comment: 'Nothing imports nn/ but nn itself, models/ (networks of modules), the entry points, device/ (autotune), io/ and optim/ (its parameters, as types).',
+      from: { path: '^src/', pathNot: '^src/(nn|models|io|device|optim)/|^src/(index|node)\\.ts$' },
       to: { path: '^src/nn/' },
+    },
+    {
+      name: 'models-only-from-entries',
+      severity: 'error',
+      comment: 'Whole networks sit on top: only models/ itself and the entry points import them.',
+      from: { path: '^src/', pathNot: '^src/models/|^src/(index|node)\\.ts$' },
+      to: { path: '^src/models/' },
     },
     {
       name: 'no-unresolvable',

@@ -14,7 +14,7 @@ export function prepareCase(testCase, device, tfjs) {
 }
 
 /** The float16 run of a layer with weights: a copy of `module` converted with module.to('float16'). */
-function halfForward(module, make) {
+export function halfForward(module, make) {
   const half = make();
   half.loadStateDict(module.stateDict());
   half.to('float16');

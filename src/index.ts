@@ -10,6 +10,7 @@ import './ops/convert/functional.js';
 export { Tensor } from './core/tensor.js';
 export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
+export * as models from './models/index.js';
 export { enableGrad, isGradEnabled, noGrad } from './autograd/mode.js';
 export { manualSeed } from './core/random.js';
 export * as reference from './ops/reference.js';

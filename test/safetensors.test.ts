@@ -74,8 +74,8 @@ describe('loadSafetensors', () => {
     ['a header that is not an object', build([1, 2]), 'the header must be a JSON object'],
     [
       'an unknown dtype',
-      build({ a: { dtype: 'I64', shape: [1], data_offsets: [0, 8] } }, f32([1, 2])),
-      'tensor "a" has dtype "I64"; supported: F32, F16, BF16, F64',
+      build({ a: { dtype: 'I32', shape: [1], data_offsets: [0, 4] } }, f32([1, 2])),
+      'tensor "a" has dtype "I32"; supported: F32, F16, BF16, F64, I64',
     ],
     ['a bad shape', build({ a: { dtype: 'F32', shape: [-2], data_offsets: [0, 8] } }, f32([1, 2])), 'tensor "a" has shape [-2]'],
     [

@@ -32,3 +32,15 @@ export function uniformArray(size: number, bound: number): Float32Array {
   for (let i = 0; i < size; i++) values[i] = (uniform01() * 2 - 1) * bound;
   return values;
 }
+
+/** `size` draws of N(0, std²) (PyTorch's `normal_(0, std)`; Box–Muller on the kit's uniform draws). */
+export function normalArray(size: number, std: number): Float32Array {
+  const values = new Float32Array(size);
+  for (let i = 0; i < size; i += 2) {
+    const radius = Math.sqrt(-2 * Math.log(1 - uniform01())) * std;
+    const angle = 2 * Math.PI * uniform01();
+    values[i] = radius * Math.cos(angle);
+    if (i + 1 < size) values[i + 1] = radius * Math.sin(angle);
+  }
+  return values;
+}

@@ -100,6 +100,11 @@ export abstract class Module<Out = Tensor, CpuOut = TensorData, Extra extends un
     return [...own.map(([name, t]) => [prefix + name, t] as [string, Parameter | ModuleBuffer]), ...nested];
   }
 
+  /** This module and every module under it, depth first in registration order (PyTorch's `modules()`). */
+  modules(): AnyModule[] {
+    return [this as AnyModule, ...[...this.#children.values()].flatMap((child) => child.modules())];
+  }
+
   /** Every parameter under its state-dict key, in registration order (PyTorch's order). */
   namedParameters(prefix = ''): [string, Parameter][] {
     const own = [...this.#parameters].map(([name, p]) => [prefix + name, p] as [string, Parameter]);

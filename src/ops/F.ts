@@ -29,7 +29,8 @@ type Intersection<U> = (U extends unknown ? (ops: U) => void : never) extends (o
 /** Every family's functional ops together (each family's index.ts `functional`). */
 type FamilyOps = Intersection<Family['functional']>;
 
-export const F = {
+/** The ops of the families that predate the skeleton, listed here. */
+const listed = {
   crossEntropy,
   mseLoss,
   avgPool1d,
@@ -55,5 +56,7 @@ export const F = {
   sigmoid: (x: Tensor) => activation(x, 'sigmoid'),
   hardsigmoid: (x: Tensor) => activation(x, 'hardsigmoid'),
   hardswish: (x: Tensor) => activation(x, 'hardswish'),
-  ...(Object.assign({}, ...Object.values(families).map((family) => family.functional)) as FamilyOps),
 } as const;
+
+/** torch.nn.functional: the listed ops and every family's (src/ops/families.ts). */
+export const F: typeof listed & FamilyOps = { ...listed, ...(Object.assign({}, ...Object.values(families).map((family) => family.functional)) as FamilyOps) };

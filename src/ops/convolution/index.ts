@@ -1,4 +1,9 @@
 // The convolution family's registration: F.conv2d.
 import { conv2d } from './functional.js';
 
-export const functional = { conv2d };
+/** The family's functional ops, as they join F. */
+export interface Functional {
+  conv2d: typeof conv2d;
+}
+
+export const functional: Functional = { conv2d };

@@ -1,4 +1,9 @@
 // The elementwise family's registration: its functional ops (F.add).
 import { add } from './functional.js';
 
-export const functional = { add };
+/** The family's functional ops, as they join F. */
+export interface Functional {
+  add: typeof add;
+}
+
+export const functional: Functional = { add };

@@ -1,4 +1,9 @@
 // The normalization family's registration: F.batchNorm.
 import { batchNorm } from './functional.js';
 
-export const functional = { batchNorm };
+/** The family's functional ops, as they join F. */
+export interface Functional {
+  batchNorm: typeof batchNorm;
+}
+
+export const functional: Functional = { batchNorm };
