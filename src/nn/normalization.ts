@@ -28,7 +28,8 @@ export class BatchNorm2d extends Module {
   protected readonly typeName: string = 'BatchNorm2d';
   readonly numFeatures: number;
   readonly eps: number;
-  readonly momentum: number | null;
+  /** The update factor; null: the cumulative average. Settable, as PyTorch's `bn.momentum = None`. */
+  momentum: number | null;
   readonly affine: boolean;
   readonly trackRunningStats: boolean;
   readonly weight: Parameter | null;
@@ -53,6 +54,17 @@ export class BatchNorm2d extends Module {
     this.runningMean = this.registerBuffer('running_mean', tracked ? new Buffer([numFeatures], filled(0)) : null);
     this.runningVar = this.registerBuffer('running_var', tracked ? new Buffer([numFeatures], filled(1)) : null);
     this.numBatchesTracked = this.registerBuffer('num_batches_tracked', tracked ? new CountBuffer() : null);
+  }
+
+  /**
+   * PyTorch's `reset_running_stats()`: running_mean 0, running_var 1, num_batches_tracked 0 (e.g. before re-estimating
+   * the statistics over a data set with `momentum = null`, the "precise BatchNorm" recipe).
+   */
+  resetRunningStats(): void {
+    if (!this.trackRunningStats) return;
+    this.runningMean!.data = new Float32Array(this.numFeatures);
+    this.runningVar!.data = new Float32Array(this.numFeatures).fill(1);
+    this.numBatchesTracked!.value = 0;
   }
 
   #checkRank(shape: readonly number[]): void {
