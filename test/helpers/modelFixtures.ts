@@ -1,6 +1,6 @@
 // The models.json fixtures (test/fixtures/generate_models.py): torchvision's networks with every state-dict entry a
 // formula of its key and shape (deterministic_state there, deterministicState here), so no weights are committed.
-import { models, nn } from '../../src/index.js';
+import { models, type nn } from '../../src/index.js';
 import fixtures from '../fixtures/models.json';
 import { type Encoded, fixtureInput } from './fixtures.js';
 
