@@ -8,6 +8,7 @@ import { expectClose, halfUlp } from '../../helpers/compare.js';
 import { batchNormCases, batchNormInput, buildBatchNorm, buildConv, convCases, convInput, errorCall, errorCases } from '../../helpers/convFixtures.js';
 import { testAdapters, testDevice } from '../../helpers/device.js';
 import { decode, fixtureInput } from '../../helpers/fixtures.js';
+import { randomData, seededRandom } from '../../helpers/random.js';
 
 describe.each(testAdapters())('convolution, batch norm, dropout, add on %s', (adapter) => {
   let device: GPUDevice;
@@ -95,6 +96,38 @@ describe.each(testAdapters())('convolution, batch norm, dropout, add on %s', (ad
     expect(sortedSets((thrown as TorchError).message)).toBe(sortedSets(c.error.message));
     expect((thrown as TorchError).name).toBe(c.error.type);
     expect(liveBytes(device)).toBeLessThanOrEqual(before + 4096); // only the call's own zero inputs, if any
+  });
+
+  test('the register-tiled forward against the CPU reference on seeded random configurations (tiles of 4 and 1 channels, every padding mode)', async () => {
+    const random = seededRandom(36);
+    const pick = <T>(xs: readonly T[]) => random.pick(xs);
+    for (let i = 0; i < 12; i++) {
+      const groups = pick([1, 1, 2, 4]);
+      const inChannels = groups * pick([1, 2, 3]);
+      const outChannels = groups * pick([1, 4, 8, 3]);
+      const k = pick([1, 2, 3, 5]);
+      const mode = pick(['zeros', 'zeros', 'reflect', 'replicate', 'circular'] as const);
+      const padding = mode === 'zeros' ? pick([0, 1, 2]) : pick([0, 1]);
+      const shape = [pick([1, 2]), inChannels, random.int(5, 11), random.int(5, 13)];
+      const options = { stride: pick([1, 2]), padding, dilation: pick([1, 2]), groups, paddingMode: mode, bias: random.chance(0.7) };
+      const what = `${JSON.stringify(options)} k=${k} in=${inChannels} out=${outChannels} [${shape}]`;
+      const conv = new nn.Conv2d(inChannels, outChannels, k, options);
+      const data = randomData(
+        random,
+        shape.reduce((a, b) => a * b, 1),
+      );
+      let expected: { data: Float32Array; shape: number[] };
+      try {
+        expected = conv.forwardCpu({ data, shape });
+      } catch {
+        continue; // a configuration PyTorch rejects (a kernel larger than the padded input)
+      }
+      const x = Tensor.fromArray(device, data, shape);
+      const y = noGrad(() => conv.forward(x));
+      expectClose(await y.toArray(), expected.data, what);
+      for (const t of [x, y]) t.dispose();
+      conv.dispose();
+    }
   });
 
   test("reference.conv2d and reference.batchNorm take PyTorch's arguments", () => {
