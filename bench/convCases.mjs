@@ -62,11 +62,14 @@ const batchNorm = (shape, training) => ({
   shape,
   prepare: (_device, tfjs) => {
     const c = shape[1];
-    const module = new nn.BatchNorm2d(c, { momentum: training ? 0 : 0.1 }).train(training); // momentum 0: every run sees the same running stats
+    const make = () => new nn.BatchNorm2d(c, { momentum: training ? 0 : 0.1 }).train(training); // momentum 0: every run sees the same running stats
+    const module = make();
+    const half = halfForward(module, make);
     const reference = new nn.BatchNorm2d(c).train(training);
     const tw = tfjs && { mean: tfjs.tf.zeros([c]), variance: tfjs.tf.ones([c]), scale: tfjs.tf.ones([c]), offset: tfjs.tf.zeros([c]) };
     return {
       ours: (x) => module.forward(x),
+      half,
       reference: (input) => (training ? reference.train(true) : reference).forwardCpu(input),
       tfjs: tfjs
         ? {

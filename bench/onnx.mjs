@@ -1,5 +1,5 @@
 // A tiny ONNX model writer (protobuf wire format by hand), so the benchmark can give ONNX Runtime the same
-// ops as ours without a Python export step. Only what the benchmark's graphs need: float tensors, int
+// ops as ours without a Python export step. Only what the benchmark's graphs need: float tensors, int and float
 // attributes, one graph. Field numbers are onnx.proto's.
 
 const encoder = new TextEncoder();
@@ -33,9 +33,11 @@ const field = {
   bytes: (number, payload) => concat([Uint8Array.from([...varint((number << 3) | 2), ...varint(payload.length)]), payload]),
   string: (number, text) => field.bytes(number, encoder.encode(text)),
   message: (number, parts) => field.bytes(number, concat(parts)),
+  float: (number, value) => concat([Uint8Array.from(varint((number << 3) | 5)), new Uint8Array(Float32Array.of(value).buffer)]),
 };
 
 const FLOAT = 1;
+const ATTRIBUTE_FLOAT = 1;
 const ATTRIBUTE_INT = 2;
 const ATTRIBUTE_INTS = 7;
 
@@ -43,6 +45,7 @@ function attribute(name, value) {
   if (Array.isArray(value)) {
     return field.message(5, [field.string(1, name), field.varint(20, ATTRIBUTE_INTS), ...value.map((v) => field.varint(8, v))]);
   }
+  if (!Number.isInteger(value)) return field.message(5, [field.string(1, name), field.varint(20, ATTRIBUTE_FLOAT), field.float(2, value)]);
   return field.message(5, [field.string(1, name), field.varint(20, ATTRIBUTE_INT), field.varint(3, value)]);
 }
 

@@ -4,6 +4,7 @@ import { WebGPULayersError } from '../core/errors.js';
 import type { DType, Tensor } from '../core/tensor.js';
 import type { TensorData } from '../core/tensorData.js';
 import { crossEntropy, mseLoss } from '../ops/loss/functional.js';
+import { requireTensor } from '../ops/produce.js';
 import { checkReduction, planCrossEntropy, planMSELoss, type CrossEntropyOptions, type MSELossOptions } from '../ops/loss/plan.js';
 import * as lossReference from '../ops/loss/reference.js';
 import { Module } from './module.js';
@@ -18,6 +19,7 @@ export class CrossEntropyLoss extends Module<Tensor, TensorData, [target: Tensor
 
   constructor(options: CrossEntropyOptions = {}) {
     super();
+    if (options.weight != null) requireTensor('CrossEntropyLoss', 'weight', options.weight);
     checkReduction(options.reduction);
     this.options = { ...options };
   }

@@ -37,6 +37,22 @@ export interface InputChecks {
   layouts?: 'contiguous' | 'elementwise' | 'any';
 }
 
+/** What a value is, as PyTorch's argument errors name it: `Tensor`, `Float32Array`, `list`, `float`, `NoneType`. */
+function kindOf(value: unknown): string {
+  if (value === null || value === undefined) return 'NoneType';
+  if (Array.isArray(value)) return 'list';
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float';
+  return (value as object).constructor?.name ?? typeof value;
+}
+
+/**
+ * A TypeError in PyTorch's words unless `value` is a Tensor: e.g. a plain or typed array given as CrossEntropyLoss's
+ * `weight` gets `cross_entropy(): argument 'weight' must be Tensor, not Float32Array` (before any GPU work).
+ */
+export function requireTensor(op: string, argument: string, value: unknown): void {
+  if (!(value instanceof Tensor)) throw new TypeError(`${op}(): argument '${argument}' must be Tensor, not ${kindOf(value)}`);
+}
+
 /**
  * Throws a clear error unless every tensor is live, on the first one's device, and of a dtype the op takes (the
  * index tensors int32). Returns the float tensors' dtype.
@@ -46,6 +62,7 @@ export function checkInputs(
   tensors: readonly Tensor[],
   { indexTensors = [], halves = 'none', mismatch = scalarTypeMismatch, layouts = 'contiguous' }: InputChecks = {},
 ): FloatDType {
+  tensors.forEach((t, i) => requireTensor(op, i === 0 ? 'input' : `#${i + 1}`, t));
   const device = tensors[0]!.device;
   const dtype = (tensors[0] as Tensor<DType>).dtype;
   const floatDtype: FloatDType = halves !== 'none' && dtype === 'float16' ? 'float16' : 'float32';

@@ -203,6 +203,14 @@ describe('autograd', () => {
     expect(() => F.crossEntropy(x, Tensor.fromArray(device, new Int32Array([0, 1]), [2]), { labelSmoothing: 1.5 })).toThrow(
       'label_smoothing must be between 0.0 and 1.0. Got: 1.5',
     );
+    // A plain or typed array where a Tensor belongs: PyTorch's TypeError naming the argument, before any GPU work.
+    expect(() => new nn.CrossEntropyLoss({ weight: new Float32Array(3) as unknown as Tensor })).toThrow(
+      new TypeError("CrossEntropyLoss(): argument 'weight' must be Tensor, not Float32Array"),
+    );
+    expect(() => F.crossEntropy(x, Tensor.fromArray(device, new Int32Array([0, 1]), [2]), { weight: [1, 2, 3] as unknown as Tensor })).toThrow(
+      "cross_entropy(): argument 'weight' must be Tensor, not list",
+    );
+    expect(() => F.relu(new Float32Array(4) as unknown as Tensor)).toThrow("relu(): argument 'input' must be Tensor, not Float32Array");
     const pooled = leaf(new Array(16).fill(1), [1, 1, 4, 4]);
     expect(() => F.lpPool2d(pooled, Infinity, 2)).toThrow('lp_pool2d with an infinite norm_type cannot be trained yet');
     expect(() => noGrad(() => F.lpPool2d(pooled, Infinity, 2)).dispose()).not.toThrow();

@@ -2,7 +2,7 @@
 // their backward when recorded (PyTorch's grad_fn names).
 import { record } from '../../autograd/graph.js';
 import type { Tensor } from '../../core/tensor.js';
-import { produce, withPadded, written } from '../produce.js';
+import { produce, requireTensor, withPadded, written } from '../produce.js';
 import { launchActivation, launchActivationBackward, type ActivationName } from './kernel.js';
 
 const GRAD_FN: Record<ActivationName, string> = {
@@ -21,6 +21,7 @@ export function activationBackward(x: Tensor, grad: Tensor, name: ActivationName
 
 /** An elementwise activation (`relu`, `relu6`, `sigmoid`, `hardsigmoid`, `hardswish`) of any shape. */
 export function activation(x: Tensor, name: ActivationName): Tensor {
+  requireTensor(name, 'input', x);
   const run = (input: Tensor) =>
     produce('activation', [input], x.shape, (binding, output, dtype) => launchActivation(x.device, name, x.size, binding, output, dtype === 'float16'), {
       halves: 'kernel',

@@ -11,7 +11,7 @@ import { Tensor, type DType } from '../../core/tensor.js';
 import { contextOf } from '../../runtime/context.js';
 import { defineKernel, type BindingSpec } from '../../runtime/kernel.js';
 import { launch } from '../../runtime/launch.js';
-import { checkInputs, written } from '../produce.js';
+import { checkInputs, requireTensor, written } from '../produce.js';
 import { lossMessages as messages } from './messages.js';
 import { type CrossEntropyOptions, type CrossEntropyPlan, type MSELossOptions, planCrossEntropy, planMSELoss } from './plan.js';
 
@@ -84,6 +84,9 @@ function crossEntropyGradFn(plan: CrossEntropyPlan, rank: number): string {
  * @example const loss = F.crossEntropy(logits, labels); loss.backward(); await loss.item();
  */
 export function crossEntropy(input: Tensor, target: Tensor<DType>, options: CrossEntropyOptions = {}): Tensor {
+  requireTensor('cross_entropy', 'input', input);
+  requireTensor('cross_entropy', 'target', target);
+  if (options.weight != null) requireTensor('cross_entropy', 'weight', options.weight);
   const weight = options.weight ?? null;
   checkInputs('cross_entropy', weight ? [input, weight] : [input], { indexTensors: target.dtype === 'int32' ? [target] : [] });
   if (target.dtype === 'float32') checkInputs('cross_entropy', [input, target as Tensor]);
@@ -139,6 +142,8 @@ export function crossEntropy(input: Tensor, target: Tensor<DType>, options: Cros
 
 /** PyTorch's `F.mse_loss`: mean (or sum, or none) of (input − target)², shapes equal. */
 export function mseLoss(input: Tensor, target: Tensor, options: MSELossOptions = {}): Tensor {
+  requireTensor('mse_loss', 'input', input);
+  requireTensor('mse_loss', 'target', target);
   checkInputs('mse_loss', [input, target]);
   const plan = planMSELoss(input.shape, target.shape, options);
   refuseGrad("mse_loss's target (its gradient; detach() the target)", [target]);
