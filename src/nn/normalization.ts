@@ -68,7 +68,7 @@ export class BatchNorm2d extends Module {
   }
 
   /** A float16 input with float32 statistics and affine parameters is fine (f32 arithmetic either way, as cuDNN's). */
-  protected checkDtype(_input: Tensor): void {}
+  protected override checkDtype(_input: Tensor): void {}
 
   #checkRank(shape: readonly number[]): void {
     if (shape.length !== 4) throw new TorchError(normalizationMessages.inputRank('4D', shape.length), 'ValueError');
