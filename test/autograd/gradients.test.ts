@@ -122,7 +122,9 @@ describe(`the CPU reference's gradients vs PyTorch ${autogradFixtures.torch}`, (
       expectClose(grad, decode(c.gradInput), `${what}: grad`);
     }
     // nn.CrossEntropyLoss's CPU path cannot read GPU class weights: a clear error, not weights silently dropped.
-    const weighted = new nn.CrossEntropyLoss({ weight: {} as Tensor });
+    // (A stand-in Tensor: this suite has no device. A non-Tensor weight is PyTorch's TypeError at construction.)
+    expect(() => new nn.CrossEntropyLoss({ weight: {} as Tensor })).toThrow("CrossEntropyLoss(): argument 'weight' must be Tensor, not Object");
+    const weighted = new nn.CrossEntropyLoss({ weight: Object.create(Tensor.prototype) as Tensor });
     expect(() => weighted.forwardCpu({ data: new Float32Array(6), shape: [2, 3] }, { data: new Int32Array(2) })).toThrow('class weights are a GPU tensor');
     for (const c of casesOf('mse')) {
       const { loss, grad } = lossReference.mseLoss(decode(c.x), decode(c.target), c.reduction);
