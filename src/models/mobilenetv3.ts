@@ -14,6 +14,7 @@ import { Dropout } from '../nn/dropout.js';
 import { Linear } from '../nn/linear.js';
 import { type AnyModule, Module } from '../nn/module.js';
 import { BatchNorm2d } from '../nn/normalization.js';
+import { chainModules } from './chain.js';
 import { initConvolutions, initLinears } from './init.js';
 
 /** torchvision's _make_divisible: the nearest multiple of 8, never 10% below `value`. */
@@ -69,12 +70,7 @@ export class SqueezeExcitation extends Module {
   }
 
   protected run(x: Tensor): Tensor {
-    let gate = x;
-    for (const m of this.#gateSteps()) {
-      const next = m.forward(gate) as Tensor;
-      if (gate !== x) gate.dispose();
-      gate = next;
-    }
+    const gate = chainModules(x, this.#gateSteps());
     const flat = gate.reshape([x.shape[0]!, x.shape[1]!]);
     gate.dispose();
     const y = channelScale(x, flat);
@@ -189,13 +185,7 @@ export class MobileNetV3 extends Module {
 
   protected run(x: Tensor): Tensor {
     this.outputShape(x.shape);
-    let current = x;
-    for (const m of this.#steps()) {
-      const next = m.forward(current) as Tensor;
-      if (current !== x) current.dispose();
-      current = next;
-    }
-    return current;
+    return chainModules(x, this.#steps());
   }
 
   protected runCpu(x: TensorData): TensorData {

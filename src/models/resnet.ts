@@ -13,21 +13,11 @@ import { Linear } from '../nn/linear.js';
 import { type AnyModule, Module } from '../nn/module.js';
 import { BatchNorm2d } from '../nn/normalization.js';
 import { MaxPool2d } from '../nn/pooling.js';
+import { chain, chainModules } from './chain.js';
 import { initConvolutions } from './init.js';
 
 const conv3x3 = (inPlanes: number, outPlanes: number, stride = 1) => new Conv2d(inPlanes, outPlanes, 3, { stride, padding: 1, bias: false });
 const conv1x1 = (inPlanes: number, outPlanes: number, stride = 1) => new Conv2d(inPlanes, outPlanes, 1, { stride, bias: false });
-
-/** Runs `steps` in order, disposing each intermediate once the next step has been recorded. */
-function chain(x: Tensor, steps: readonly ((t: Tensor) => Tensor)[]): Tensor {
-  let current = x;
-  for (const step of steps) {
-    const next = step(current);
-    if (current !== x) current.dispose();
-    current = next;
-  }
-  return current;
-}
 
 /** out = relu(main(x) + shortcut(x)): a residual block's ending, its intermediates released. */
 function residual(x: Tensor, main: Tensor, downsample: Sequential | null): Tensor {
@@ -124,10 +114,7 @@ export class Bottleneck extends Module {
   }
 
   protected run(x: Tensor): Tensor {
-    const main = chain(
-      x,
-      this.#steps().map((m) => (t: Tensor) => m.forward(t) as Tensor),
-    );
+    const main = chainModules(x, this.#steps());
     return residual(x, main, this.downsample);
   }
 
@@ -196,10 +183,7 @@ export class ResNet extends Module {
 
   protected run(x: Tensor): Tensor {
     this.outputShape(x.shape); // every shape error (the image too small, a pool that no longer fits) before GPU work
-    return chain(
-      x,
-      this.#steps().map((m) => (t: Tensor) => m.forward(t) as Tensor),
-    );
+    return chainModules(x, this.#steps());
   }
 
   protected runCpu(x: TensorData): TensorData {

@@ -1,5 +1,5 @@
 // F.conv2d (torch's F.conv2d) and the planned op nn.Conv2d runs: plan (PyTorch's checks, before any GPU work), then
-// the direct kernel; recorded as PyTorch's ConvolutionBackward0 (input gradient as a gather, folded back through the
+// the register-tiled kernel; recorded as PyTorch's ConvolutionBackward0 (input gradient as a gather, folded back through the
 // padding mode; weight and bias gradients as per-element sums). Unbatched (C, H, W) input runs as a batch of one;
 // channels-last input runs in the logical order and its output is laid out channels last again, as PyTorch's.
 import { record } from '../../autograd/graph.js';

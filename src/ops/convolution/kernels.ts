@@ -1,10 +1,9 @@
-// Conv2d's kernels, forward and backward side by side (shaders/convolution/): the direct forward, the input gradient
+// Conv2d's kernels, forward and backward side by side (shaders/convolution/): the register-tiled forward, the input gradient
 // as a gather over the (padded) input and its fold for the non-zero padding modes, the weight and bias gradients.
 // One invocation per output element; tensors are bound whole; the padding mode is an override constant.
 import biasGradSource from '../../../shaders/convolution/conv2d_bias_grad.wgsl?raw';
 import inputGradSource from '../../../shaders/convolution/conv2d_input_grad.wgsl?raw';
 import weightGradSource from '../../../shaders/convolution/conv2d_weight_grad.wgsl?raw';
-import forwardSource from '../../../shaders/convolution/conv2d.wgsl?raw';
 import tiledSource from '../../../shaders/convolution/conv2d_tiled.wgsl?raw';
 import padFoldSource from '../../../shaders/convolution/pad_fold.wgsl?raw';
 import padding from '../../../shaders/convolution/padding.wgsl?raw';
@@ -35,9 +34,9 @@ const geometry = {
 } as const;
 type Geometry = typeof geometry;
 
-const forwardSpec: KernelSpec<Geometry> = {
-  name: 'conv2d',
-  source: forwardSource,
+const tiledSpec: KernelSpec<Geometry> = {
+  name: 'conv2d_tiled',
+  source: tiledSource,
   bindings: [
     { name: 'input', access: 'read' },
     { name: 'weight', access: 'read' },
@@ -47,8 +46,6 @@ const forwardSpec: KernelSpec<Geometry> = {
   params: geometry,
   libraries: [padding],
 };
-const forward = { f32: defineKernel(forwardSpec), f16: defineKernel(withHalves(forwardSpec, { reads: ['input', 'weight', 'bias'] })) };
-const tiledSpec: KernelSpec<Geometry> = { ...forwardSpec, name: 'conv2d_tiled', source: tiledSource };
 const tiled = { f32: defineKernel(tiledSpec), f16: defineKernel(withHalves(tiledSpec, { reads: ['input', 'weight', 'bias'] })) };
 
 const inputGrad = defineKernel({
@@ -104,9 +101,8 @@ const constants = (plan: Conv2dPlan) => ({ WORKGROUP_SIZE, PADDING_MODE: PADDING
 const workgroups = (total: number) => Math.ceil(total / WORKGROUP_SIZE);
 
 /**
- * Records y = conv2d(x, weight) + bias into `output` (N, outC, oH, oW): the register-tiled kernel (4 columns × 4
- * channels an invocation where a group's outputs come in fours, else 4 columns × 1 channel), or with `direct` the
- * direct kernel, one output an invocation (the tests hold the two against each other).
+ * Records y = conv2d(x, weight) + bias into `output` (N, outC, oH, oW), register-tiled: 4 columns × 4 channels an
+ * invocation where a group's outputs come in fours, else 4 columns × 1 channel.
  */
 export function launchConv2d(
   device: GPUDevice,
@@ -116,23 +112,12 @@ export function launchConv2d(
   bias: GPUBufferBinding | null,
   output: GPUBufferBinding,
   half: boolean,
-  direct = false,
 ) {
-  const bindings = [input, weight, bias ?? { buffer: contextOf(device).placeholder() }, output];
-  if (direct) {
-    const total = plan.batch * plan.outChannels * plan.outH * plan.outW;
-    return launch(device, half ? forward.f16 : forward.f32, {
-      constants: { ...constants(plan), HAS_BIAS: bias ? 1 : 0 },
-      bindings,
-      params: paramsOf(plan, total),
-      workgroups: workgroups(total),
-    });
-  }
   const channelTile = (plan.outChannels / plan.groups) % 4 === 0 ? 4 : 1;
   const tiles = plan.batch * (plan.outChannels / channelTile) * plan.outH * Math.ceil(plan.outW / 4);
   return launch(device, half ? tiled.f16 : tiled.f32, {
     constants: { ...constants(plan), HAS_BIAS: bias ? 1 : 0, TILE_CHANNELS: channelTile },
-    bindings,
+    bindings: [input, weight, bias ?? { buffer: contextOf(device).placeholder() }, output],
     params: paramsOf(plan, tiles),
     workgroups: workgroups(tiles),
   });
